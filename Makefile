@@ -1,0 +1,163 @@
+# faultline: the one build entry. `make help` lists targets and variables.
+
+O ?= build
+CROSS_COMPILE ?= riscv64-unknown-elf-
+MACHINE ?= virt
+MEM ?= 128M
+SMP ?=
+QEMUFLAGS ?=
+LOAD_PA ?= 0x80200000
+V ?= 0
+.DEFAULT_GOAL := all
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+CC := $(CROSS_COMPILE)gcc
+OBJCOPY := $(CROSS_COMPILE)objcopy
+NM := $(CROSS_COMPILE)nm
+HOSTCC ?= cc
+QEMU ?= qemu-system-riscv64
+GDB ?= gdb-multiarch
+PYTHON ?= python3
+
+VERSION := 0.1.0
+GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null)
+FULL_VERSION := $(VERSION)$(if $(GIT_REV),-g$(GIT_REV))
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes
+CFLAGS := -std=gnu11 -O2 -g $(WARN) -march=rv64imac_zicsr_zifencei -mabi=lp64 \
+	-mcmodel=medany -ffreestanding -fno-builtin -fno-common -fno-pic -fno-jump-tables \
+	-fno-omit-frame-pointer -fno-stack-protector -nostdlib -I. \
+	-DFAULTLINE_VERSION='"$(FULL_VERSION)"' -MMD -MP
+ASFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany -I. -D__ASSEMBLER__ -MMD -MP
+LDFLAGS := -nostdlib -static -Wl,--gc-sections -Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=4096
+
+HOST_CFLAGS := -std=gnu11 -g -O1 $(WARN) -I. -DHOST_TEST \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# Sources shared by every image: everything but the payload.
+KERNEL_SRCS := $(wildcard firmware/*.c firmware/*.S platform/*.c platform/riscv/*.c mm/*.c \
+	drivers/uart/*.c)
+KERNEL_SRCS := $(filter-out firmware/payload.c,$(KERNEL_SRCS))
+KTEST_SRCS := $(wildcard tests/qemu/*.c)
+# mm/ and the pure parts of platform/ compile unchanged on the host.
+HOST_LIB_SRCS := $(wildcard mm/*.c) platform/fdt.c platform/board.c
+HOST_TESTS := $(patsubst tests/host/%.c,$(O)/host/%,$(wildcard tests/host/test_*.c))
+
+objs = $(patsubst %,$(O)/obj/%.o,$(1))
+KERNEL_OBJS := $(call objs,$(KERNEL_SRCS))
+
+.PHONY: all run test test-build debug clean help deps dtbs bench
+test-build: $(HOST_TESTS) $(O)/test/faultline-test.elf dtbs
+all: $(O)/faultline.elf $(O)/faultline.bin
+
+$(O)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(O)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+
+$(O)/firmware.ld: linker/firmware.ld.S platform/riscv/memlayout.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -E -P -x c -I. -D__ASSEMBLER__ -DLOAD_PA=$(LOAD_PA) $< -o $@
+
+$(O)/obj/ksyms-empty.S.o: tools/ksyms.sh
+	@mkdir -p $(dir $@)
+	$(Q)sh tools/ksyms.sh $(NM) - > $(O)/obj/ksyms-empty.S
+	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/ksyms-empty.S -o $@
+
+# link IMAGE OBJECTS: two passes, so that the image carries its own symbol table. The table
+# sits last in rodata, after all text: its size moves no function, which the cmp checks.
+define link
+	@mkdir -p $(dir $(1))
+	@$(if $(Q),echo "  LD      $(1)")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -T $(O)/firmware.ld $(2) $(O)/obj/ksyms-empty.S.o \
+		-o $(1).pass1 -lgcc
+	$(Q)sh tools/ksyms.sh $(NM) $(1).pass1 > $(1).ksyms.S
+	$(Q)$(CC) $(ASFLAGS) -c $(1).ksyms.S -o $(1).ksyms.o
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -T $(O)/firmware.ld $(2) $(1).ksyms.o -o $(1) -lgcc
+	$(Q)sh tools/ksyms.sh $(NM) $(1) | cmp -s - $(1).ksyms.S || \
+		{ echo "ksyms: text moved between link passes" >&2; rm -f $(1); exit 1; }
+endef
+
+$(O)/faultline.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/firmware.ld \
+		$(O)/obj/ksyms-empty.S.o tools/ksyms.sh
+	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c))
+
+$(O)/test/faultline-test.elf: $(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)) $(O)/firmware.ld \
+		$(O)/obj/ksyms-empty.S.o tools/ksyms.sh
+	$(call link,$@,$(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)))
+
+%.bin: %.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+	@echo "  IMAGE   $< and $@ ($$(stat -c %s $@) bytes)"
+
+# ---- running -------------------------------------------------------------------------------
+QEMU_CMD = $(QEMU) -M $(MACHINE) $(if $(MEM),-m $(MEM)) $(if $(SMP),-smp $(SMP)) -bios default
+
+deps:
+	$(Q)sh tools/deps.sh
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	@echo "Booting $(O)/faultline.elf on QEMU -M $(MACHINE) (quit: Ctrl-A then X)"
+	$(Q)$(QEMU_CMD) -nographic -kernel $(O)/faultline.elf $(QEMUFLAGS)
+
+debug: deps
+	$(Q)$(MAKE) --no-print-directory all
+	@echo "QEMU waits for gdb on localhost:1234; gdb-multiarch starts with symbols."
+	$(Q)$(QEMU_CMD) -display none -serial mon:stdio -S -s -kernel $(O)/faultline.elf \
+		$(QEMUFLAGS) & \
+	$(GDB) -q -ex 'set architecture riscv:rv64' -ex 'target remote localhost:1234' \
+		$(O)/faultline.elf; kill $$! 2>/dev/null || true
+
+# ---- tests ---------------------------------------------------------------------------------
+$(O)/host/%: tests/host/%.c $(HOST_LIB_SRCS) $(wildcard tests/host/*.h mm/*.h platform/*.h \
+		platform/riscv/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $< $(HOST_LIB_SRCS) -lcmocka -o $@
+
+# Devicetrees as QEMU 7.2 itself builds them for the machines the tests boot.
+QEMU_DTBS := virt-64M virt-2G virt-8G sifive_u-128M spike-128M
+dtbs: $(patsubst %,$(O)/dtb/%.dtb,$(QEMU_DTBS))
+$(O)/dtb/%.dtb:
+	@mkdir -p $(dir $@)
+	$(Q)m=$$(echo $* | cut -d- -f1); mem=$$(echo $* | cut -d- -f2); \
+		$(QEMU) -M $$m,dumpdtb=$@ -m $$mem -display none >/dev/null
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory test-build
+	$(Q)$(PYTHON) tests/run.py --build $(O) --qemu $(QEMU) $(HOST_TESTS)
+
+bench:
+	@echo "make bench: not measured yet (no user tasks to fault)"; exit 1
+
+clean:
+	rm -rf $(O)
+
+help:
+	@echo "faultline make targets:"
+	@echo "  make             build $(O)/faultline.elf (QEMU -kernel) and $(O)/faultline.bin (boards)"
+	@echo "  make run         build and boot in QEMU (installs missing Debian packages)"
+	@echo "  make test        host tests of mm/ and platform/, then the in-QEMU suite on every machine"
+	@echo "  make debug       boot halted under QEMU's gdb stub and attach gdb-multiarch"
+	@echo "  make deps        install the Debian packages the build needs"
+	@echo "  make clean       remove $(O)"
+	@echo "variables:"
+	@echo "  MACHINE=virt|sifive_u|spike  QEMU machine (now: $(MACHINE))"
+	@echo "  MEM=128M         guest RAM;  SMP=N  harts (sifive_u needs 2 or more)"
+	@echo "  QEMUFLAGS=...    appended to QEMU's command line"
+	@echo "  O=build          build directory;  CROSS_COMPILE=$(CROSS_COMPILE)"
+	@echo "  LOAD_PA=$(LOAD_PA)  physical load address written into the ELF"
+	@echo "  V=1              show every command"
+
+-include $(shell find $(O)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,62 @@
+/* Boot entry from OpenSBI: S-mode, MMU off, a0 = hart id, a1 = devicetree physical address,
+ * running at whatever address the image was loaded. Sets up a stack and clean bss, lets
+ * early_boot() (C, position-independent) build the boot tables, then jumps to the upper half. */
+#include "platform/riscv/csr.h"
+
+	.section .text.entry, "ax"
+	.globl _start
+_start:
+	csrw	CSR_SIE, zero
+	csrw	CSR_SATP, zero
+
+	/* Page tables need a page-aligned image. A loader that put us elsewhere (one vendor
+	 * OpenSBI uses 0x80200020) gets us copied to the next 2 MiB boundary past our end. */
+	lla	t0, _start
+	li	t2, 0xfff
+	and	t1, t0, t2
+	beqz	t1, 2f
+	lla	t3, _edata
+	lla	t4, _end
+	li	t2, 0x1fffff
+	add	t4, t4, t2
+	not	t2, t2
+	and	t4, t4, t2		/* t4 = destination */
+	mv	t5, t4
+1:	lbu	t6, 0(t0)
+	sb	t6, 0(t5)
+	addi	t0, t0, 1
+	addi	t5, t5, 1
+	bltu	t0, t3, 1b
+	fence.i
+	lla	t0, 2f
+	lla	t1, _start
+	sub	t0, t0, t1
+	add	t0, t0, t4
+	jr	t0
+
+2:	lla	sp, _boot_stack_top
+	lla	t0, _sbss
+	lla	t1, _ebss
+3:	sd	zero, 0(t0)
+	addi	t0, t0, 8
+	bltu	t0, t1, 3b
+
+	mv	s0, a0
+	mv	s1, a1
+	lla	a2, _start
+	call	early_boot		/* a0 = boot satp, a1 = virtual minus physical offset */
+	sfence.vma
+	csrw	CSR_SATP, a0
+	sfence.vma
+
+	/* The identity map keeps this code valid; move pc and sp to the upper half. */
+	add	sp, sp, a1
+	lla	t0, 4f
+	add	t0, t0, a1
+	jr	t0
+4:	mv	a0, s0
+	mv	a1, s1
+	li	fp, 0
+	call	kmain
+5:	wfi
+	j	5b

@@ -1,0 +1,55 @@
+/* Timer ticks: each interrupt programs the next deadline one period after the previous
+ * deadline, so ticks do not drift with interrupt latency. */
+#include "firmware/timer.h"
+
+#include "firmware/trap.h"
+#include "platform/errno.h"
+#include "platform/riscv/csr.h"
+
+static const struct sbi_info *sbi;
+static uint64_t period;
+static uint64_t deadline;
+static uint64_t timebase;
+static volatile uint64_t ticks;
+
+uint64_t timer_now(void)
+{
+	return csr_read(CSR_TIME);
+}
+
+static void tick(void)
+{
+	uint64_t now = timer_now();
+
+	ticks++;
+	deadline += period;
+	if (deadline <= now) /* we fell behind (a long masked section): skip, do not storm */
+		deadline = now + period;
+	sbi_set_timer(sbi, deadline);
+}
+
+int timer_init(const struct sbi_info *info, uint64_t timebase_hz)
+{
+	if (!timebase_hz)
+		return -EINVAL;
+	sbi = info;
+	timebase = timebase_hz;
+	period = timebase_hz / TIMER_HZ;
+	if (!period)
+		period = 1;
+	trap_set_tick_handler(tick);
+	deadline = timer_now() + period;
+	sbi_set_timer(sbi, deadline);
+	csr_set(CSR_SIE, SIE_STIE);
+	return 0;
+}
+
+uint64_t timer_ticks(void)
+{
+	return ticks;
+}
+
+uint64_t timer_timebase(void)
+{
+	return timebase;
+}

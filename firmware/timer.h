@@ -1,0 +1,21 @@
+/* The periodic tick: SBI TIME (or Sstc later) programmed from the devicetree's timebase. */
+#ifndef FAULTLINE_FIRMWARE_TIMER_H
+#define FAULTLINE_FIRMWARE_TIMER_H
+
+#include "platform/riscv/sbi.h"
+
+#define TIMER_HZ 100
+
+/* timer_init - start ticking at TIMER_HZ. Returns 0, or -EINVAL without a timebase. */
+int timer_init(const struct sbi_info *sbi, uint64_t timebase_hz) __must_check;
+
+/* timer_ticks - ticks taken since timer_init(). */
+uint64_t timer_ticks(void);
+
+/* timer_now - the time CSR, in timebase units. */
+uint64_t timer_now(void);
+
+/* timer_timebase - timebase frequency in Hz. */
+uint64_t timer_timebase(void);
+
+#endif

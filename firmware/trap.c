@@ -1,0 +1,162 @@
+/* Trap dispatch in C: interrupts to their handlers, kernel faults to the exception table or
+ * to panic. One function per kind of trap. */
+#include "firmware/trap.h"
+
+#include <stddef.h>
+
+#include "firmware/extable.h"
+#include "firmware/panic.h"
+#include "platform/errno.h"
+#include "platform/riscv/csr.h"
+
+_Static_assert(offsetof(struct trap_frame, sepc) == TF_SEPC, "trap frame: sepc");
+_Static_assert(offsetof(struct trap_frame, ra) == TF_REG(1), "trap frame: ra");
+_Static_assert(offsetof(struct trap_frame, sp) == TF_REG(2), "trap frame: sp");
+_Static_assert(offsetof(struct trap_frame, s0) == TF_REG(8), "trap frame: s0");
+_Static_assert(offsetof(struct trap_frame, a0) == TF_REG(10), "trap frame: a0");
+_Static_assert(offsetof(struct trap_frame, s2) == TF_REG(18), "trap frame: s2");
+_Static_assert(offsetof(struct trap_frame, t6) == TF_REG(31), "trap frame: t6");
+_Static_assert(offsetof(struct trap_frame, sstatus) == TF_SSTATUS, "trap frame: sstatus");
+_Static_assert(offsetof(struct trap_frame, scause) == TF_SCAUSE, "trap frame: scause");
+_Static_assert(offsetof(struct trap_frame, stval) == TF_STVAL, "trap frame: stval");
+_Static_assert(sizeof(struct trap_frame) == TF_SIZE, "trap frame: size");
+_Static_assert(TF_SIZE % 16 == 0, "trap frame keeps sp 16-byte aligned");
+
+extern char trap_entry[];
+
+static struct trap_fault last_fault;
+static void (*tick_handler)(void);
+
+void trap_init(void)
+{
+	csr_write(CSR_SSCRATCH, 0);
+	csr_write(CSR_STVEC, (unsigned long)trap_entry); /* direct mode: bits 1:0 = 0 */
+}
+
+void trap_set_tick_handler(void (*fn)(void))
+{
+	tick_handler = fn;
+}
+
+void trap_last_fault(struct trap_fault *out)
+{
+	*out = last_fault;
+}
+
+const char *trap_cause_name(unsigned long scause)
+{
+	if (scause & CAUSE_INTERRUPT) {
+		switch (scause & ~CAUSE_INTERRUPT) {
+		case IRQ_S_SOFT:
+			return "supervisor software interrupt";
+		case IRQ_S_TIMER:
+			return "supervisor timer interrupt";
+		case IRQ_S_EXT:
+			return "supervisor external interrupt";
+		case IRQ_COUNTER_OVF:
+			return "counter-overflow interrupt";
+		default:
+			return "unknown interrupt";
+		}
+	}
+	switch (scause) {
+	case CAUSE_MISALIGNED_FETCH:
+		return "instruction address misaligned";
+	case CAUSE_FETCH_ACCESS:
+		return "instruction access fault";
+	case CAUSE_ILLEGAL_INSTRUCTION:
+		return "illegal instruction";
+	case CAUSE_BREAKPOINT:
+		return "breakpoint";
+	case CAUSE_MISALIGNED_LOAD:
+		return "load address misaligned";
+	case CAUSE_LOAD_ACCESS:
+		return "load access fault";
+	case CAUSE_MISALIGNED_STORE:
+		return "store/amo address misaligned";
+	case CAUSE_STORE_ACCESS:
+		return "store/amo access fault";
+	case CAUSE_USER_ECALL:
+		return "environment call from u-mode";
+	case CAUSE_SUPERVISOR_ECALL:
+		return "environment call from s-mode";
+	case CAUSE_MACHINE_ECALL:
+		return "environment call from m-mode";
+	case CAUSE_FETCH_PAGE_FAULT:
+		return "instruction page fault";
+	case CAUSE_LOAD_PAGE_FAULT:
+		return "load page fault";
+	case CAUSE_STORE_PAGE_FAULT:
+		return "store page fault";
+	case CAUSE_SOFTWARE_CHECK:
+		return "software check";
+	case CAUSE_HARDWARE_ERROR:
+		return "hardware error";
+	default:
+		return "unknown exception";
+	}
+}
+
+static void handle_interrupt(struct trap_frame *tf)
+{
+	switch (tf->scause & ~CAUSE_INTERRUPT) {
+	case IRQ_S_TIMER:
+		if (tick_handler)
+			tick_handler();
+		else
+			csr_clear(CSR_SIE, SIE_STIE); /* nobody wants ticks: stop them */
+		return;
+	default:
+		panic_trap(tf, "unexpected interrupt");
+	}
+}
+
+static bool is_memory_fault(unsigned long cause)
+{
+	switch (cause) {
+	case CAUSE_FETCH_ACCESS:
+	case CAUSE_LOAD_ACCESS:
+	case CAUSE_STORE_ACCESS:
+	case CAUSE_MISALIGNED_LOAD:
+	case CAUSE_MISALIGNED_STORE:
+	case CAUSE_FETCH_PAGE_FAULT:
+	case CAUSE_LOAD_PAGE_FAULT:
+	case CAUSE_STORE_PAGE_FAULT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A fault in the kernel: recoverable only where the exception table says so. */
+static void handle_kernel_exception(struct trap_frame *tf)
+{
+	uintptr_t fixup = 0;
+
+	if (is_memory_fault(tf->scause)) {
+		fixup = extable_fixup(tf->sepc);
+		/* a failed fetch has no instruction of ours: the call that jumped there has */
+		if (!fixup && (tf->scause == CAUSE_FETCH_PAGE_FAULT ||
+			       tf->scause == CAUSE_FETCH_ACCESS))
+			fixup = extable_fixup(tf->ra - 4);
+	}
+	if (!fixup)
+		panic_trap(tf, "unexpected kernel trap");
+	last_fault.scause = tf->scause;
+	last_fault.stval = tf->stval;
+	last_fault.sepc = tf->sepc;
+	last_fault.count++;
+	tf->sepc = fixup;
+	tf->a0 = (unsigned long)-EFAULT;
+}
+
+struct trap_frame *trap_handle(struct trap_frame *tf)
+{
+	if (tf->scause & CAUSE_INTERRUPT)
+		handle_interrupt(tf);
+	else if (tf->sstatus & SSTATUS_SPP)
+		handle_kernel_exception(tf);
+	else
+		panic_trap(tf, "trap from U-mode with no task to handle it");
+	return tf;
+}

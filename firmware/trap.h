@@ -1,0 +1,31 @@
+/* Trap dispatch: every cause of the privileged spec by name; kernel faults on addresses a
+ * probe or user-copy routine declared are recovered through the exception table. */
+#ifndef FAULTLINE_FIRMWARE_TRAP_H
+#define FAULTLINE_FIRMWARE_TRAP_H
+
+#include "firmware/trap_frame.h"
+
+/* trap_init - point stvec at the entry code; sscratch = 0 (we are in the kernel). */
+void trap_init(void);
+
+/* trap_handle - called by the entry code with interrupts off. Returns the frame to resume. */
+struct trap_frame *trap_handle(struct trap_frame *tf);
+
+/* trap_cause_name - the spec's name of @scause in lower case ("load page fault"). */
+const char *trap_cause_name(unsigned long scause);
+
+/* What the last recovered kernel fault was: for probes and tests. */
+struct trap_fault {
+	unsigned long scause;
+	unsigned long stval;
+	unsigned long sepc;
+	unsigned long count; /* recovered faults since boot */
+};
+
+/* trap_last_fault - a copy of the record of the last fault recovered by a fixup. */
+void trap_last_fault(struct trap_fault *out);
+
+/* trap_set_tick_handler - the function the timer interrupt calls. */
+void trap_set_tick_handler(void (*fn)(void));
+
+#endif

@@ -1,0 +1,109 @@
+/* Trap entry and exit: save every register to a frame on the kernel stack, call trap_handle()
+ * and restore. Only saving and restoring here; every decision is in trap.c.
+ * sscratch holds the kernel stack top while a task runs in U-mode, and 0 in the kernel. */
+#include "firmware/trap_frame.h"
+#include "platform/riscv/csr.h"
+
+	.section .text
+	.globl trap_entry
+	.balign 4
+trap_entry:
+	csrrw	sp, CSR_SSCRATCH, sp	/* from U-mode: sp = kernel stack, sscratch = user sp */
+	bnez	sp, 1f
+	csrrw	sp, CSR_SSCRATCH, sp	/* from S-mode: back to the kernel sp, sscratch = 0 */
+1:	addi	sp, sp, -TF_SIZE
+	sd	x1, TF_REG(1)(sp)
+	sd	x3, TF_REG(3)(sp)
+	sd	x4, TF_REG(4)(sp)
+	sd	x5, TF_REG(5)(sp)
+	sd	x6, TF_REG(6)(sp)
+	sd	x7, TF_REG(7)(sp)
+	sd	x8, TF_REG(8)(sp)
+	sd	x9, TF_REG(9)(sp)
+	sd	x10, TF_REG(10)(sp)
+	sd	x11, TF_REG(11)(sp)
+	sd	x12, TF_REG(12)(sp)
+	sd	x13, TF_REG(13)(sp)
+	sd	x14, TF_REG(14)(sp)
+	sd	x15, TF_REG(15)(sp)
+	sd	x16, TF_REG(16)(sp)
+	sd	x17, TF_REG(17)(sp)
+	sd	x18, TF_REG(18)(sp)
+	sd	x19, TF_REG(19)(sp)
+	sd	x20, TF_REG(20)(sp)
+	sd	x21, TF_REG(21)(sp)
+	sd	x22, TF_REG(22)(sp)
+	sd	x23, TF_REG(23)(sp)
+	sd	x24, TF_REG(24)(sp)
+	sd	x25, TF_REG(25)(sp)
+	sd	x26, TF_REG(26)(sp)
+	sd	x27, TF_REG(27)(sp)
+	sd	x28, TF_REG(28)(sp)
+	sd	x29, TF_REG(29)(sp)
+	sd	x30, TF_REG(30)(sp)
+	sd	x31, TF_REG(31)(sp)
+	/* The trapped sp: the user's (now in sscratch) or ours before the frame. */
+	csrrw	t0, CSR_SSCRATCH, zero
+	csrr	t1, CSR_SSTATUS
+	andi	t1, t1, SSTATUS_SPP
+	beqz	t1, 2f
+	addi	t0, sp, TF_SIZE
+2:	sd	t0, TF_REG(2)(sp)
+	csrr	t0, CSR_SEPC
+	sd	t0, TF_SEPC(sp)
+	csrr	t0, CSR_SSTATUS
+	sd	t0, TF_SSTATUS(sp)
+	csrr	t0, CSR_SCAUSE
+	sd	t0, TF_SCAUSE(sp)
+	csrr	t0, CSR_STVAL
+	sd	t0, TF_STVAL(sp)
+
+	mv	a0, sp
+	call	trap_handle
+
+	.globl trap_return
+trap_return:
+	/* a0 = the frame to resume: the one just handled, or another task's */
+	mv	sp, a0
+	ld	t0, TF_SSTATUS(sp)
+	csrw	CSR_SSTATUS, t0
+	ld	t0, TF_SEPC(sp)
+	csrw	CSR_SEPC, t0
+	ld	t1, TF_SSTATUS(sp)
+	andi	t1, t1, SSTATUS_SPP
+	bnez	t1, 3f
+	/* back to U-mode: the next trap finds the kernel stack top in sscratch */
+	addi	t1, sp, TF_SIZE
+	csrw	CSR_SSCRATCH, t1
+3:	ld	x1, TF_REG(1)(sp)
+	ld	x3, TF_REG(3)(sp)
+	ld	x4, TF_REG(4)(sp)
+	ld	x5, TF_REG(5)(sp)
+	ld	x6, TF_REG(6)(sp)
+	ld	x7, TF_REG(7)(sp)
+	ld	x8, TF_REG(8)(sp)
+	ld	x9, TF_REG(9)(sp)
+	ld	x10, TF_REG(10)(sp)
+	ld	x11, TF_REG(11)(sp)
+	ld	x12, TF_REG(12)(sp)
+	ld	x13, TF_REG(13)(sp)
+	ld	x14, TF_REG(14)(sp)
+	ld	x15, TF_REG(15)(sp)
+	ld	x16, TF_REG(16)(sp)
+	ld	x17, TF_REG(17)(sp)
+	ld	x18, TF_REG(18)(sp)
+	ld	x19, TF_REG(19)(sp)
+	ld	x20, TF_REG(20)(sp)
+	ld	x21, TF_REG(21)(sp)
+	ld	x22, TF_REG(22)(sp)
+	ld	x23, TF_REG(23)(sp)
+	ld	x24, TF_REG(24)(sp)
+	ld	x25, TF_REG(25)(sp)
+	ld	x26, TF_REG(26)(sp)
+	ld	x27, TF_REG(27)(sp)
+	ld	x28, TF_REG(28)(sp)
+	ld	x29, TF_REG(29)(sp)
+	ld	x30, TF_REG(30)(sp)
+	ld	x31, TF_REG(31)(sp)
+	ld	x2, TF_REG(2)(sp)
+	sret

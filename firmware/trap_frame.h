@@ -1,0 +1,31 @@
+/* The register frame the trap entry saves: layout shared by C and assembly. The offsets are
+ * written once here and checked against the struct with _Static_assert in trap.c. */
+#ifndef FAULTLINE_FIRMWARE_TRAP_FRAME_H
+#define FAULTLINE_FIRMWARE_TRAP_FRAME_H
+
+#define TF_REG(n) ((n) * 8) /* x1..x31 at TF_REG(1)..TF_REG(31); slot 0 holds sepc */
+#define TF_SEPC 0
+#define TF_SSTATUS (32 * 8)
+#define TF_SCAUSE (33 * 8)
+#define TF_STVAL (34 * 8)
+#define TF_SIZE (36 * 8) /* a multiple of 16, as the ABI wants for sp */
+
+#ifndef __ASSEMBLER__
+#include "platform/types.h"
+
+struct trap_frame {
+	unsigned long sepc; /* x0 is always zero: its slot holds the trapped pc */
+	unsigned long ra, sp, gp, tp;
+	unsigned long t0, t1, t2;
+	unsigned long s0, s1;
+	unsigned long a0, a1, a2, a3, a4, a5, a6, a7;
+	unsigned long s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
+	unsigned long t3, t4, t5, t6;
+	unsigned long sstatus;
+	unsigned long scause;
+	unsigned long stval;
+	unsigned long pad;
+};
+#endif
+
+#endif

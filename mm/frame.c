@@ -1,0 +1,335 @@
+/* Physical frame allocator: descriptors with reference counts, a LIFO free list and, behind
+ * it, untouched free ranges handed out in address order. A descriptor is written only when
+ * its frame is first allocated, so boot costs the same with 64 MiB or 8 GiB of RAM. */
+#include "mm/frame.h"
+
+#include "platform/errno.h"
+#include "platform/riscv/memlayout.h"
+#include "platform/riscv/pte.h"
+#include "platform/riscv/spinlock.h"
+
+#define NO_FRAME UINT32_MAX
+
+/*
+ * 8 bytes a frame. In use: ref >= 1 and kind says what it holds. On the free list: ref == 0
+ * and next is the following free frame's index. Never allocated yet: not read at all.
+ */
+struct frame {
+	uint32_t ref;
+	uint32_t next_or_kind;
+};
+
+/* A bank of RAM: frames [first, first + count) of the descriptor array cover it. */
+struct bank {
+	paddr_t base;
+	uint32_t first;
+	uint32_t count;
+};
+
+/* Free frames never allocated yet: indices [cursor, end). */
+struct range {
+	uint32_t start;
+	uint32_t cursor;
+	uint32_t end;
+};
+
+static struct frame *frames;
+static struct bank banks[PMM_MAX_BANKS];
+static int nbanks;
+static struct range ranges[PMM_MAX_BANKS + PMM_MAX_HOLES + 1];
+static int nranges;
+static int cur_range;	  /* ranges before this one are used up */
+static uint32_t free_head; /* LIFO list of frames freed after use */
+static uint64_t nfree_list;
+static uint64_t ntotal;
+static uint64_t nreserved;
+static uint64_t in_use[FRAME_KINDS];
+static uint64_t meta_bytes;
+static long fail_countdown = -1; /* fault injection: allocations left before failing */
+static spinlock_t lock = SPINLOCK_INIT;
+
+static bool overlaps(paddr_t a, uint64_t alen, paddr_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/* First page-aligned address >= @from inside [lo, hi) where @len bytes miss every hole. */
+static paddr_t find_gap(paddr_t from, paddr_t hi, uint64_t len, const struct fdt_region *holes,
+			int nholes)
+{
+	paddr_t at = align_up(from, PAGE_SIZE);
+	bool moved = true;
+
+	while (moved && at + len <= hi) {
+		moved = false;
+		for (int i = 0; i < nholes; i++) {
+			if (overlaps(at, len, holes[i].base, holes[i].size)) {
+				at = align_up(holes[i].base + holes[i].size, PAGE_SIZE);
+				moved = true;
+			}
+		}
+	}
+	return at + len <= hi ? at : 0;
+}
+
+static int index_of(paddr_t pa, uint32_t *idx)
+{
+	for (int i = 0; i < nbanks; i++) {
+		if (pa >= banks[i].base && pa - banks[i].base < (uint64_t)banks[i].count << PAGE_SHIFT) {
+			*idx = banks[i].first + (uint32_t)((pa - banks[i].base) >> PAGE_SHIFT);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static paddr_t paddr_of(uint32_t idx)
+{
+	for (int i = 0; i < nbanks; i++)
+		if (idx - banks[i].first < banks[i].count)
+			return banks[i].base + ((paddr_t)(idx - banks[i].first) << PAGE_SHIFT);
+	return 0;
+}
+
+/* Returns the range holding @idx, or NULL for a frame in a hole. */
+static const struct range *range_of(uint32_t idx)
+{
+	for (int i = 0; i < nranges; i++)
+		if (idx >= ranges[i].start && idx < ranges[i].end)
+			return &ranges[i];
+	return NULL;
+}
+
+/* True when the descriptor of @idx has been written, i.e. the frame was allocated once. */
+static bool touched(uint32_t idx)
+{
+	const struct range *r = range_of(idx);
+
+	return r && idx < r->cursor;
+}
+
+static void add_range(const struct bank *b, paddr_t lo, paddr_t hi)
+{
+	struct range *r;
+
+	if (hi <= lo || nranges == (int)ARRAY_SIZE(ranges))
+		return;
+	r = &ranges[nranges++];
+	r->start = b->first + (uint32_t)((lo - b->base) >> PAGE_SHIFT);
+	r->cursor = r->start;
+	r->end = b->first + (uint32_t)((hi - b->base) >> PAGE_SHIFT);
+	ntotal += r->end - r->start;
+}
+
+/* Adds [lo, hi) of bank @b, minus every hole (widened to whole pages), to the free ranges. */
+static void add_ranges(const struct bank *b, paddr_t lo, paddr_t hi,
+		       const struct fdt_region *holes, int nholes)
+{
+	while (lo < hi) {
+		paddr_t first_hs = hi, first_he = hi;
+
+		/* the lowest hole that reaches into [lo, hi) */
+		for (int i = 0; i < nholes; i++) {
+			paddr_t hs = align_down(holes[i].base, PAGE_SIZE);
+			paddr_t he = align_up(holes[i].base + holes[i].size, PAGE_SIZE);
+
+			if (he <= lo || hs >= hi || hs >= first_hs)
+				continue;
+			first_hs = hs;
+			first_he = he;
+		}
+		if (first_hs > lo)
+			add_range(b, lo, first_hs);
+		lo = first_he;
+	}
+}
+
+int pmm_init(const struct fdt_region *ram, int nram, const struct fdt_region *holes_in,
+	     int nholes)
+{
+	struct fdt_region holes[PMM_MAX_HOLES + 1];
+	uint64_t nframes = 0, ram_frames = 0;
+	paddr_t meta = 0;
+
+	if (nram <= 0 || nram > PMM_MAX_BANKS || nholes < 0 || nholes > PMM_MAX_HOLES)
+		return -EINVAL;
+	nbanks = 0;
+	for (int i = 0; i < nram; i++) {
+		paddr_t lo = align_up(ram[i].base, PAGE_SIZE);
+		paddr_t hi = align_down(ram[i].base + ram[i].size, PAGE_SIZE);
+
+		if (hi <= lo)
+			continue;
+		banks[nbanks].base = lo;
+		banks[nbanks].first = (uint32_t)nframes;
+		banks[nbanks].count = (uint32_t)((hi - lo) >> PAGE_SHIFT);
+		nframes += banks[nbanks].count;
+		nbanks++;
+	}
+	if (nbanks == 0 || nframes >= NO_FRAME)
+		return -EINVAL;
+
+	for (int i = 0; i < nholes; i++)
+		holes[i] = holes_in[i];
+	meta_bytes = align_up(nframes * sizeof(struct frame), PAGE_SIZE);
+	for (int i = 0; i < nbanks && !meta; i++) {
+		paddr_t end = banks[i].base + ((paddr_t)banks[i].count << PAGE_SHIFT);
+
+		meta = find_gap(banks[i].base, end, meta_bytes, holes, nholes);
+	}
+	if (!meta)
+		return -ENOMEM;
+	holes[nholes].base = meta;
+	holes[nholes].size = meta_bytes;
+	nholes++;
+	frames = phys_to_virt(meta);
+
+	nranges = 0;
+	cur_range = 0;
+	ntotal = 0;
+	for (int i = 0; i < nbanks; i++) {
+		paddr_t end = banks[i].base + ((paddr_t)banks[i].count << PAGE_SHIFT);
+
+		add_ranges(&banks[i], banks[i].base, end, holes, nholes);
+		ram_frames += banks[i].count;
+	}
+	nreserved = ram_frames - ntotal;
+	free_head = NO_FRAME;
+	nfree_list = 0;
+	for (int k = 0; k < FRAME_KINDS; k++)
+		in_use[k] = 0;
+	fail_countdown = -1;
+	return ntotal ? 0 : -EINVAL;
+}
+
+int pmm_alloc(enum frame_kind kind, paddr_t *pa)
+{
+	unsigned long flags = spin_lock_irqsave(&lock);
+	uint32_t idx = NO_FRAME;
+
+	if (fail_countdown == 0)
+		goto out;
+	if (fail_countdown > 0)
+		fail_countdown--;
+	if (free_head != NO_FRAME) {
+		idx = free_head;
+		free_head = frames[idx].next_or_kind;
+		nfree_list--;
+	} else {
+		while (cur_range < nranges && ranges[cur_range].cursor == ranges[cur_range].end)
+			cur_range++;
+		if (cur_range < nranges)
+			idx = ranges[cur_range].cursor++;
+	}
+	if (idx != NO_FRAME) {
+		frames[idx].ref = 1;
+		frames[idx].next_or_kind = kind;
+		in_use[kind]++;
+	}
+out:
+	spin_unlock_irqrestore(&lock, flags);
+	if (idx == NO_FRAME)
+		return -ENOMEM;
+	*pa = paddr_of(idx);
+	return 0;
+}
+
+void pmm_get(paddr_t pa)
+{
+	uint32_t idx;
+	unsigned long flags;
+
+	if (index_of(pa, &idx))
+		return;
+	flags = spin_lock_irqsave(&lock);
+	frames[idx].ref++;
+	spin_unlock_irqrestore(&lock, flags);
+}
+
+bool pmm_put(paddr_t pa)
+{
+	uint32_t idx;
+	unsigned long flags;
+	bool freed = false;
+
+	if (index_of(pa, &idx))
+		return false;
+	flags = spin_lock_irqsave(&lock);
+	if (frames[idx].ref > 0 && --frames[idx].ref == 0) {
+		in_use[frames[idx].next_or_kind]--;
+		frames[idx].next_or_kind = free_head;
+		free_head = idx;
+		nfree_list++;
+		freed = true;
+	}
+	spin_unlock_irqrestore(&lock, flags);
+	return freed;
+}
+
+uint32_t pmm_refcount(paddr_t pa)
+{
+	uint32_t idx;
+
+	if (index_of(pa, &idx) || !touched(idx))
+		return 0;
+	return __atomic_load_n(&frames[idx].ref, __ATOMIC_RELAXED);
+}
+
+enum frame_kind pmm_kind(paddr_t pa)
+{
+	uint32_t idx;
+
+	if (index_of(pa, &idx) || !touched(idx) || frames[idx].ref == 0)
+		return FRAME_FREE;
+	return (enum frame_kind)frames[idx].next_or_kind;
+}
+
+bool pmm_managed(paddr_t pa)
+{
+	uint32_t idx;
+
+	return index_of(pa, &idx) == 0 && range_of(idx) != NULL;
+}
+
+void pmm_stats(struct pmm_stats *st)
+{
+	unsigned long flags = spin_lock_irqsave(&lock);
+	uint64_t untouched = 0;
+
+	for (int i = cur_range; i < nranges; i++)
+		untouched += ranges[i].end - ranges[i].cursor;
+	st->total = ntotal;
+	st->free = nfree_list + untouched;
+	for (int k = 0; k < FRAME_KINDS; k++)
+		st->by_kind[k] = in_use[k];
+	st->by_kind[FRAME_FREE] = st->free;
+	st->meta_bytes = meta_bytes;
+	st->reserved = nreserved;
+	spin_unlock_irqrestore(&lock, flags);
+}
+
+void pmm_fail_after(long n)
+{
+	unsigned long flags = spin_lock_irqsave(&lock);
+
+	fail_countdown = n < 0 ? -1 : n;
+	spin_unlock_irqrestore(&lock, flags);
+}
+
+int pmm_for_each_used(int (*fn)(paddr_t pa, enum frame_kind kind, uint32_t ref, void *arg),
+		      void *arg)
+{
+	for (int i = 0; i < nranges; i++) {
+		for (uint32_t idx = ranges[i].start; idx < ranges[i].cursor; idx++) {
+			int rc;
+
+			if (frames[idx].ref == 0)
+				continue;
+			rc = fn(paddr_of(idx), (enum frame_kind)frames[idx].next_or_kind,
+				frames[idx].ref, arg);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}

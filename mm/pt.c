@@ -1,0 +1,183 @@
+/* Sv39 page-table walker and editor. Works on table pages through the direct map, so the same
+ * code edits the kernel's tables on the board and host memory in the host tests. */
+#include "mm/pt.h"
+
+#include "mm/frame.h"
+#include "platform/errno.h"
+#include "platform/riscv/memlayout.h"
+
+static pte_t *table_at(paddr_t pa)
+{
+	return phys_to_virt(pa);
+}
+
+static int new_table(paddr_t *pa)
+{
+	pte_t *t;
+	int rc = pmm_alloc(FRAME_PAGETABLE, pa);
+
+	if (rc)
+		return rc;
+	t = table_at(*pa);
+	for (int i = 0; i < PTES_PER_TABLE; i++)
+		t[i] = 0;
+	return 0;
+}
+
+int pt_create(paddr_t *root)
+{
+	return new_table(root);
+}
+
+static void free_tree(paddr_t table, int level)
+{
+	pte_t *t = table_at(table);
+
+	if (level > 0)
+		for (int i = 0; i < PTES_PER_TABLE; i++)
+			if (pte_table(t[i]))
+				free_tree(pte_paddr(t[i]), level - 1);
+	pmm_put(table);
+}
+
+void pt_destroy(paddr_t root)
+{
+	free_tree(root, SV39_LEVELS - 1);
+}
+
+pte_t *pt_walk(paddr_t root, vaddr_t va, int *level)
+{
+	pte_t *t = table_at(root);
+
+	for (int l = SV39_LEVELS - 1; l >= 0; l--) {
+		pte_t *p = &t[pt_index(va, l)];
+
+		if (level)
+			*level = l;
+		if (!pte_valid(*p))
+			return NULL;
+		if (pte_leaf(*p))
+			return p;
+		if (l == 0)
+			return NULL; /* a table pointer at level 0 is malformed */
+		t = table_at(pte_paddr(*p));
+	}
+	return NULL;
+}
+
+/* The slot for @va at @target level, creating tables above it. */
+static int slot_at(paddr_t root, vaddr_t va, int target, pte_t **ptep)
+{
+	pte_t *t = table_at(root);
+
+	for (int l = SV39_LEVELS - 1; l > target; l--) {
+		pte_t *p = &t[pt_index(va, l)];
+
+		if (pte_leaf(*p))
+			return -EEXIST;
+		if (!pte_valid(*p)) {
+			paddr_t next;
+			int rc = new_table(&next);
+
+			if (rc)
+				return rc;
+			*p = pte_make_table(next);
+		}
+		t = table_at(pte_paddr(*p));
+	}
+	*ptep = &t[pt_index(va, target)];
+	return 0;
+}
+
+int pt_walk_alloc(paddr_t root, vaddr_t va, pte_t **ptep)
+{
+	return slot_at(root, va, 0, ptep);
+}
+
+int pt_map(paddr_t root, vaddr_t va, paddr_t pa, uint64_t size, uint64_t bits, bool large)
+{
+	if (!is_aligned(va | pa | size, PAGE_SIZE))
+		return -EINVAL;
+	while (size) {
+		int level = 0;
+		pte_t *p;
+		int rc;
+
+		if (large)
+			for (int l = SV39_LEVELS - 1; l > 0; l--)
+				if (is_aligned(va | pa, LEVEL_SIZE(l)) && size >= LEVEL_SIZE(l)) {
+					level = l;
+					break;
+				}
+		rc = slot_at(root, va, level, &p);
+		if (rc)
+			return rc;
+		if (pte_valid(*p))
+			return -EEXIST;
+		*p = pte_make(pa, bits | PTE_V);
+		va += LEVEL_SIZE(level);
+		pa += LEVEL_SIZE(level);
+		size -= LEVEL_SIZE(level);
+	}
+	return 0;
+}
+
+/* Turns the leaf at @p (level @level > 0) into a table of smaller leaves mapping the same. */
+static int split_leaf(pte_t *p, int level)
+{
+	paddr_t tpa;
+	pte_t *t;
+	int rc = new_table(&tpa);
+
+	if (rc)
+		return rc;
+	t = table_at(tpa);
+	for (int i = 0; i < PTES_PER_TABLE; i++)
+		t[i] = pte_make(pte_paddr(*p) + (uint64_t)i * LEVEL_SIZE(level - 1), pte_bits(*p));
+	*p = pte_make_table(tpa);
+	return 0;
+}
+
+int pt_protect(paddr_t root, vaddr_t va, uint64_t size, uint64_t bits)
+{
+	const uint64_t perm = PTE_RWX | PTE_U;
+	vaddr_t end = va + size;
+
+	while (va < end) {
+		int level;
+		pte_t *p = pt_walk(root, va, &level);
+		uint64_t span = LEVEL_SIZE(level);
+
+		if (!p) {
+			va = align_down(va, span) + span;
+			continue;
+		}
+		if (level > 0 && (!is_aligned(va, span) || end - va < span)) {
+			int rc = split_leaf(p, level);
+
+			if (rc)
+				return rc;
+			continue;
+		}
+		*p = (*p & ~perm) | (bits & perm);
+		va += span;
+	}
+	return 0;
+}
+
+static uint64_t count_tree(paddr_t table, int level)
+{
+	pte_t *t = table_at(table);
+	uint64_t n = 1;
+
+	if (level > 0)
+		for (int i = 0; i < PTES_PER_TABLE; i++)
+			if (pte_table(t[i]))
+				n += count_tree(pte_paddr(t[i]), level - 1);
+	return n;
+}
+
+uint64_t pt_count_tables(paddr_t root)
+{
+	return count_tree(root, SV39_LEVELS - 1);
+}

@@ -1,0 +1,53 @@
+/* Sv39 page tables: walk, map, protect and unmap, with the largest leaves alignment allows.
+ * A table is named by the physical address of its root page; tables are reached through the
+ * direct map and their pages come from the frame allocator (FRAME_PAGETABLE). */
+#ifndef FAULTLINE_MM_PT_H
+#define FAULTLINE_MM_PT_H
+
+#include "platform/riscv/pte.h"
+#include "platform/types.h"
+
+/* pt_create - allocate a zeroed root table. Returns 0 and its address in @root, or -ENOMEM. */
+int pt_create(paddr_t *root) __must_check;
+
+/*
+ * pt_destroy - free every table page of the tree rooted at @root, the root included. Leaves
+ * are not touched: the frames they map belong to whoever mapped them.
+ */
+void pt_destroy(paddr_t root);
+
+/*
+ * pt_walk - find the leaf that maps @va. Returns a pointer to it and its level (0 = 4 KiB,
+ * 1 = 2 MiB, 2 = 1 GiB) in @level, or NULL when no valid leaf maps @va (then *@level is the
+ * level where the walk stopped). @level may be NULL.
+ */
+pte_t *pt_walk(paddr_t root, vaddr_t va, int *level);
+
+/*
+ * pt_walk_alloc - the level-0 entry slot for @va, allocating missing tables on the way.
+ * Returns 0 and the slot in @ptep (which may be valid or not), -ENOMEM, or -EEXIST when a
+ * larger leaf already maps @va.
+ */
+int pt_walk_alloc(paddr_t root, vaddr_t va, pte_t **ptep) __must_check;
+
+/*
+ * pt_map - map [va, va + size) to [pa, pa + size) with PTE bits @bits (V is added). With
+ * @large, uses 2 MiB and 1 GiB leaves wherever va, pa and the remaining size line up. Every
+ * target slot must be empty (-EEXIST otherwise); on -ENOMEM or -EEXIST what was mapped before
+ * the failure stays mapped. Sizes and addresses must be page-aligned (-EINVAL).
+ * Does not flush: the caller maps into tables no hart has cached, or flushes.
+ */
+int pt_map(paddr_t root, vaddr_t va, paddr_t pa, uint64_t size, uint64_t bits,
+	   bool large) __must_check;
+
+/*
+ * pt_protect - replace the R/W/X/U bits of every valid leaf in [va, va + size) by @bits'.
+ * Leaves larger than the range are split first (-ENOMEM if that fails). Returns 0.
+ * Does not flush.
+ */
+int pt_protect(paddr_t root, vaddr_t va, uint64_t size, uint64_t bits) __must_check;
+
+/* pt_count_tables - table pages in the tree, the root included. */
+uint64_t pt_count_tables(paddr_t root);
+
+#endif

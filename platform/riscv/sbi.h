@@ -1,0 +1,70 @@
+/* Calls into the SBI firmware (OpenSBI) below us: the base extension to probe, TIME, SRST,
+ * HSM, and the legacy console as the console of last resort. */
+#ifndef FAULTLINE_PLATFORM_RISCV_SBI_H
+#define FAULTLINE_PLATFORM_RISCV_SBI_H
+
+#include "platform/types.h"
+
+#define SBI_EXT_LEGACY_SET_TIMER 0x00
+#define SBI_EXT_LEGACY_CONSOLE_PUTCHAR 0x01
+#define SBI_EXT_LEGACY_CONSOLE_GETCHAR 0x02
+#define SBI_EXT_LEGACY_SHUTDOWN 0x08
+#define SBI_EXT_BASE 0x10
+#define SBI_EXT_TIME 0x54494d45
+#define SBI_EXT_IPI 0x735049
+#define SBI_EXT_RFENCE 0x52464e43
+#define SBI_EXT_HSM 0x48534d
+#define SBI_EXT_SRST 0x53525354
+
+#define SBI_BASE_GET_SPEC_VERSION 0
+#define SBI_BASE_GET_IMPL_ID 1
+#define SBI_BASE_GET_IMPL_VERSION 2
+#define SBI_BASE_PROBE_EXT 3
+#define SBI_HSM_HART_GET_STATUS 2
+#define SBI_SRST_RESET 0
+#define SBI_SRST_TYPE_SHUTDOWN 0
+#define SBI_SRST_REASON_NONE 0
+#define SBI_SRST_REASON_FAILURE 1
+
+#define SBI_SUCCESS 0
+#define SBI_ERR_NOT_SUPPORTED (-2)
+
+/* HSM hart states */
+#define SBI_HSM_STARTED 0
+#define SBI_HSM_STOPPED 1
+
+struct sbiret {
+	long error;
+	long value;
+};
+
+struct sbiret sbi_call(unsigned long ext, unsigned long fid, unsigned long a0,
+		       unsigned long a1, unsigned long a2);
+
+/* What the base extension said at sbi_probe(): extensions are used only when present. */
+struct sbi_info {
+	unsigned long spec_version; /* major << 24 | minor */
+	unsigned long impl_id;
+	unsigned long impl_version;
+	bool has_time, has_ipi, has_rfence, has_hsm, has_srst;
+};
+
+/* sbi_probe - ask the base extension what is there; fills @info. Safe before the MMU is on. */
+void sbi_probe(struct sbi_info *info);
+
+/* sbi_impl_name - "OpenSBI", "BBL", ... for an implementation id; "unknown" otherwise. */
+const char *sbi_impl_name(unsigned long impl_id);
+
+/* sbi_console_putchar - the legacy console (EID 0x01). Works before the MMU is on. */
+void sbi_console_putchar(int ch);
+
+/* sbi_set_timer - the next timer interrupt at absolute time @when (TIME, else legacy). */
+void sbi_set_timer(const struct sbi_info *info, uint64_t when);
+
+/* sbi_hart_status - HSM state of @hartid, or a negative SBI error. */
+long sbi_hart_status(unsigned long hartid);
+
+/* sbi_shutdown - power off (SRST, else the legacy call). Returns only if both failed. */
+void sbi_shutdown(const struct sbi_info *info, bool failure);
+
+#endif

@@ -1,0 +1,47 @@
+/* Spinlocks that stay correct with several harts: an atomic swap with acquire ordering to
+ * take, a release store to give back. The _irqsave forms also mask interrupts on this hart,
+ * for state that trap handlers touch too. */
+#ifndef FAULTLINE_PLATFORM_RISCV_SPINLOCK_H
+#define FAULTLINE_PLATFORM_RISCV_SPINLOCK_H
+
+#include "platform/riscv/irq.h"
+#include "platform/types.h"
+
+typedef struct {
+	uint32_t locked;
+} spinlock_t;
+
+#define SPINLOCK_INIT { 0 }
+
+static inline void spin_lock(spinlock_t *l)
+{
+	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+			;
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
+static inline bool spin_is_locked(spinlock_t *l)
+{
+	return __atomic_load_n(&l->locked, __ATOMIC_RELAXED) != 0;
+}
+
+static inline unsigned long spin_lock_irqsave(spinlock_t *l)
+{
+	unsigned long flags = irq_save();
+
+	spin_lock(l);
+	return flags;
+}
+
+static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
+{
+	spin_unlock(l);
+	irq_restore(flags);
+}
+
+#endif

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Installs the Debian packages faultline needs when something is missing, and says what it
+# does. Without root it prints the one command to run instead.
+set -eu
+
+missing=""
+need() { # need PACKAGE TEST-COMMAND...
+	pkg=$1
+	shift
+	"$@" >/dev/null 2>&1 || missing="$missing $pkg"
+}
+need gcc-riscv64-unknown-elf command -v riscv64-unknown-elf-gcc
+need picolibc-riscv64-unknown-elf test -d /usr/lib/picolibc/riscv64-unknown-elf
+need qemu-system-misc command -v qemu-system-riscv64
+need opensbi test -d /usr/lib/riscv64-linux-gnu/opensbi
+need gdb-multiarch command -v gdb-multiarch
+need device-tree-compiler command -v dtc
+need libcmocka-dev test -f /usr/include/cmocka.h
+need python3 command -v python3
+need gcc command -v cc
+need make command -v make
+
+[ -z "$missing" ] && exit 0
+
+echo "faultline: missing Debian packages:$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "faultline: run this once as root, then try again:"
+	echo "  apt-get update && apt-get install -y$missing"
+	exit 1
+fi
+echo "faultline: installing them with apt-get (a few minutes on a fresh machine)"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing
+echo "faultline: packages installed"
