@@ -34,6 +34,48 @@ static int map_direct(paddr_t lo, paddr_t hi, uint64_t bits)
 		      bits | PTE_G | PTE_A | PTE_D | board_pte_ram_bits(), true);
 }
 
+/*
+ * Direct map of one bank: reserved regions (OpenSBI's own, PMP-protected) stay unmapped so
+ * that not even a speculative access reaches them, and the image's text and rodata are
+ * mapped read-only so that the direct map is no writable alias of them.
+ */
+static int map_bank(paddr_t lo, paddr_t hi, const struct fdt_info *fi, paddr_t ro_lo,
+		    paddr_t ro_hi)
+{
+	paddr_t cur = lo;
+
+	while (cur < hi) {
+		paddr_t next = hi;
+		bool skip = false;
+		int rc;
+
+		for (int i = 0; i < fi->nresv; i++) {
+			paddr_t rs = align_down(fi->resv[i].base, PAGE_SIZE);
+			paddr_t re = align_up(fi->resv[i].base + fi->resv[i].size, PAGE_SIZE);
+
+			if (rs <= cur && cur < re) {
+				skip = true;
+				next = re < hi ? re : hi;
+				break;
+			}
+			if (rs > cur && rs < next)
+				next = rs;
+		}
+		if (!skip) {
+			if (ro_lo > cur && ro_lo < next)
+				next = ro_lo;
+			if (ro_hi > cur && ro_hi < next)
+				next = ro_hi;
+			rc = map_direct(cur, next,
+					cur >= ro_lo && cur < ro_hi ? PTE_R : PTE_R | PTE_W);
+			if (rc)
+				return rc;
+		}
+		cur = next;
+	}
+	return 0;
+}
+
 int kmem_init(const struct boot_facts *bf)
 {
 	const uint64_t rw = PTE_R | PTE_W;
@@ -53,21 +95,12 @@ int kmem_init(const struct boot_facts *bf)
 	if (rc)
 		return rc;
 
-	/* The direct map must not be a writable alias of text or rodata. */
 	ro_lo = kmem_image_pa(_stext);
 	ro_hi = kmem_image_pa(_erodata);
-	for (int i = 0; i < bf->fdt.nmem && !rc; i++) {
-		paddr_t lo = align_down(bf->fdt.mem[i].base, PAGE_SIZE);
-		paddr_t hi = align_up(bf->fdt.mem[i].base + bf->fdt.mem[i].size, PAGE_SIZE);
-
-		if (ro_hi <= lo || ro_lo >= hi) {
-			rc = map_direct(lo, hi, rw);
-			continue;
-		}
-		rc = map_direct(lo, ro_lo, rw);
-		rc = rc ?: map_direct(ro_lo, ro_hi, PTE_R);
-		rc = rc ?: map_direct(ro_hi, hi, rw);
-	}
+	for (int i = 0; i < bf->fdt.nmem && !rc; i++)
+		rc = map_bank(align_down(bf->fdt.mem[i].base, PAGE_SIZE),
+			      align_up(bf->fdt.mem[i].base + bf->fdt.mem[i].size, PAGE_SIZE),
+			      &bf->fdt, ro_lo, ro_hi);
 	if (rc)
 		return rc;
 

@@ -8,7 +8,8 @@
 /*
  * kmem_init - build the kernel map from the devicetree's banks and switch to it (full TLB
  * flush). Text R-X, rodata R--, data and bss RW-, the boot stack's guard page unmapped, and
- * the direct map RW- except over the image's text and rodata, which it maps read-only.
+ * the direct map RW- except over the image's text and rodata, which it maps read-only, and
+ * over reserved regions, which it leaves out.
  * Returns 0 or -ENOMEM.
  */
 int kmem_init(const struct boot_facts *bf) __must_check;

@@ -33,6 +33,10 @@ SECTIONS
 		KEEP(*(__ex_table))
 		__ex_table_end = .;
 		. = ALIGN(8);
+		__ktests_start = .; /* in-QEMU test cases, present in the test image only */
+		KEEP(*(.ktests))
+		__ktests_end = .;
+		. = ALIGN(8);
 		/* last, so that the symbol table's size moves no text address */
 		KEEP(*(.rodata.ksyms))
 		. = ALIGN(4096);

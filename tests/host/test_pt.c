@@ -1,0 +1,198 @@
+/* Host tests of the Sv39 page-table code (mm/pt.c) over host memory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "mm/frame.h"
+#include "mm/pt.h"
+#include "platform/errno.h"
+#include "platform/riscv/memlayout.h"
+#include "tests/host/mm_host.h"
+
+#define MiB (1ul << 20)
+#define GiB (1ul << 30)
+#define RW (PTE_R | PTE_W)
+
+static struct fdt_region ram;
+static paddr_t root;
+static uint64_t free_at_start;
+
+static uint64_t free_frames(void)
+{
+	struct pmm_stats st;
+
+	pmm_stats(&st);
+	return st.free;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	ram = host_ram(8 * MiB, PAGE_SIZE);
+	assert_int_equal(pmm_init(&ram, 1, NULL, 0), 0);
+	free_at_start = free_frames();
+	assert_int_equal(pt_create(&root), 0);
+	return 0;
+}
+
+static void map_then_walk_finds_a_4k_leaf_with_its_bits(void **state)
+{
+	int level = -1;
+	pte_t *p;
+
+	(void)state;
+	assert_int_equal(pt_map(root, 0x400000, 0x80001000, PAGE_SIZE, RW | PTE_U, false), 0);
+	p = pt_walk(root, 0x400123, &level);
+	assert_non_null(p);
+	assert_int_equal(level, 0);
+	assert_int_equal(pte_paddr(*p), 0x80001000);
+	assert_int_equal(pte_bits(*p), RW | PTE_U | PTE_V);
+	assert_null(pt_walk(root, 0x401000, &level));
+	assert_int_equal(level, 0);
+	assert_null(pt_walk(root, 0x40000000, &level));
+	assert_int_equal(level, 2);
+}
+
+static void table_entries_carry_no_a_d_or_u_bits(void **state)
+{
+	pte_t *t = phys_to_virt(root);
+	pte_t top;
+
+	(void)state;
+	assert_int_equal(pt_map(root, 0x400000, 0x80001000, PAGE_SIZE, RW | PTE_U | PTE_A | PTE_D,
+				false),
+			 0);
+	top = t[pt_index(0x400000, 2)];
+	assert_true(pte_table(top));
+	assert_int_equal(pte_bits(top), PTE_V);
+	top = ((pte_t *)phys_to_virt(pte_paddr(top)))[pt_index(0x400000, 1)];
+	assert_int_equal(pte_bits(top), PTE_V);
+}
+
+static void large_map_uses_gigapages_and_megapages_where_aligned(void **state)
+{
+	/* 1 GiB + 2 MiB + 4 KiB from an aligned start: one of each leaf size */
+	uint64_t size = GiB + 2 * MiB + PAGE_SIZE;
+	int level;
+
+	(void)state;
+	assert_int_equal(pt_map(root, 0x40000000, 0x80000000, size, RW, true), 0);
+	assert_non_null(pt_walk(root, 0x40000000, &level));
+	assert_int_equal(level, 2);
+	assert_non_null(pt_walk(root, 0x80000000, &level));
+	assert_int_equal(level, 1);
+	assert_non_null(pt_walk(root, 0x80200000, &level));
+	assert_int_equal(level, 0);
+	assert_null(pt_walk(root, 0x80201000, &level));
+	assert_int_equal(pt_count_tables(root), 3); /* root, one level-1, one level-0 */
+}
+
+static void misaligned_large_map_falls_back_to_small_pages(void **state)
+{
+	int level;
+
+	(void)state;
+	assert_int_equal(pt_map(root, 0x40000000, 0x80001000, 2 * MiB, RW, true), 0);
+	assert_non_null(pt_walk(root, 0x40000000, &level));
+	assert_int_equal(level, 0);
+}
+
+static void bad_requests_are_refused(void **state)
+{
+	(void)state;
+	assert_int_equal(pt_map(root, 0x400001, 0x80000000, PAGE_SIZE, RW, false), -EINVAL);
+	assert_int_equal(pt_map(root, 0x400000, 0x80000000, 100, RW, false), -EINVAL);
+	assert_int_equal(pt_map(root, 0x400000, 0x80000000, PAGE_SIZE, RW, false), 0);
+	assert_int_equal(pt_map(root, 0x400000, 0x80005000, PAGE_SIZE, RW, false), -EEXIST);
+	assert_int_equal(pt_map(root, 0x40000000, 0x80000000, GiB, RW, true), 0);
+	assert_int_equal(pt_map(root, 0x40001000, 0x80000000, PAGE_SIZE, RW, false), -EEXIST);
+}
+
+static void protect_changes_only_the_range_and_splits_large_leaves(void **state)
+{
+	int level;
+	pte_t *p;
+
+	(void)state;
+	assert_int_equal(pt_map(root, 0x200000, 0x80000000, 2 * MiB, RW | PTE_A, true), 0);
+	assert_non_null(pt_walk(root, 0x200000, &level));
+	assert_int_equal(level, 1);
+	assert_int_equal(pt_protect(root, 0x201000, PAGE_SIZE, PTE_R), 0);
+	p = pt_walk(root, 0x201000, &level);
+	assert_int_equal(level, 0);
+	assert_int_equal(pte_bits(*p), PTE_R | PTE_A | PTE_V);
+	assert_int_equal(pte_paddr(*p), 0x80001000);
+	p = pt_walk(root, 0x200000, &level);
+	assert_int_equal(pte_bits(*p), RW | PTE_A | PTE_V);
+	p = pt_walk(root, 0x202000, &level);
+	assert_int_equal(pte_bits(*p), RW | PTE_A | PTE_V);
+	assert_int_equal(pte_paddr(*p), 0x80002000);
+}
+
+static void protect_skips_holes_in_the_range(void **state)
+{
+	pte_t *p;
+
+	(void)state;
+	assert_int_equal(pt_map(root, 0x10000, 0x80000000, PAGE_SIZE, RW, false), 0);
+	assert_int_equal(pt_map(root, 0x7f000000, 0x80001000, PAGE_SIZE, RW, false), 0);
+	assert_int_equal(pt_protect(root, 0, 0x80000000, PTE_R | PTE_X), 0);
+	p = pt_walk(root, 0x10000, NULL);
+	assert_int_equal(pte_bits(*p) & PTE_RWX, PTE_R | PTE_X);
+	p = pt_walk(root, 0x7f000000, NULL);
+	assert_int_equal(pte_bits(*p) & PTE_RWX, PTE_R | PTE_X);
+}
+
+static void destroy_returns_every_table_page(void **state)
+{
+	(void)state;
+	for (vaddr_t va = 0; va < 64 * GiB; va += 3 * GiB + 5 * MiB)
+		assert_int_equal(pt_map(root, va, 0x80000000, PAGE_SIZE, RW, false), 0);
+	assert_true(free_frames() < free_at_start - 20);
+	pt_destroy(root);
+	assert_int_equal(free_frames(), free_at_start);
+}
+
+static void allocation_failure_at_any_depth_leaks_nothing(void **state)
+{
+	(void)state;
+	pt_destroy(root);
+	for (long n = 0; n < 4; n++) {
+		paddr_t r;
+		int rc;
+
+		pmm_fail_after(n);
+		rc = pt_create(&r);
+		if (rc == 0)
+			rc = pt_map(r, 0x12345000, 0x80000000, PAGE_SIZE, RW, false);
+		pmm_fail_after(-1);
+		if (n < 3)
+			assert_int_equal(rc, -ENOMEM);
+		else
+			assert_int_equal(rc, 0);
+		if (n > 0)
+			pt_destroy(r);
+		assert_int_equal(free_frames(), free_at_start);
+	}
+	assert_int_equal(pt_create(&root), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(map_then_walk_finds_a_4k_leaf_with_its_bits, setup),
+		cmocka_unit_test_setup(table_entries_carry_no_a_d_or_u_bits, setup),
+		cmocka_unit_test_setup(large_map_uses_gigapages_and_megapages_where_aligned, setup),
+		cmocka_unit_test_setup(misaligned_large_map_falls_back_to_small_pages, setup),
+		cmocka_unit_test_setup(bad_requests_are_refused, setup),
+		cmocka_unit_test_setup(protect_changes_only_the_range_and_splits_large_leaves, setup),
+		cmocka_unit_test_setup(protect_skips_holes_in_the_range, setup),
+		cmocka_unit_test_setup(destroy_returns_every_table_page, setup),
+		cmocka_unit_test_setup(allocation_failure_at_any_depth_leaks_nothing, setup),
+	};
+
+	return cmocka_run_group_tests_name("pt", tests, NULL, NULL);
+}

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""The test runner behind `make test`: runs the host test programs (cmocka) and boots the test
+image on every QEMU machine, prints one line per case and machine, and ends with
+"N passed, N failed". Exits non-zero on any failure, a missing result line or a hung QEMU."""
+
+import argparse
+import os
+import re
+import select
+import subprocess
+import sys
+import time
+
+# (label, QEMU machine, memory, extra arguments, memory line the boot log must show)
+MACHINES = [
+    ("virt-64M", "virt", "64M", [], "(64 MiB)"),
+    ("virt-2G", "virt", "2G", [], "(2 GiB)"),
+    ("virt-8G", "virt", "8G", [], "(8 GiB)"),
+    ("sifive_u", "sifive_u", "128M", [], "(128 MiB)"),
+    ("spike", "spike", "128M", [], "(128 MiB)"),
+]
+
+QEMU_TIMEOUT = 120  # seconds; a healthy run takes a few
+RESULT = re.compile(r"^(\d+) passed, (\d+) failed\s*$")
+CASE = re.compile(r"^(ok|FAIL) - (\S+)")
+
+
+class Tally:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def case(self, ok, where, name, detail=""):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+        print(f"{'PASS' if ok else 'FAIL'} {where}: {name}{(' - ' + detail) if detail else ''}",
+              flush=True)
+
+
+def run_host(tally, prog, env):
+    name = os.path.basename(prog)
+    try:
+        out = subprocess.run([prog, "tests/fixtures/dtb"], capture_output=True, text=True,
+                             timeout=600, env=env)
+    except subprocess.TimeoutExpired:
+        tally.case(False, f"host/{name}", "finishes", "timed out")
+        return
+    text = out.stdout + out.stderr
+    seen = 0
+    for line in text.splitlines():
+        m = re.match(r"^\[\s+(OK|FAILED)\s+\] (\S+)$", line)
+        if m:
+            seen += 1
+            tally.case(m.group(1) == "OK", f"host/{name}", m.group(2))
+    if out.returncode != 0 or seen == 0:
+        sys.stdout.write(text[-4000:])
+        tally.case(False, f"host/{name}", "exits cleanly",
+                   f"exit status {out.returncode}, {seen} cases seen")
+
+
+def run_qemu(tally, qemu, image, label, machine, mem, extra, mem_line, logdir):
+    cmd = [qemu, "-M", machine, "-m", mem, "-bios", "default", "-display", "none",
+           "-serial", "stdio", "-monitor", "none", "-kernel", image] + extra
+    log_path = os.path.join(logdir, f"{label}.log")
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    lines, result = [], None
+    deadline = time.monotonic() + QEMU_TIMEOUT
+    fd = proc.stdout.fileno()
+    buf = b""
+    while result is None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        ready, _, _ = select.select([fd], [], [], min(left, 1.0))
+        if not ready:
+            continue
+        chunk = os.read(fd, 65536)
+        if not chunk:  # QEMU exited
+            break
+        buf += chunk
+        *done, buf = buf.split(b"\n")
+        for raw in done:
+            line = raw.decode("utf-8", "replace").rstrip("\r")
+            lines.append(line)
+            m = CASE.match(line)
+            if m:
+                tally.case(m.group(1) == "ok", label, m.group(2))
+            if RESULT.match(line):
+                result = RESULT.match(line)
+    # Machines whose SBI cannot power off (sifive_u, spike) keep running: the line decides.
+    end = time.monotonic() + 1.0
+    while time.monotonic() < end:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if not ready:
+            if proc.poll() is not None:
+                break
+            continue
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        buf += chunk
+    if buf:
+        lines.extend(buf.decode("utf-8", "replace").replace("\r", "").split("\n"))
+    proc.kill()
+    proc.wait()
+    with open(log_path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    text = "\n".join(lines)
+    tally.case("faultline" in text and "booting on hart" in text, label,
+               "boot_log_names_version_and_boot_hart")
+    tally.case(any(l.strip().startswith("memory") and mem_line in l for l in lines), label,
+               f"boot_log_reports_{mem}_of_ram")
+    tally.case("panic" not in text, label, "no_panic_during_the_run")
+    if result is None:
+        tally.case(False, label, "result_line_printed",
+                   f"no 'N passed, N failed' line within {QEMU_TIMEOUT}s (log: {log_path})")
+    else:
+        tally.case(True, label, "result_line_printed")
+        tally.case("faultline: shutting down" in text, label, "firmware_shuts_down_after_tests")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--qemu", default="qemu-system-riscv64")
+    ap.add_argument("host_tests", nargs="*")
+    args = ap.parse_args()
+
+    tally = Tally()
+    env = dict(os.environ)
+    env["FAULTLINE_QEMU_DTB_DIR"] = os.path.join(args.build, "dtb")
+    env.setdefault("ASAN_OPTIONS", "detect_leaks=1")
+    for prog in args.host_tests:
+        run_host(tally, prog, env)
+
+    image = os.path.join(args.build, "test", "faultline-test.elf")
+    logdir = os.path.join(args.build, "test", "logs")
+    os.makedirs(logdir, exist_ok=True)
+    for label, machine, mem, extra, mem_line in MACHINES:
+        run_qemu(tally, args.qemu, image, label, machine, mem, extra, mem_line, logdir)
+
+    print(f"{tally.passed} passed, {tally.failed} failed")
+    return 1 if tally.failed or tally.passed == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
