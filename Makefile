@@ -45,7 +45,8 @@ KERNEL_SRCS := $(wildcard firmware/*.c firmware/*.S platform/*.c platform/riscv/
 KERNEL_SRCS := $(filter-out firmware/payload.c,$(KERNEL_SRCS))
 KTEST_SRCS := $(wildcard tests/qemu/*.c)
 # mm/ and the pure parts of platform/ compile unchanged on the host.
-HOST_LIB_SRCS := $(wildcard mm/*.c) platform/fdt.c platform/board.c tests/host/mm_host.c
+HOST_LIB_SRCS := $(wildcard mm/*.c) platform/fdt.c platform/board.c tests/host/mm_host.c \
+	tests/host/host_ram.c tests/host/sv39.c
 HOST_TESTS := $(patsubst tests/host/%.c,$(O)/host/%,$(wildcard tests/host/test_*.c))
 
 objs = $(patsubst %,$(O)/obj/%.o,$(1))

@@ -239,7 +239,7 @@ void pmm_get(paddr_t pa)
 	uint32_t idx;
 	unsigned long flags;
 
-	if (index_of(pa, &idx))
+	if (index_of(pa, &idx) || !touched(idx))
 		return;
 	flags = spin_lock_irqsave(&lock);
 	frames[idx].ref++;
@@ -252,7 +252,7 @@ bool pmm_put(paddr_t pa)
 	unsigned long flags;
 	bool freed = false;
 
-	if (index_of(pa, &idx))
+	if (index_of(pa, &idx) || !touched(idx))
 		return false;
 	flags = spin_lock_irqsave(&lock);
 	if (frames[idx].ref > 0 && --frames[idx].ref == 0) {
@@ -314,6 +314,20 @@ void pmm_fail_after(long n)
 
 	fail_countdown = n < 0 ? -1 : n;
 	spin_unlock_irqrestore(&lock, flags);
+}
+
+long pmm_audit_ref(paddr_t pa, int delta)
+{
+	uint32_t idx;
+	long now;
+
+	if (index_of(pa, &idx) || !touched(idx))
+		return -EINVAL;
+	now = (long)frames[idx].ref + delta;
+	if (now < 0)
+		return -EINVAL;
+	frames[idx].ref = (uint32_t)now;
+	return now;
 }
 
 int pmm_for_each_used(int (*fn)(paddr_t pa, enum frame_kind kind, uint32_t ref, void *arg),

@@ -70,6 +70,13 @@ void pmm_stats(struct pmm_stats *st);
 void pmm_fail_after(long n);
 
 /*
+ * pmm_audit_ref - add @delta to the reference count of the in-use frame at @pa without ever
+ * freeing it, for the auditor's count-down-and-restore with everything else stopped.
+ * Returns the new count, or -EINVAL for a frame never allocated or a count going below 0.
+ */
+long pmm_audit_ref(paddr_t pa, int delta);
+
+/*
  * pmm_for_each_used - call @fn(pa, kind, refcount, arg) for every frame in use, in address
  * order; for the invariant auditor. Stops early and returns fn's value when it is non-zero.
  * Called without the lock held by others changing frames (tests, quiesced boot).

@@ -181,3 +181,26 @@ uint64_t pt_count_tables(paddr_t root)
 {
 	return count_tree(root, SV39_LEVELS - 1);
 }
+
+#define USER_ROOT_SLOTS (PTES_PER_TABLE / 2) /* root entries below SV39_USER_TOP */
+
+uint64_t pt_count_user_tables(paddr_t root)
+{
+	pte_t *t = table_at(root);
+	uint64_t n = 1;
+
+	for (int i = 0; i < USER_ROOT_SLOTS; i++)
+		if (pte_table(t[i]))
+			n += count_tree(pte_paddr(t[i]), SV39_LEVELS - 2);
+	return n;
+}
+
+void pt_destroy_user(paddr_t root)
+{
+	pte_t *t = table_at(root);
+
+	for (int i = 0; i < USER_ROOT_SLOTS; i++)
+		if (pte_table(t[i]))
+			free_tree(pte_paddr(t[i]), SV39_LEVELS - 2);
+	pmm_put(root);
+}

@@ -50,4 +50,13 @@ int pt_protect(paddr_t root, vaddr_t va, uint64_t size, uint64_t bits) __must_ch
 /* pt_count_tables - table pages in the tree, the root included. */
 uint64_t pt_count_tables(paddr_t root);
 
+/* pt_count_user_tables - table pages under the user half of @root, plus the root itself. */
+uint64_t pt_count_user_tables(paddr_t root);
+
+/*
+ * pt_destroy_user - free the tables under the user half of @root, then the root. The kernel
+ * half's tables are shared with the kernel map and stay. Leaves are not touched.
+ */
+void pt_destroy_user(paddr_t root);
+
 #endif

@@ -1,0 +1,284 @@
+/* The page-fault handler: one decision per fault, from the region and the PTE found, as the
+ * design notes' table says. Called from U-mode faults and from kernel user-copy faults. */
+#include "mm/arch.h"
+#include "mm/pt.h"
+#include "mm/vm.h"
+#include "mm/vm_priv.h"
+#include "platform/errno.h"
+#include "platform/riscv/memlayout.h"
+
+const char *vm_fault_reason_text(enum fault_reason reason)
+{
+	switch (reason) {
+	case FAULT_OK:
+		return "resolved";
+	case FAULT_NO_MAPPING:
+		return "no mapping";
+	case FAULT_PERMISSION:
+		return "permission denied";
+	case FAULT_OUT_OF_MEMORY:
+		return "out of memory";
+	case FAULT_STACK_OVERFLOW:
+		return "stack overflow";
+	}
+	return "unknown";
+}
+
+static bool access_allowed(unsigned int prot, enum fault_access access)
+{
+	switch (access) {
+	case FAULT_READ:
+		return prot & (PROT_READ | PROT_WRITE);
+	case FAULT_WRITE:
+		return prot & PROT_WRITE;
+	case FAULT_EXEC:
+		return prot & PROT_EXEC;
+	}
+	return false;
+}
+
+static bool pte_allows(pte_t pte, enum fault_access access)
+{
+	switch (access) {
+	case FAULT_READ:
+		return pte & PTE_R;
+	case FAULT_WRITE:
+		return pte & PTE_W;
+	case FAULT_EXEC:
+		return pte & PTE_X;
+	}
+	return false;
+}
+
+static void zero_frame(paddr_t pa)
+{
+	uint64_t *w = phys_to_virt(pa);
+
+	for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*w); i++)
+		w[i] = 0;
+}
+
+/* Copies @bytes from @src into the frame at @dst and zeroes the rest of it. */
+static void fill_frame(paddr_t dst, paddr_t src, uint64_t bytes)
+{
+	uint64_t *d = phys_to_virt(dst);
+	const uint64_t *s = phys_to_virt(src);
+	unsigned int words = (unsigned int)(bytes / sizeof(*d));
+	unsigned int i = 0;
+
+	for (; i < words; i++)
+		d[i] = s[i];
+	if (bytes % sizeof(*d)) {
+		const uint8_t *sb = (const uint8_t *)&s[i];
+		uint64_t last = 0;
+
+		for (unsigned int b = 0; b < bytes % sizeof(*d); b++)
+			last |= (uint64_t)sb[b] << (8 * b);
+		d[i++] = last;
+	}
+	for (; i < PAGE_SIZE / sizeof(*d); i++)
+		d[i] = 0;
+}
+
+/* Puts a new private frame holding @bytes of @src (zeros after) at @ptep. */
+static int install_private(struct vm *vm, struct vma *v, pte_t *ptep, paddr_t src,
+			   uint64_t bytes)
+{
+	paddr_t pa;
+
+	if (pmm_alloc(FRAME_ANON, &pa))
+		return -ENOMEM;
+	if (bytes)
+		fill_frame(pa, src, bytes);
+	else
+		zero_frame(pa);
+	*ptep = pte_make(pa, vm_prot_bits(v->prot));
+	if (++vm->rss > vm->max_rss)
+		vm->max_rss = vm->rss;
+	return 0;
+}
+
+/* What backs page @va of an image region: bytes available from its image frame. */
+static uint64_t image_bytes_at(const struct vma *v, vaddr_t va)
+{
+	uint64_t off = va - v->start;
+
+	if (v->kind != VMA_IMAGE_RO && v->kind != VMA_IMAGE_PRIVATE)
+		return 0;
+	if (off >= v->image_bytes)
+		return 0;
+	return v->image_bytes - off < PAGE_SIZE ? v->image_bytes - off : PAGE_SIZE;
+}
+
+/* First touch of a page: decide what it maps, by region kind and access. */
+static int fault_missing(struct vm *vm, struct vma *v, vaddr_t va, pte_t *ptep,
+			 enum fault_access access)
+{
+	uint64_t bytes = image_bytes_at(v, va);
+	uint64_t ro = vm_prot_bits(v->prot) & ~(PTE_W | PTE_D);
+	int rc;
+
+	if (bytes == PAGE_SIZE && (access != FAULT_WRITE || v->kind == VMA_IMAGE_RO)) {
+		/* a whole image page read or executed: the image's own frame, no copy */
+		*ptep = pte_make(v->image_pa + (va - v->start), ro);
+		VM_COUNT(vm, image_map);
+		return 0;
+	}
+	if (bytes) {
+		/* written, or a partial last page whose tail must read as zeros: a copy */
+		rc = install_private(vm, v, ptep, v->image_pa + (va - v->start), bytes);
+		if (rc == 0)
+			VM_COUNT(vm, image_copy);
+		return rc;
+	}
+	if (access != FAULT_WRITE) {
+		*ptep = pte_make(vm_zero_page(), ro);
+		VM_COUNT(vm, zero_map);
+		return 0;
+	}
+	rc = install_private(vm, v, ptep, 0, 0);
+	if (rc == 0)
+		VM_COUNT(vm, anon_alloc);
+	return rc;
+}
+
+/* A write to a present page the region allows writing: zero page, image page or COW. */
+static int fault_write_protected(struct vm *vm, struct vma *v, pte_t *ptep)
+{
+	paddr_t old = pte_paddr(*ptep);
+	int rc;
+
+	if (old == vm_zero_page()) {
+		rc = install_private(vm, v, ptep, 0, 0);
+		if (rc == 0)
+			VM_COUNT(vm, zero_to_private);
+		return rc;
+	}
+	if (!pmm_managed(old)) { /* the image's frame: never ours to write */
+		rc = install_private(vm, v, ptep, old, PAGE_SIZE);
+		if (rc == 0)
+			VM_COUNT(vm, image_copy);
+		return rc;
+	}
+	if (pmm_refcount(old) == 1) {
+		/* nobody else maps it any more: take it over, no copy */
+		*ptep = pte_make(old, vm_prot_bits(v->prot));
+		VM_COUNT(vm, cow_reuse);
+		return 0;
+	}
+	rc = install_private(vm, v, ptep, old, PAGE_SIZE);
+	if (rc)
+		return rc;
+	vm->rss--; /* install_private counted the copy; the shared frame is no longer ours */
+	pmm_put(old);
+	VM_COUNT(vm, cow_copy);
+	return 0;
+}
+
+/* The region holding @addr, growing the stack down to it when it lies just below. */
+static struct vma *find_or_grow(struct vm *vm, vaddr_t addr, enum fault_reason *reason)
+{
+	struct vma *v = vma_find(&vm->vmas, addr);
+	struct vma *prev;
+	vaddr_t page = align_down(addr, PAGE_SIZE);
+
+	if (v)
+		return v;
+	*reason = FAULT_NO_MAPPING;
+	v = vma_find_next(&vm->vmas, addr);
+	if (!v || v->kind != VMA_STACK)
+		return NULL;
+	if (addr < vm->stack_low) {
+		if (addr >= vm->stack_low - USER_STACK_GAP)
+			*reason = FAULT_STACK_OVERFLOW;
+		return NULL;
+	}
+	prev = vma_prev(v);
+	if (prev && prev->end > page)
+		return NULL;
+	v->start = page; /* the key only moves down into free space: tree order holds */
+	VM_COUNT(vm, stack_grow);
+	return v;
+}
+
+int vm_fault(struct vm *vm, vaddr_t addr, enum fault_access access, enum fault_reason *reason)
+{
+	vaddr_t va = align_down(addr, PAGE_SIZE);
+	unsigned long irq;
+	struct vma *v;
+	pte_t *ptep;
+	pte_t pte;
+	int rc = 0;
+
+	*reason = FAULT_OK;
+	if (addr >= USER_TOP) {
+		*reason = FAULT_NO_MAPPING;
+		goto fail;
+	}
+	irq = spin_lock_irqsave(&vm->lock);
+	v = find_or_grow(vm, addr, reason);
+	if (!v)
+		goto unlock_fail;
+	if (!access_allowed(v->prot, access)) {
+		*reason = FAULT_PERMISSION;
+		goto unlock_fail;
+	}
+	rc = pt_walk_alloc(vm->root, va, &ptep);
+	if (rc) {
+		*reason = FAULT_OUT_OF_MEMORY;
+		goto unlock_fail;
+	}
+	pte = *ptep;
+	if (pte & PTE_SOFT_NONE) {
+		/* back from PROT_NONE: the frame is still there; rights come from the region */
+		pte = (pte & PTE_PPN_MASK) | (vm_prot_bits(v->prot) & ~(PTE_W | PTE_D));
+		*ptep = pte;
+	}
+	if (!pte_valid(pte)) {
+		rc = fault_missing(vm, v, va, ptep, access);
+	} else if (pte_allows(pte, access)) {
+		/* the PTE already allows it: a core that traps on clear A/D, or a stale TLB */
+		uint64_t need = PTE_A | (access == FAULT_WRITE ? PTE_D : 0);
+
+		if ((pte & need) != need) {
+			*ptep = pte | need;
+			VM_COUNT(vm, ad_fixup);
+		} else {
+			VM_COUNT(vm, spurious);
+		}
+	} else if (access == FAULT_WRITE) {
+		rc = fault_write_protected(vm, v, ptep);
+	} else {
+		/* region allows it, PTE does not (exec after mprotect): widen from the region */
+		*ptep = pte | (vm_prot_bits(v->prot) & (PTE_R | PTE_X));
+		VM_COUNT(vm, ad_fixup);
+	}
+	if (rc) {
+		*reason = FAULT_OUT_OF_MEMORY;
+		goto unlock_fail;
+	}
+	/* invalid-to-valid too: some cores (JH7110) cache invalid entries */
+	arch_flush_page(va, vm->asid);
+	VM_COUNT(vm, resolved);
+	spin_unlock_irqrestore(&vm->lock, irq);
+	return 0;
+
+unlock_fail:
+	spin_unlock_irqrestore(&vm->lock, irq);
+fail:
+	VM_COUNT(vm, killed);
+	return *reason == FAULT_OUT_OF_MEMORY ? -ENOMEM : -EFAULT;
+}
+
+int vm_translate(struct vm *vm, vaddr_t addr, enum fault_access access, paddr_t *pa)
+{
+	pte_t *p;
+
+	if (addr >= USER_TOP)
+		return -EFAULT;
+	p = pt_walk(vm->root, addr, NULL);
+	if (!p || !(*p & PTE_U) || !pte_allows(*p, access))
+		return -EFAULT;
+	*pa = pte_paddr(*p) + (addr & (PAGE_SIZE - 1));
+	return 0;
+}

@@ -1,0 +1,610 @@
+/* Address spaces and their regions: create, destroy, map, unmap, protect, brk and fork.
+ * Nothing here allocates user memory ahead of need: frames come from faults (fault.c), except
+ * for MAP_SHARED regions, whose frames must exist before a child can share them. */
+#include "mm/vm.h"
+
+#include "mm/pt.h"
+#include "mm/slab.h"
+#include "mm/vm_priv.h"
+#include "platform/errno.h"
+#include "platform/riscv/memlayout.h"
+
+#include "mm/arch.h"
+
+static paddr_t zero_pa;
+static paddr_t kernel_root;
+static struct slab_cache vm_cache;
+static struct slab_cache vma_cache;
+static struct vm_counters global;
+
+int vm_init(paddr_t kroot)
+{
+	uint64_t *z;
+	int rc = pmm_alloc(FRAME_KERNEL, &zero_pa);
+
+	if (rc)
+		return rc;
+	z = phys_to_virt(zero_pa);
+	for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*z); i++)
+		z[i] = 0;
+	kernel_root = kroot;
+	slab_cache_init(&vm_cache, "vm", sizeof(struct vm));
+	slab_cache_init(&vma_cache, "vma", sizeof(struct vma));
+	global = (struct vm_counters){ 0 };
+	return 0;
+}
+
+paddr_t vm_zero_page(void)
+{
+	return zero_pa;
+}
+
+bool vm_counted_frame(paddr_t pa)
+{
+	return pa != zero_pa && pmm_managed(pa);
+}
+
+void vm_count_global(size_t offset)
+{
+	__atomic_fetch_add((uint64_t *)((char *)&global + offset), 1, __ATOMIC_RELAXED);
+}
+
+void vm_global_counters(struct vm_counters *out)
+{
+	*out = global;
+}
+
+void vm_walk_leaves(struct vm *vm, vaddr_t start, vaddr_t end, leaf_fn fn, void *arg)
+{
+	vaddr_t va = start;
+
+	while (va < end) {
+		pte_t *t = phys_to_virt(vm->root);
+		pte_t e;
+
+		e = t[pt_index(va, 2)];
+		if (!pte_table(e)) {
+			va = align_down(va, GIGAPAGE_SIZE) + GIGAPAGE_SIZE;
+			continue;
+		}
+		t = phys_to_virt(pte_paddr(e));
+		e = t[pt_index(va, 1)];
+		if (!pte_table(e)) {
+			va = align_down(va, MEGAPAGE_SIZE) + MEGAPAGE_SIZE;
+			continue;
+		}
+		t = phys_to_virt(pte_paddr(e));
+		for (vaddr_t stop = align_down(va, MEGAPAGE_SIZE) + MEGAPAGE_SIZE;
+		     va < stop && va < end; va += PAGE_SIZE) {
+			pte_t *p = &t[pt_index(va, 0)];
+
+			if (*p)
+				fn(vm, va, p, arg);
+		}
+	}
+}
+
+int vm_create(struct vm **out)
+{
+	struct vm *vm = slab_alloc(&vm_cache);
+	pte_t *mine, *kern;
+	int rc;
+
+	if (!vm)
+		return -ENOMEM;
+	rc = pt_create(&vm->root);
+	if (rc) {
+		slab_free(&vm_cache, vm);
+		return rc;
+	}
+	/* the kernel half: the same level-1 tables as the kernel map, so kernel mappings made
+	 * later under them are seen by every address space */
+	mine = phys_to_virt(vm->root);
+	kern = phys_to_virt(kernel_root);
+	for (int i = PTES_PER_TABLE / 2; i < PTES_PER_TABLE; i++)
+		mine[i] = kern[i];
+	vma_tree_init(&vm->vmas);
+	vm->lock = (spinlock_t)SPINLOCK_INIT;
+	*out = vm;
+	return 0;
+}
+
+/* ---- zapping --------------------------------------------------------------------------- */
+
+struct zap {
+	unsigned long flushes;
+};
+
+static void zap_leaf(struct vm *vm, vaddr_t va, pte_t *ptep, void *arg)
+{
+	struct zap *z = arg;
+	paddr_t pa = pte_paddr(*ptep);
+	bool was_valid = pte_valid(*ptep);
+
+	*ptep = 0;
+	if (vm_counted_frame(pa)) {
+		pmm_put(pa);
+		vm->rss--;
+	}
+	if (was_valid && z) {
+		if (++z->flushes <= FLUSH_PAGES_MAX)
+			arch_flush_page(va, vm->asid);
+	}
+}
+
+static void zap_range(struct vm *vm, vaddr_t start, vaddr_t end)
+{
+	struct zap z = { 0 };
+
+	vm_walk_leaves(vm, start, end, zap_leaf, &z);
+	if (z.flushes > FLUSH_PAGES_MAX)
+		arch_flush_asid(vm->asid);
+}
+
+void vm_destroy(struct vm *vm)
+{
+	struct vma *v;
+
+	while ((v = vma_first(&vm->vmas)) != NULL) {
+		vm_walk_leaves(vm, v->start, v->end, zap_leaf, NULL);
+		vma_remove(&vm->vmas, v);
+		slab_free(&vma_cache, v);
+	}
+	pt_destroy_user(vm->root);
+	/* the ASID may be handed out again: nothing of this space may stay cached */
+	arch_flush_asid(vm->asid);
+	slab_free(&vm_cache, vm);
+}
+
+/* ---- regions --------------------------------------------------------------------------- */
+
+static bool range_ok(vaddr_t start, uint64_t len)
+{
+	return len && is_aligned(start | len, PAGE_SIZE) && start >= USER_BASE &&
+	       start < USER_TOP && len <= USER_TOP - start;
+}
+
+static bool mergeable(const struct vma *a, const struct vma *b)
+{
+	return a->end == b->start && a->kind == VMA_ANON && b->kind == VMA_ANON &&
+	       a->prot == b->prot;
+}
+
+/* Joins @v with anonymous neighbours of the same protection; returns the surviving region. */
+static struct vma *merge(struct vm *vm, struct vma *v)
+{
+	struct vma *prev = vma_prev(v), *next = vma_next(v);
+
+	if (next && mergeable(v, next)) {
+		v->end = next->end;
+		vma_remove(&vm->vmas, next);
+		slab_free(&vma_cache, next);
+	}
+	if (prev && mergeable(prev, v)) {
+		prev->end = v->end;
+		vma_remove(&vm->vmas, v);
+		slab_free(&vma_cache, v);
+		v = prev;
+	}
+	return v;
+}
+
+static int insert_region(struct vm *vm, vaddr_t start, uint64_t len, unsigned int prot,
+			 enum vma_kind kind, paddr_t image_pa, uint64_t image_bytes,
+			 struct vma **out)
+{
+	struct vma *v = slab_alloc(&vma_cache);
+	int rc;
+
+	if (!v)
+		return -ENOMEM;
+	v->start = start;
+	v->end = start + len;
+	v->prot = prot;
+	v->kind = kind;
+	v->image_pa = image_pa;
+	v->image_bytes = image_bytes;
+	rc = vma_insert(&vm->vmas, v);
+	if (rc) {
+		slab_free(&vma_cache, v);
+		return rc;
+	}
+	*out = merge(vm, v);
+	return 0;
+}
+
+int vm_map_region(struct vm *vm, vaddr_t start, uint64_t len, unsigned int prot,
+		  enum vma_kind kind, paddr_t image_pa, uint64_t image_bytes)
+{
+	unsigned long flags;
+	struct vma *v;
+	int rc;
+
+	if (!range_ok(start, len) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
+	    !is_aligned(image_pa, PAGE_SIZE))
+		return -EINVAL;
+	flags = spin_lock_irqsave(&vm->lock);
+	rc = insert_region(vm, start, len, prot, kind, image_pa, image_bytes, &v);
+	if (rc == 0 && kind == VMA_STACK)
+		vm->stack_low = start + len - USER_STACK_LIMIT;
+	spin_unlock_irqrestore(&vm->lock, flags);
+	return rc;
+}
+
+/* Cuts @v in two at @at (strictly inside it); the upper part becomes a region of its own. */
+static int split(struct vm *vm, struct vma *v, vaddr_t at)
+{
+	struct vma *w = slab_alloc(&vma_cache);
+	uint64_t delta = at - v->start;
+	int rc;
+
+	if (!w)
+		return -ENOMEM;
+	*w = *v;
+	w->node = (struct vma_node){ 0 };
+	w->start = at;
+	if (v->kind == VMA_IMAGE_RO || v->kind == VMA_IMAGE_PRIVATE) {
+		w->image_pa = v->image_pa + delta;
+		w->image_bytes = v->image_bytes > delta ? v->image_bytes - delta : 0;
+	}
+	v->end = at;
+	rc = vma_insert(&vm->vmas, w);
+	if (rc) { /* cannot happen: the range was v's */
+		v->end = w->end;
+		slab_free(&vma_cache, w);
+	}
+	return rc;
+}
+
+/* Makes region boundaries fall on @start and @end wherever a region straddles them. */
+static int split_at_edges(struct vm *vm, vaddr_t start, vaddr_t end)
+{
+	struct vma *v = vma_find(&vm->vmas, start);
+	int rc = 0;
+
+	if (v && v->start < start)
+		rc = split(vm, v, start);
+	v = vma_find(&vm->vmas, end - 1);
+	if (!rc && v && v->end > end)
+		rc = split(vm, v, end);
+	return rc;
+}
+
+static int unmap_range(struct vm *vm, vaddr_t start, vaddr_t end)
+{
+	struct vma *v;
+	int rc = split_at_edges(vm, start, end);
+
+	if (rc)
+		return rc;
+	while ((v = vma_find_next(&vm->vmas, start)) != NULL && v->start < end) {
+		zap_range(vm, v->start, v->end);
+		vma_remove(&vm->vmas, v);
+		slab_free(&vma_cache, v);
+	}
+	return 0;
+}
+
+int vm_munmap(struct vm *vm, vaddr_t addr, uint64_t len)
+{
+	unsigned long flags;
+	vaddr_t end;
+	int rc;
+
+	if (!len || !is_aligned(addr, PAGE_SIZE) || addr >= USER_TOP ||
+	    align_up(len, PAGE_SIZE) > USER_TOP - addr)
+		return -EINVAL;
+	end = addr + align_up(len, PAGE_SIZE);
+	flags = spin_lock_irqsave(&vm->lock);
+	rc = unmap_range(vm, addr, end);
+	spin_unlock_irqrestore(&vm->lock, flags);
+	return rc;
+}
+
+/* The highest free gap of @len bytes below USER_MMAP_TOP, or 0. */
+static vaddr_t find_gap(struct vm *vm, uint64_t len)
+{
+	vaddr_t end = USER_MMAP_TOP;
+
+	while (end - USER_BASE >= len) {
+		vaddr_t start = end - len;
+		struct vma *v = vma_find_next(&vm->vmas, start);
+
+		if (!v || v->start >= end)
+			return start;
+		end = v->start;
+	}
+	return 0;
+}
+
+static bool range_free(struct vm *vm, vaddr_t start, vaddr_t end)
+{
+	struct vma *v = vma_find_next(&vm->vmas, start);
+
+	return !v || v->start >= end;
+}
+
+/* MAP_SHARED: allocate and map every frame now, so that a fork shares all of them. */
+static int populate_shared(struct vm *vm, struct vma *v)
+{
+	for (vaddr_t va = v->start; va < v->end; va += PAGE_SIZE) {
+		paddr_t pa;
+		pte_t *p;
+		int rc = pmm_alloc(FRAME_ANON, &pa);
+
+		if (rc)
+			return rc;
+		rc = pt_walk_alloc(vm->root, va, &p);
+		if (rc) {
+			pmm_put(pa);
+			return rc;
+		}
+		for (uint64_t *w = phys_to_virt(pa), i = 0; i < PAGE_SIZE / 8; i++)
+			w[i] = 0;
+		*p = pte_make(pa, vm_prot_bits(v->prot));
+		vm->rss++;
+	}
+	if (vm->rss > vm->max_rss)
+		vm->max_rss = vm->rss;
+	return 0;
+}
+
+int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsigned int flags,
+	    vaddr_t *out)
+{
+	unsigned int type = flags & MAP_TYPE;
+	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
+	enum vma_kind kind = VMA_ANON;
+	unsigned long irq;
+	struct vma *v;
+	vaddr_t start;
+	int rc;
+
+	if (!len || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return -EINVAL;
+	if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS))
+		return -EBADF; /* no files here: there is no descriptor to map */
+	if (len > USER_TOP)
+		return -ENOMEM;
+	len = align_up(len, PAGE_SIZE);
+	if (type != MAP_PRIVATE)
+		kind = VMA_SHARED;
+	if (fixed && !is_aligned(addr, PAGE_SIZE))
+		return -EINVAL;
+	if (fixed && (addr < USER_BASE || len > USER_TOP - addr))
+		return addr < USER_BASE ? -EPERM : -ENOMEM;
+
+	irq = spin_lock_irqsave(&vm->lock);
+	if (fixed) {
+		start = addr;
+		rc = 0;
+		if (!range_free(vm, start, start + len)) {
+			if (flags & MAP_FIXED_NOREPLACE)
+				rc = -EEXIST;
+			else
+				rc = unmap_range(vm, start, start + len);
+		}
+	} else {
+		start = align_up(addr, PAGE_SIZE);
+		if (!addr || start < USER_BASE || len > USER_TOP - start ||
+		    !range_free(vm, start, start + len))
+			start = find_gap(vm, len);
+		rc = start ? 0 : -ENOMEM;
+	}
+	if (rc == 0)
+		rc = insert_region(vm, start, len, prot, kind, 0, 0, &v);
+	if (rc == 0 && kind == VMA_SHARED) {
+		rc = populate_shared(vm, v);
+		if (rc)
+			unmap_range(vm, start, start + len);
+	}
+	spin_unlock_irqrestore(&vm->lock, irq);
+	if (rc == 0)
+		*out = start;
+	return rc;
+}
+
+/* ---- mprotect -------------------------------------------------------------------------- */
+
+struct reprotect {
+	unsigned int prot;
+	unsigned long flushes;
+};
+
+/*
+ * A leaf loses rights at once; it gains none here (W in particular comes back through a
+ * write fault, which decides between reuse and copy). PROT_NONE keeps the frame in a PTE
+ * with V clear, so mprotect back finds its data.
+ */
+static void reprotect_leaf(struct vm *vm, vaddr_t va, pte_t *ptep, void *arg)
+{
+	struct reprotect *r = arg;
+	pte_t old = *ptep;
+	pte_t now;
+
+	if (r->prot == PROT_NONE) {
+		now = (old & PTE_PPN_MASK) | PTE_SOFT_NONE;
+	} else {
+		uint64_t keep = pte_valid(old) ? (old & (PTE_W | PTE_D)) : 0;
+
+		now = (old & PTE_PPN_MASK) | (vm_prot_bits(r->prot) & ~(PTE_W | PTE_D)) |
+		      (keep & vm_prot_bits(r->prot));
+	}
+	if (now == old)
+		return;
+	*ptep = now;
+	if (pte_valid(old) && ++r->flushes <= FLUSH_PAGES_MAX)
+		arch_flush_page(va, vm->asid);
+}
+
+int vm_mprotect(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot)
+{
+	struct reprotect r = { .prot = prot };
+	unsigned long irq;
+	vaddr_t end, cur;
+	struct vma *v;
+	int rc = 0;
+
+	if (!is_aligned(addr, PAGE_SIZE) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	if (addr >= USER_TOP || align_up(len, PAGE_SIZE) > USER_TOP - addr)
+		return -ENOMEM;
+	end = addr + align_up(len, PAGE_SIZE);
+
+	irq = spin_lock_irqsave(&vm->lock);
+	for (cur = addr; cur < end; cur = v->end) {
+		v = vma_find(&vm->vmas, cur);
+		if (!v) {
+			rc = -ENOMEM; /* Linux: part of the range is not mapped */
+			goto out;
+		}
+	}
+	rc = split_at_edges(vm, addr, end);
+	if (rc)
+		goto out;
+	for (v = vma_find(&vm->vmas, addr); v && v->start < end; v = vma_next(v)) {
+		v->prot = prot;
+		/* writing to the image's read-only part now needs private copies */
+		if (v->kind == VMA_IMAGE_RO && (prot & PROT_WRITE))
+			v->kind = VMA_IMAGE_PRIVATE;
+		vm_walk_leaves(vm, v->start, v->end, reprotect_leaf, &r);
+	}
+	if (r.flushes > FLUSH_PAGES_MAX)
+		arch_flush_asid(vm->asid);
+out:
+	spin_unlock_irqrestore(&vm->lock, irq);
+	return rc;
+}
+
+/* ---- brk ------------------------------------------------------------------------------- */
+
+void vm_set_brk_base(struct vm *vm, vaddr_t base)
+{
+	vm->brk_start = base;
+	vm->brk = base;
+}
+
+vaddr_t vm_brk(struct vm *vm, vaddr_t want)
+{
+	unsigned long irq = spin_lock_irqsave(&vm->lock);
+	vaddr_t old_end = align_up(vm->brk, PAGE_SIZE);
+	vaddr_t new_end = align_up(want, PAGE_SIZE);
+	struct vma *v;
+	int rc = 0;
+
+	if (want < vm->brk_start || want > USER_MMAP_TOP)
+		goto out;
+	if (new_end > old_end) {
+		if (!range_free(vm, old_end, new_end))
+			goto out;
+		rc = insert_region(vm, old_end, new_end - old_end, PROT_READ | PROT_WRITE,
+				   VMA_ANON, 0, 0, &v);
+	} else if (new_end < old_end) {
+		rc = unmap_range(vm, new_end, old_end);
+	}
+	if (rc == 0)
+		vm->brk = want;
+out:
+	want = vm->brk;
+	spin_unlock_irqrestore(&vm->lock, irq);
+	return want;
+}
+
+/* ---- fork ------------------------------------------------------------------------------ */
+
+/*
+ * Copies the leaves of [start, end) from @parent to @child. Private frames become read-only
+ * in both (copy-on-write) with one more reference; shared regions keep their rights.
+ */
+static int copy_range(struct vm *parent, struct vm *child, vaddr_t start, vaddr_t end,
+		      bool shared)
+{
+	vaddr_t va = start;
+
+	while (va < end) {
+		pte_t *pt = phys_to_virt(parent->root);
+		vaddr_t stop;
+		pte_t *ct;
+		pte_t e;
+		int rc;
+
+		e = pt[pt_index(va, 2)];
+		if (!pte_table(e)) {
+			va = align_down(va, GIGAPAGE_SIZE) + GIGAPAGE_SIZE;
+			continue;
+		}
+		pt = phys_to_virt(pte_paddr(e));
+		e = pt[pt_index(va, 1)];
+		if (!pte_table(e)) {
+			va = align_down(va, MEGAPAGE_SIZE) + MEGAPAGE_SIZE;
+			continue;
+		}
+		pt = phys_to_virt(pte_paddr(e));
+		rc = pt_walk_alloc(child->root, va, &ct);
+		if (rc)
+			return rc;
+		ct -= pt_index(va, 0); /* the child's level-0 table */
+		stop = align_down(va, MEGAPAGE_SIZE) + MEGAPAGE_SIZE;
+		for (; va < stop && va < end; va += PAGE_SIZE) {
+			unsigned int i = pt_index(va, 0);
+			pte_t pte = pt[i];
+
+			if (!pte)
+				continue;
+			if (vm_counted_frame(pte_paddr(pte))) {
+				pmm_get(pte_paddr(pte));
+				child->rss++;
+				if (!shared && (pte & PTE_W)) {
+					pte &= ~PTE_W;
+					pt[i] = pte;
+				}
+			}
+			ct[i] = pte;
+		}
+	}
+	return 0;
+}
+
+int vm_fork(struct vm *parent, struct vm **out)
+{
+	struct vm *child;
+	unsigned long irq;
+	int rc = vm_create(&child);
+
+	if (rc)
+		return rc;
+	irq = spin_lock_irqsave(&parent->lock);
+	child->brk_start = parent->brk_start;
+	child->brk = parent->brk;
+	child->stack_low = parent->stack_low;
+	for (struct vma *v = vma_first(&parent->vmas); v && rc == 0; v = vma_next(v)) {
+		struct vma *c = slab_alloc(&vma_cache);
+
+		if (!c) {
+			rc = -ENOMEM;
+			break;
+		}
+		*c = *v;
+		c->node = (struct vma_node){ 0 };
+		rc = vma_insert(&child->vmas, c);
+		if (rc) {
+			slab_free(&vma_cache, c);
+			break;
+		}
+		rc = copy_range(parent, child, v->start, v->end, v->kind == VMA_SHARED);
+	}
+	/* the parent's PTEs lost W: its cached translations must go */
+	arch_flush_asid(parent->asid);
+	spin_unlock_irqrestore(&parent->lock, irq);
+	if (rc) {
+		vm_destroy(child);
+		return rc;
+	}
+	child->max_rss = child->rss;
+	*out = child;
+	return 0;
+}

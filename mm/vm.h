@@ -1,0 +1,152 @@
+/* User address spaces: regions, lazy anonymous memory, the shared zero page, copy-on-write,
+ * and the page-fault handler that resolves all of it (see the decision table in the design
+ * notes). Pure logic over page tables: the firmware supplies traps, the host tests a
+ * software MMU. Every entry point takes the address space's lock. */
+#ifndef FAULTLINE_MM_VM_H
+#define FAULTLINE_MM_VM_H
+
+#include "mm/vma.h"
+#include "platform/riscv/pte.h"
+#include "platform/riscv/spinlock.h"
+#include "platform/types.h"
+
+#define USER_BASE 0x10000ul		   /* nothing is ever mapped below (NULL stays a fault) */
+#define USER_TOP SV39_USER_TOP		   /* 0x4000000000: first address above the user half */
+#define USER_STACK_TOP (USER_TOP - 0x1000) /* one unmapped page above the stack */
+#define USER_STACK_INIT (128ul << 10)	   /* stack mapped at exec; the rest grows on faults */
+#define USER_STACK_LIMIT (8ul << 20)	   /* default RLIMIT_STACK */
+#define USER_STACK_GAP (1ul << 20)	   /* kept free below the stack limit */
+#define USER_MMAP_TOP (USER_STACK_TOP - USER_STACK_LIMIT - USER_STACK_GAP)
+
+/* Linux mmap/mprotect constants (asm-generic) */
+#define PROT_NONE 0x0
+#define PROT_READ 0x1
+#define PROT_WRITE 0x2
+#define PROT_EXEC 0x4
+#define MAP_SHARED 0x01
+#define MAP_PRIVATE 0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE 0x0f
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#define MAP_NORESERVE 0x4000
+#define MAP_POPULATE 0x8000
+#define MAP_STACK 0x20000
+#define MAP_FIXED_NOREPLACE 0x100000
+
+enum fault_access {
+	FAULT_READ,
+	FAULT_WRITE,
+	FAULT_EXEC,
+};
+
+/* Why a fault could not be resolved: the task's report says it in words. */
+enum fault_reason {
+	FAULT_OK = 0,
+	FAULT_NO_MAPPING,
+	FAULT_PERMISSION,
+	FAULT_OUT_OF_MEMORY,
+	FAULT_STACK_OVERFLOW,
+};
+
+/* What the fault handler did, by kind: per address space and summed over all of them. */
+struct vm_counters {
+	uint64_t zero_map;	  /* read/exec of untouched memory: zero page mapped */
+	uint64_t anon_alloc;	  /* write to untouched memory: zeroed frame */
+	uint64_t zero_to_private; /* write to a zero-page mapping */
+	uint64_t cow_copy;	  /* write to a shared frame: copied */
+	uint64_t cow_reuse;	  /* write to a frame no one else maps any more: made writable */
+	uint64_t image_map;	  /* read/exec of an image page: the image's frame mapped */
+	uint64_t image_copy;	  /* write (or partial page) of image data: copied */
+	uint64_t stack_grow;	  /* faults below the stack that grew it */
+	uint64_t ad_fixup;	  /* PTE allowed the access but lacked A (or D): bits set */
+	uint64_t spurious;	  /* PTE allowed the access with A/D set: a stale TLB entry */
+	uint64_t killed;	  /* faults that could not be resolved */
+	uint64_t resolved;	  /* all resolved faults (a task's ru_minflt) */
+};
+
+struct vm {
+	paddr_t root;	    /* Sv39 root; the kernel half is shared with the kernel map */
+	unsigned int asid;  /* set by the owner; used for flushes */
+	struct vma_tree vmas;
+	spinlock_t lock;
+	vaddr_t brk_start;  /* heap: [brk_start, brk) */
+	vaddr_t brk;
+	vaddr_t stack_low;  /* the stack may grow down to here */
+	uint64_t rss;	    /* frames of private memory mapped (anonymous, copies) */
+	uint64_t max_rss;
+	struct vm_counters counters;
+};
+
+/* vm_init - one-time set-up: the zero page and the object caches. @kernel_root is the kernel
+ * map whose upper half every address space shares. Returns 0 or -ENOMEM. */
+int vm_init(paddr_t kernel_root) __must_check;
+
+/* vm_zero_page - physical address of the shared zero page. */
+paddr_t vm_zero_page(void);
+
+/* vm_create - an empty address space. Returns 0 and it in @out, or -ENOMEM. */
+int vm_create(struct vm **out) __must_check;
+
+/* vm_destroy - unmap everything, drop every frame reference, free every table and @vm, and
+ * flush its ASID. The caller has made sure no hart runs on it. */
+void vm_destroy(struct vm *vm);
+
+/*
+ * vm_map_region - add a region [start, start + len) of @kind with @prot (PROT_*) that must not
+ * overlap anything. For image kinds, @image_pa/@image_bytes say where its bytes are (see
+ * struct vma). Nothing is allocated until a fault. Returns 0, -EINVAL, -EEXIST or -ENOMEM.
+ */
+int vm_map_region(struct vm *vm, vaddr_t start, uint64_t len, unsigned int prot,
+		  enum vma_kind kind, paddr_t image_pa, uint64_t image_bytes) __must_check;
+
+/* vm_mmap - mmap(2) for anonymous memory, with Linux's flags and errors. Returns 0 and the
+ * address in @out, or -EINVAL, -ENOMEM, -EEXIST (MAP_FIXED_NOREPLACE), -EBADF (not anonymous). */
+int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsigned int flags,
+	    vaddr_t *out) __must_check;
+
+/* vm_munmap - munmap(2): drop every mapping in the range, splitting regions. 0 or -EINVAL. */
+int vm_munmap(struct vm *vm, vaddr_t addr, uint64_t len) __must_check;
+
+/* vm_mprotect - mprotect(2): the whole range must be mapped (-ENOMEM otherwise); PTEs lose
+ * rights at once, gain them on the next fault. 0, -EINVAL, -ENOMEM or -EACCES. */
+int vm_mprotect(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot) __must_check;
+
+/* vm_set_brk_base - where the heap starts (after the highest loaded segment). */
+void vm_set_brk_base(struct vm *vm, vaddr_t base);
+
+/* vm_brk - brk(2): move the break to @want if possible; returns the break in force. */
+vaddr_t vm_brk(struct vm *vm, vaddr_t want);
+
+/* vm_fork - a copy of @parent sharing every private frame copy-on-write. Returns 0 and the
+ * child in @out, or -ENOMEM (the parent is then unchanged in content). */
+int vm_fork(struct vm *parent, struct vm **out) __must_check;
+
+/*
+ * vm_fault - resolve a fault at @addr for @access, by the decision table. Returns 0 when the
+ * access can be retried, or a negative errno with *@reason saying why not (-EFAULT for no
+ * mapping or permission, -ENOMEM for out of memory). Flushes what it changed.
+ */
+int vm_fault(struct vm *vm, vaddr_t addr, enum fault_access access,
+	     enum fault_reason *reason) __must_check;
+
+/* vm_fault_reason_text - "no mapping", "permission denied", ... */
+const char *vm_fault_reason_text(enum fault_reason reason);
+
+/* vm_global_counters - fault counters summed over every address space since boot. */
+void vm_global_counters(struct vm_counters *out);
+
+/* vm_translate - the physical address @addr maps to right now for @access (no fault taken):
+ * 0 and *@pa, or -EFAULT. For the kernel's user-copy fast path and tests. */
+int vm_translate(struct vm *vm, vaddr_t addr, enum fault_access access, paddr_t *pa) __must_check;
+
+/*
+ * vm_audit - check the invariants over @n address spaces that are all there are: every
+ * anonymous frame's reference count equals the PTEs that map it; the zero page is never
+ * writable and all zeros; no PTE maps a free frame; page-table pages add up. Must run with
+ * nothing else changing memory. Returns 0, or -EINVAL with a sentence in @why.
+ */
+int vm_audit(struct vm *const *vms, int n, uint64_t kernel_table_pages, char *why,
+	     size_t whylen) __must_check;
+
+#endif

@@ -1,0 +1,80 @@
+/* Regions of a user address space (VMAs), kept in a balanced search tree keyed by start
+ * address: lookup, insert and removal are O(log n), so a fault costs the same with one region
+ * or ten thousand. Nodes are embedded in struct vma; this module allocates nothing. */
+#ifndef FAULTLINE_MM_VMA_H
+#define FAULTLINE_MM_VMA_H
+
+#include "platform/types.h"
+
+/* What backs a region. */
+enum vma_kind {
+	VMA_ANON,	  /* anonymous private memory: zero page, then private frames */
+	VMA_IMAGE_RO,	  /* read-only part of an embedded ELF: maps the image's own frames */
+	VMA_IMAGE_PRIVATE, /* writable part of an ELF: image frames copied on first write */
+	VMA_STACK,	  /* anonymous, grows down on faults just below it */
+	VMA_SHARED,	  /* MAP_SHARED|MAP_ANONYMOUS: frames shared with forked children */
+};
+
+/* Region permissions (what the task may do), as PROT_* in Linux. */
+#define VMA_READ 0x1
+#define VMA_WRITE 0x2
+#define VMA_EXEC 0x4
+
+struct vma_node {
+	struct vma_node *left, *right, *parent;
+	int height; /* AVL: height of the subtree rooted here (a leaf is 1) */
+};
+
+struct vma {
+	struct vma_node node; /* first: the tree works on nodes, containers are vmas */
+	vaddr_t start;	      /* page-aligned, inclusive */
+	vaddr_t end;	      /* page-aligned, exclusive */
+	unsigned int prot;    /* VMA_READ | VMA_WRITE | VMA_EXEC */
+	enum vma_kind kind;
+	/* image-backed regions: where the region's first page comes from in the image */
+	paddr_t image_pa;     /* physical address of the bytes for `start` (page-aligned) */
+	uint64_t image_bytes; /* bytes available from image_pa; beyond them the region is zeros */
+	void *shared;	      /* VMA_SHARED: the shared object; owned by the vm layer */
+};
+
+struct vma_tree {
+	struct vma_node *root;
+	unsigned long count;
+};
+
+static inline void vma_tree_init(struct vma_tree *t)
+{
+	t->root = NULL;
+	t->count = 0;
+}
+
+/* vma_find - the region containing @addr, or NULL. O(log n). */
+struct vma *vma_find(const struct vma_tree *t, vaddr_t addr);
+
+/* vma_find_next - the region with the lowest start >= @addr... or containing @addr: the first
+ * region whose end > @addr. NULL if none. O(log n). */
+struct vma *vma_find_next(const struct vma_tree *t, vaddr_t addr);
+
+/* vma_prev / vma_next - neighbours in address order, or NULL. O(log n) worst case. */
+struct vma *vma_prev(const struct vma *v);
+struct vma *vma_next(const struct vma *v);
+
+/* vma_first - the lowest region, or NULL. */
+struct vma *vma_first(const struct vma_tree *t);
+
+/*
+ * vma_insert - add @v ([start, end) must overlap no region already there). Returns 0, or
+ * -EEXIST on overlap (the tree is unchanged), -EINVAL when start >= end.
+ */
+int vma_insert(struct vma_tree *t, struct vma *v) __must_check;
+
+/* vma_remove - take @v (which is in @t) out of the tree. */
+void vma_remove(struct vma_tree *t, struct vma *v);
+
+/*
+ * vma_check - verify the tree's invariants (BST order, no overlap, parent links, AVL
+ * heights and balance, count). Returns 0 or -EINVAL. For tests and the auditor.
+ */
+int vma_check(const struct vma_tree *t);
+
+#endif

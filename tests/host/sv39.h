@@ -1,0 +1,52 @@
+/* A software model of an Sv39 hart for host tests: walks the real page tables as the
+ * privileged spec says, keeps translations in a TLB until mm/ asks for a flush (so a missing
+ * sfence.vma shows up as a wrong value), and either updates A/D itself (as QEMU 7.2) or
+ * raises page faults on clear A/D (Svade, as many real cores). */
+#ifndef FAULTLINE_TESTS_HOST_SV39_H
+#define FAULTLINE_TESTS_HOST_SV39_H
+
+#include "mm/vm.h"
+
+#define HM_TLB_SIZE 64
+
+struct hm_tlb {
+	bool valid;
+	vaddr_t vpn;
+	unsigned int asid;
+	pte_t pte;
+};
+
+struct hart_model {
+	bool svade;
+	paddr_t root;
+	unsigned int asid;
+	struct hm_tlb tlb[HM_TLB_SIZE];
+	unsigned long walks, hits, faults;
+};
+
+/* hm_init - a hart with an empty TLB; the flush hooks of mm/ now act on it. */
+void hm_init(struct hart_model *hm, bool svade);
+
+/* hm_switch - satp := (root, asid), without a flush (ASIDs keep spaces apart). */
+void hm_switch(struct hart_model *hm, paddr_t root, unsigned int asid);
+
+/*
+ * hm_access - one U-mode access of a byte at @va: a load (*val receives it), a store (of
+ * *val) or a fetch. Returns 0, or the scause of the page fault it raised.
+ */
+int hm_access(struct hart_model *hm, vaddr_t va, enum fault_access access, uint8_t *val);
+
+/*
+ * hm_user - as a task would see it: the access, then on each page fault vm_fault() and a
+ * retry. Returns 0, or a negative errno with *reason from the fault handler. A fault the
+ * handler "resolves" three times over is reported as -ELOOP (an A/D or flush bug).
+ */
+int hm_user(struct hart_model *hm, struct vm *vm, vaddr_t va, enum fault_access access,
+	    uint8_t *val, enum fault_reason *reason);
+
+/* Called by the host arch hooks. */
+void hm_flush_page(vaddr_t va, unsigned int asid);
+void hm_flush_asid(unsigned int asid);
+void hm_flush_all(void);
+
+#endif

@@ -1,0 +1,596 @@
+/* Host tests of address spaces and the fault handler (mm/vm.c, mm/fault.c, mm/audit.c): each
+ * case drives a software Sv39 hart over the real page tables and checks values read, frames
+ * spent, counters, the fault reasons, and the auditor. Most cases run twice: with hardware
+ * A/D updates and with Svade (faults on clear A/D). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+
+#include "mm/frame.h"
+#include "mm/pt.h"
+#include "mm/vm.h"
+#include "platform/errno.h"
+#include "platform/riscv/memlayout.h"
+#include "tests/host/mm_host.h"
+#include "tests/host/sv39.h"
+
+#define MiB (1ul << 20)
+#define GiB (1ul << 30)
+#define RW (PROT_READ | PROT_WRITE)
+#define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
+
+static struct fdt_region ram;
+static paddr_t kroot;
+static struct hart_model hart;
+static uint64_t baseline_free;
+static bool svade;
+static bool initialised;
+
+static uint64_t free_frames(void)
+{
+	struct pmm_stats st;
+
+	pmm_stats(&st);
+	return st.free;
+}
+
+static uint64_t anon_frames(void)
+{
+	struct pmm_stats st;
+
+	pmm_stats(&st);
+	return st.by_kind[FRAME_ANON];
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!initialised) {
+		ram = host_ram(64 * MiB, PAGE_SIZE);
+		initialised = true;
+	}
+	assert_int_equal(pmm_init(&ram, 1, NULL, 0), 0);
+	assert_int_equal(pt_create(&kroot), 0);
+	assert_int_equal(vm_init(kroot), 0);
+	hm_init(&hart, svade);
+	baseline_free = free_frames();
+	return 0;
+}
+
+static int setup_svade(void **state)
+{
+	svade = true;
+	return setup(state);
+}
+
+static int setup_hw_ad(void **state)
+{
+	svade = false;
+	return setup(state);
+}
+
+static struct vm *new_vm(unsigned int asid)
+{
+	struct vm *vm;
+
+	assert_int_equal(vm_create(&vm), 0);
+	vm->asid = asid;
+	return vm;
+}
+
+static void audit(struct vm *const *vms, int n)
+{
+	char why[160];
+	int rc = vm_audit(vms, n, pt_count_tables(kroot), why, sizeof(why));
+
+	if (rc)
+		fail_msg("auditor: %s", why);
+}
+
+static uint8_t rd(struct vm *vm, vaddr_t va)
+{
+	enum fault_reason why;
+	uint8_t v = 0xee;
+
+	hm_switch(&hart, vm->root, vm->asid);
+	if (hm_user(&hart, vm, va, FAULT_READ, &v, &why))
+		fail_msg("read of 0x%lx killed: %s", (unsigned long)va, vm_fault_reason_text(why));
+	return v;
+}
+
+static void wr(struct vm *vm, vaddr_t va, uint8_t v)
+{
+	enum fault_reason why;
+
+	hm_switch(&hart, vm->root, vm->asid);
+	if (hm_user(&hart, vm, va, FAULT_WRITE, &v, &why))
+		fail_msg("write of 0x%lx killed: %s", (unsigned long)va, vm_fault_reason_text(why));
+}
+
+/* The access must kill the task with @expected as the reason. */
+static void killed(struct vm *vm, vaddr_t va, enum fault_access acc, enum fault_reason expected)
+{
+	enum fault_reason why;
+	uint8_t v = 1;
+
+	hm_switch(&hart, vm->root, vm->asid);
+	assert_int_not_equal(hm_user(&hart, vm, va, acc, &v, &why), 0);
+	assert_string_equal(vm_fault_reason_text(why), vm_fault_reason_text(expected));
+}
+
+static vaddr_t map(struct vm *vm, uint64_t len, unsigned int prot, unsigned int flags)
+{
+	vaddr_t at = 0;
+
+	assert_int_equal(vm_mmap(vm, 0, len, prot, flags, &at), 0);
+	return at;
+}
+
+static void finish(struct vm **vms, int n)
+{
+	audit(vms, n);
+	for (int i = 0; i < n; i++)
+		vm_destroy(vms[i]);
+	assert_int_equal(free_frames(), baseline_free);
+}
+
+static void reading_1g_of_untouched_memory_maps_the_zero_page_and_spends_no_frame(void **s)
+{
+	struct vm *vm = new_vm(1);
+	vaddr_t a = map(vm, GiB, RW, ANON);
+	uint64_t before = anon_frames();
+	const uint64_t step = 64 * PAGE_SIZE;
+
+	(void)s;
+	for (vaddr_t off = 0; off < GiB; off += step)
+		assert_int_equal(rd(vm, a + off + 123), 0);
+	assert_int_equal(anon_frames(), before);
+	assert_int_equal(vm->counters.zero_map, GiB / step);
+	assert_int_equal(vm->rss, 0);
+	finish(&vm, 1);
+}
+
+static void write_to_untouched_memory_spends_exactly_one_zeroed_frame_per_page(void **s)
+{
+	struct vm *vm = new_vm(1);
+	vaddr_t a = map(vm, 64 * PAGE_SIZE, RW, ANON);
+	uint64_t before = anon_frames();
+
+	(void)s;
+	for (int i = 0; i < 64; i++)
+		wr(vm, a + i * PAGE_SIZE + 7, (uint8_t)i);
+	assert_int_equal(vm->counters.anon_alloc, 64);
+	for (int i = 0; i < 64; i++) {
+		assert_int_equal(rd(vm, a + i * PAGE_SIZE + 7), (uint8_t)i);
+		assert_int_equal(rd(vm, a + i * PAGE_SIZE + 8), 0);
+	}
+	assert_int_equal(anon_frames(), before + 64);
+	assert_int_equal(vm->rss, 64);
+	finish(&vm, 1);
+}
+
+static void write_after_read_replaces_the_zero_page_and_leaves_it_zero(void **s)
+{
+	struct vm *vm = new_vm(1);
+	vaddr_t a = map(vm, PAGE_SIZE, RW, ANON);
+	const uint8_t *zero = phys_to_virt(vm_zero_page());
+
+	(void)s;
+	assert_int_equal(rd(vm, a), 0);
+	wr(vm, a, 0x5a);
+	assert_int_equal(rd(vm, a), 0x5a);
+	assert_int_equal(vm->counters.zero_map, 1);
+	assert_int_equal(vm->counters.zero_to_private, 1);
+	for (unsigned int i = 0; i < PAGE_SIZE; i++)
+		assert_int_equal(zero[i], 0);
+	finish(&vm, 1);
+}
+
+static void fork_child_write_copies_and_parent_keeps_its_data(void **s)
+{
+	struct vm *vms[2];
+	vaddr_t a;
+
+	(void)s;
+	vms[0] = new_vm(1);
+	a = map(vms[0], 4 * PAGE_SIZE, RW, ANON);
+	wr(vms[0], a, 11);
+	assert_int_equal(vm_fork(vms[0], &vms[1]), 0);
+	vms[1]->asid = 2;
+	assert_int_equal(rd(vms[1], a), 11);
+	wr(vms[1], a, 22);
+	assert_int_equal(rd(vms[0], a), 11);
+	assert_int_equal(rd(vms[1], a), 22);
+	assert_int_equal(vms[1]->counters.cow_copy, 1);
+	wr(vms[0], a, 33); /* the parent is now the only user: reuse, no copy */
+	assert_int_equal(vms[0]->counters.cow_reuse, 1);
+	assert_int_equal(rd(vms[1], a), 22);
+	finish(vms, 2);
+}
+
+static void parent_write_after_fork_copies_and_child_keeps_its_data(void **s)
+{
+	struct vm *vms[2];
+	vaddr_t a;
+
+	(void)s;
+	vms[0] = new_vm(1);
+	a = map(vms[0], PAGE_SIZE, RW, ANON);
+	wr(vms[0], a + 5, 1);
+	assert_int_equal(vm_fork(vms[0], &vms[1]), 0);
+	vms[1]->asid = 2;
+	wr(vms[0], a + 5, 2);
+	assert_int_equal(rd(vms[1], a + 5), 1);
+	assert_int_equal(rd(vms[0], a + 5), 2);
+	assert_int_equal(vms[0]->counters.cow_copy, 1);
+	finish(vms, 2);
+}
+
+static void cow_write_after_the_sharer_exits_reuses_the_frame(void **s)
+{
+	struct vm *parent = new_vm(1), *child;
+	vaddr_t a = map(parent, 8 * PAGE_SIZE, RW, ANON);
+	uint64_t anon;
+
+	(void)s;
+	for (int i = 0; i < 8; i++)
+		wr(parent, a + i * PAGE_SIZE, (uint8_t)i);
+	assert_int_equal(vm_fork(parent, &child), 0);
+	child->asid = 2;
+	vm_destroy(child);
+	anon = anon_frames();
+	for (int i = 0; i < 8; i++)
+		wr(parent, a + i * PAGE_SIZE, (uint8_t)(i + 100));
+	assert_int_equal(parent->counters.cow_reuse, 8);
+	assert_int_equal(parent->counters.cow_copy, 0);
+	assert_int_equal(anon_frames(), anon);
+	finish(&parent, 1);
+}
+
+static void fork_chain_three_deep_shares_frames_with_refcounts_above_two(void **s)
+{
+	struct vm *vms[4];
+	vaddr_t a;
+	pte_t *p;
+
+	(void)s;
+	vms[0] = new_vm(1);
+	a = map(vms[0], PAGE_SIZE, RW, ANON);
+	wr(vms[0], a, 7);
+	for (int i = 1; i < 4; i++) {
+		assert_int_equal(vm_fork(vms[i - 1], &vms[i]), 0);
+		vms[i]->asid = (unsigned int)i + 1;
+	}
+	p = pt_walk(vms[3]->root, a, NULL);
+	assert_int_equal(pmm_refcount(pte_paddr(*p)), 4);
+	audit(vms, 4);
+	wr(vms[2], a, 9);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(rd(vms[i], a), i == 2 ? 9 : 7);
+	assert_int_equal(pmm_refcount(pte_paddr(*pt_walk(vms[0]->root, a, NULL))), 3);
+	finish(vms, 4);
+}
+
+static void cow_of_a_zero_page_mapping_stays_zero_for_the_other_side(void **s)
+{
+	struct vm *vms[2];
+	vaddr_t a;
+
+	(void)s;
+	vms[0] = new_vm(1);
+	a = map(vms[0], PAGE_SIZE, RW, ANON);
+	assert_int_equal(rd(vms[0], a), 0);
+	assert_int_equal(vm_fork(vms[0], &vms[1]), 0);
+	vms[1]->asid = 2;
+	wr(vms[1], a, 3);
+	assert_int_equal(rd(vms[0], a), 0);
+	assert_int_equal(vms[1]->counters.zero_to_private, 1);
+	finish(vms, 2);
+}
+
+static void write_to_read_only_mapping_is_killed_with_permission_denied(void **s)
+{
+	struct vm *vm = new_vm(1);
+	vaddr_t a = map(vm, PAGE_SIZE, PROT_READ, ANON);
+
+	(void)s;
+	assert_int_equal(rd(vm, a), 0);
+	killed(vm, a, FAULT_WRITE, FAULT_PERMISSION);
+	killed(vm, a, FAULT_EXEC, FAULT_PERMISSION);
+	finish(&vm, 1);
+}
+
+static void null_gap_and_kernel_addresses_are_killed_with_no_mapping(void **s)
+{
+	struct vm *vm = new_vm(1);
+	vaddr_t a = map(vm, PAGE_SIZE, RW, ANON);
+
+	(void)s;
+	killed(vm, 0, FAULT_READ, FAULT_NO_MAPPING);
+	killed(vm, a + PAGE_SIZE, FAULT_WRITE, FAULT_NO_MAPPING);
+	killed(vm, 0xffffffc000000000ul, FAULT_READ, FAULT_NO_MAPPING);
+	assert_int_equal(vm->counters.killed, 3);
+	finish(&vm, 1);
+}
+
+static void mprotect_rw_r_rw_never_writes_through_the_zero_page(void **s)
+{
+	struct vm *vms[2];
+	vaddr_t a;
+	const uint8_t *zero = phys_to_virt(vm_zero_page());
+
+	(void)s;
+	vms[0] = new_vm(1);
+	a = map(vms[0], 2 * PAGE_SIZE, RW, ANON);
+	assert_int_equal(rd(vms[0], a), 0);		/* zero page */
+	wr(vms[0], a + PAGE_SIZE, 4);			/* private */
+	assert_int_equal(vm_mprotect(vms[0], a, 2 * PAGE_SIZE, PROT_READ), 0);
+	killed(vms[0], a + PAGE_SIZE, FAULT_WRITE, FAULT_PERMISSION);
+	assert_int_equal(vm_fork(vms[0], &vms[1]), 0);
+	vms[1]->asid = 2;
+	assert_int_equal(vm_mprotect(vms[0], a, 2 * PAGE_SIZE, RW), 0);
+	wr(vms[0], a, 1);
+	wr(vms[0], a + PAGE_SIZE, 5);
+	assert_int_equal(zero[0], 0);
+	assert_int_equal(rd(vms[1], a), 0);
+	assert_int_equal(rd(vms[1], a + PAGE_SIZE), 4);
+	finish(vms, 2);
+}
+
+static void prot_none_hides_data_and_mprotect_back_finds_it(void **s)
+{
+	struct vm *vm = new_vm(1);
+	vaddr_t a = map(vm, PAGE_SIZE, RW, ANON);
+
+	(void)s;
+	wr(vm, a, 42);
+	assert_int_equal(vm_mprotect(vm, a, PAGE_SIZE, PROT_NONE), 0);
+	killed(vm, a, FAULT_READ, FAULT_PERMISSION);
+	audit(&vm, 1);
+	assert_int_equal(vm_mprotect(vm, a, PAGE_SIZE, PROT_READ), 0);
+	assert_int_equal(rd(vm, a), 42);
+	finish(&vm, 1);
+}
+
+static void munmap_of_a_middle_slice_keeps_both_sides_and_opens_a_hole(void **s)
+{
+	struct vm *vm = new_vm(1);
+	vaddr_t a = map(vm, 8 * PAGE_SIZE, RW, ANON);
+
+	(void)s;
+	for (int i = 0; i < 8; i++)
+		wr(vm, a + i * PAGE_SIZE, (uint8_t)(i + 1));
+	assert_int_equal(vm_munmap(vm, a + 3 * PAGE_SIZE, 2 * PAGE_SIZE), 0);
+	assert_int_equal(rd(vm, a + 2 * PAGE_SIZE), 3);
+	assert_int_equal(rd(vm, a + 5 * PAGE_SIZE), 6);
+	killed(vm, a + 3 * PAGE_SIZE, FAULT_READ, FAULT_NO_MAPPING);
+	killed(vm, a + 4 * PAGE_SIZE + 100, FAULT_WRITE, FAULT_NO_MAPPING);
+	assert_int_equal(vm->rss, 6);
+	assert_int_equal(vm_munmap(vm, a + 1, PAGE_SIZE), -EINVAL);
+	assert_int_equal(vm_munmap(vm, a, 0), -EINVAL);
+	finish(&vm, 1);
+}
+
+static void munmap_across_several_regions_removes_all_of_them(void **s)
+{
+	struct vm *vm = new_vm(1);
+	vaddr_t a = 0x100000, got;
+
+	(void)s;
+	assert_int_equal(vm_mmap(vm, a, PAGE_SIZE, RW, ANON | MAP_FIXED, &got), 0);
+	assert_int_equal(vm_mmap(vm, a + 2 * PAGE_SIZE, PAGE_SIZE, PROT_READ, ANON | MAP_FIXED,
+				 &got),
+			 0);
+	assert_int_equal(vm_mmap(vm, a + 4 * PAGE_SIZE, PAGE_SIZE, RW, ANON | MAP_FIXED, &got), 0);
+	wr(vm, a, 1);
+	wr(vm, a + 4 * PAGE_SIZE, 1);
+	assert_int_equal(vm_munmap(vm, a, 5 * PAGE_SIZE), 0);
+	for (int i = 0; i < 5; i += 2)
+		killed(vm, a + i * PAGE_SIZE, FAULT_READ, FAULT_NO_MAPPING);
+	assert_null(vma_first(&vm->vmas));
+	finish(&vm, 1);
+}
+
+static void map_fixed_over_an_existing_mapping_replaces_its_contents(void **s)
+{
+	struct vm *vm = new_vm(1);
+	vaddr_t a = map(vm, 4 * PAGE_SIZE, RW, ANON), got;
+
+	(void)s;
+	wr(vm, a + PAGE_SIZE, 9);
+	assert_int_equal(vm_mmap(vm, a + PAGE_SIZE, PAGE_SIZE, PROT_READ, ANON | MAP_FIXED, &got),
+			 0);
+	assert_int_equal(got, a + PAGE_SIZE);
+	assert_int_equal(rd(vm, a + PAGE_SIZE), 0);
+	killed(vm, a + PAGE_SIZE, FAULT_WRITE, FAULT_PERMISSION);
+	assert_int_equal(vm_mmap(vm, a, PAGE_SIZE, RW, ANON | MAP_FIXED_NOREPLACE, &got), -EEXIST);
+	finish(&vm, 1);
+}
+
+static void map_shared_memory_is_seen_by_parent_and_child(void **s)
+{
+	struct vm *vms[2];
+	vaddr_t a;
+
+	(void)s;
+	vms[0] = new_vm(1);
+	a = map(vms[0], 2 * PAGE_SIZE, RW, MAP_SHARED | MAP_ANONYMOUS);
+	assert_int_equal(vm_fork(vms[0], &vms[1]), 0);
+	vms[1]->asid = 2;
+	wr(vms[1], a + PAGE_SIZE, 77);
+	assert_int_equal(rd(vms[0], a + PAGE_SIZE), 77);
+	wr(vms[0], a, 66);
+	assert_int_equal(rd(vms[1], a), 66);
+	assert_int_equal(vms[0]->counters.cow_copy + vms[1]->counters.cow_copy, 0);
+	finish(vms, 2);
+}
+
+static void brk_grows_lazily_and_shrinking_unmaps(void **s)
+{
+	struct vm *vm = new_vm(1);
+	vaddr_t base = 0x200000;
+	uint64_t anon = anon_frames();
+
+	(void)s;
+	vm_set_brk_base(vm, base);
+	assert_int_equal(vm_brk(vm, 0), base);
+	assert_int_equal(vm_brk(vm, base + 3 * PAGE_SIZE + 10), base + 3 * PAGE_SIZE + 10);
+	assert_int_equal(anon_frames(), anon);
+	wr(vm, base + 3 * PAGE_SIZE + 5, 1);
+	assert_int_equal(vm_brk(vm, base + PAGE_SIZE), base + PAGE_SIZE);
+	killed(vm, base + 2 * PAGE_SIZE, FAULT_READ, FAULT_NO_MAPPING);
+	assert_int_equal(anon_frames(), anon);
+	assert_int_equal(vm_brk(vm, base - PAGE_SIZE), base + PAGE_SIZE);
+	finish(&vm, 1);
+}
+
+static void stack_grows_down_to_its_limit_and_then_overflows(void **s)
+{
+	struct vm *vm = new_vm(1);
+	vaddr_t top = USER_STACK_TOP, low = USER_STACK_TOP - USER_STACK_LIMIT;
+
+	(void)s;
+	assert_int_equal(vm_map_region(vm, top - USER_STACK_INIT, USER_STACK_INIT, RW, VMA_STACK,
+				       0, 0),
+			 0);
+	wr(vm, top - 8, 1);
+	wr(vm, top - USER_STACK_INIT - 100, 2);
+	wr(vm, low + 8, 3);
+	assert_int_equal(vm->counters.stack_grow, 2);
+	killed(vm, low - 8, FAULT_WRITE, FAULT_STACK_OVERFLOW);
+	assert_int_equal(rd(vm, top - USER_STACK_INIT - 100), 2);
+	finish(&vm, 1);
+}
+
+static void image_pages_map_the_image_frames_and_writes_copy_them(void **s)
+{
+	struct vm *vm = new_vm(1);
+	struct fdt_region img = host_ram(3 * PAGE_SIZE, PAGE_SIZE); /* stands for the image */
+	uint8_t *bytes = phys_to_virt(img.base);
+	uint64_t anon = anon_frames();
+
+	(void)s;
+	for (int i = 0; i < 3 * (int)PAGE_SIZE; i++)
+		bytes[i] = (uint8_t)(i * 7 + 1);
+	/* text: two whole pages, executable; data: 100 bytes of a page, then .bss */
+	assert_int_equal(vm_map_region(vm, 0x10000, 2 * PAGE_SIZE, PROT_READ | PROT_EXEC,
+				       VMA_IMAGE_RO, img.base, 2 * PAGE_SIZE),
+			 0);
+	assert_int_equal(vm_map_region(vm, 0x12000, 2 * PAGE_SIZE, RW, VMA_IMAGE_PRIVATE,
+				       img.base + 2 * PAGE_SIZE, 100),
+			 0);
+	assert_int_equal(rd(vm, 0x10005), bytes[5]);
+	assert_int_equal(anon_frames(), anon);
+	assert_int_equal(vm->counters.image_map, 1);
+	assert_int_equal(rd(vm, 0x12000 + 99), bytes[2 * PAGE_SIZE + 99]);
+	assert_int_equal(rd(vm, 0x12000 + 100), 0); /* past the segment's bytes: zeros */
+	assert_int_equal(rd(vm, 0x13000), 0);	    /* .bss */
+	killed(vm, 0x10000, FAULT_WRITE, FAULT_PERMISSION);
+	wr(vm, 0x12000, 0xab);
+	assert_int_equal(bytes[2 * PAGE_SIZE], (uint8_t)(2 * PAGE_SIZE * 7 + 1));
+	assert_int_equal(vm_mprotect(vm, 0x10000, PAGE_SIZE, RW | PROT_EXEC), 0);
+	wr(vm, 0x10001, 0xcd); /* text made writable: a private copy, image untouched */
+	assert_int_equal(bytes[1], 8);
+	assert_int_equal(rd(vm, 0x10001), 0xcd);
+	finish(&vm, 1);
+}
+
+static void out_of_memory_kills_with_a_reason_and_leaks_nothing(void **s)
+{
+	struct vm *vm = new_vm(1);
+	vaddr_t a = map(vm, 4 * PAGE_SIZE, RW, ANON);
+
+	(void)s;
+	wr(vm, a, 1);
+	pmm_fail_after(0);
+	killed(vm, a + PAGE_SIZE, FAULT_WRITE, FAULT_OUT_OF_MEMORY);
+	pmm_fail_after(-1);
+	assert_int_equal(rd(vm, a), 1);
+	finish(&vm, 1);
+}
+
+static void fork_and_cow_under_every_allocation_failure_leak_nothing(void **s)
+{
+	(void)s;
+	for (long n = 0; n < 40; n++) {
+		struct vm *vms[2] = { new_vm(1), NULL };
+		vaddr_t a = map(vms[0], 16 * PAGE_SIZE, RW, ANON);
+		int rc;
+
+		for (int i = 0; i < 16; i++)
+			wr(vms[0], a + i * PAGE_SIZE * 3 % (16 * PAGE_SIZE), 1);
+		pmm_fail_after(n);
+		rc = vm_fork(vms[0], &vms[1]);
+		if (rc == 0) {
+			enum fault_reason why;
+			uint8_t v = 2;
+
+			vms[1]->asid = 2;
+			hm_switch(&hart, vms[1]->root, 2);
+			for (int i = 0; i < 16; i++)
+				(void)hm_user(&hart, vms[1], a + i * PAGE_SIZE, FAULT_WRITE, &v, &why);
+		} else {
+			assert_int_equal(rc, -ENOMEM);
+		}
+		pmm_fail_after(-1);
+		audit(vms, rc == 0 ? 2 : 1);
+		for (int i = 0; i < 16; i++)
+			if (rd(vms[0], a + i * PAGE_SIZE) != 1)
+				fail_msg("n=%ld rc=%d page %d lost its data", n, rc, i);
+		finish(vms, rc == 0 ? 2 : 1);
+	}
+}
+
+static void mmap_errors_are_those_of_linux(void **s)
+{
+	struct vm *vm = new_vm(1);
+	vaddr_t got;
+
+	(void)s;
+	assert_int_equal(vm_mmap(vm, 0, 0, RW, ANON, &got), -EINVAL);
+	assert_int_equal(vm_mmap(vm, 0, PAGE_SIZE, RW, MAP_ANONYMOUS, &got), -EINVAL);
+	assert_int_equal(vm_mmap(vm, 0, PAGE_SIZE, RW, MAP_PRIVATE, &got), -EBADF);
+	assert_int_equal(vm_mmap(vm, 0, PAGE_SIZE, 0x10, ANON, &got), -EINVAL);
+	assert_int_equal(vm_mmap(vm, 0x10001, PAGE_SIZE, RW, ANON | MAP_FIXED, &got), -EINVAL);
+	assert_int_equal(vm_mmap(vm, 0, USER_TOP, RW, ANON, &got), -ENOMEM);
+	assert_int_equal(vm_mprotect(vm, 0x100000, PAGE_SIZE, PROT_READ), -ENOMEM);
+	assert_int_equal(vm_mprotect(vm, 0x100001, PAGE_SIZE, PROT_READ), -EINVAL);
+	finish(&vm, 1);
+}
+
+#define BOTH(fn)                                                                       \
+	cmocka_unit_test_setup(fn, setup_hw_ad), cmocka_unit_test_setup(fn, setup_svade)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		BOTH(reading_1g_of_untouched_memory_maps_the_zero_page_and_spends_no_frame),
+		BOTH(write_to_untouched_memory_spends_exactly_one_zeroed_frame_per_page),
+		BOTH(write_after_read_replaces_the_zero_page_and_leaves_it_zero),
+		BOTH(fork_child_write_copies_and_parent_keeps_its_data),
+		BOTH(parent_write_after_fork_copies_and_child_keeps_its_data),
+		BOTH(cow_write_after_the_sharer_exits_reuses_the_frame),
+		BOTH(fork_chain_three_deep_shares_frames_with_refcounts_above_two),
+		BOTH(cow_of_a_zero_page_mapping_stays_zero_for_the_other_side),
+		BOTH(write_to_read_only_mapping_is_killed_with_permission_denied),
+		BOTH(null_gap_and_kernel_addresses_are_killed_with_no_mapping),
+		BOTH(mprotect_rw_r_rw_never_writes_through_the_zero_page),
+		BOTH(prot_none_hides_data_and_mprotect_back_finds_it),
+		BOTH(munmap_of_a_middle_slice_keeps_both_sides_and_opens_a_hole),
+		BOTH(munmap_across_several_regions_removes_all_of_them),
+		BOTH(map_fixed_over_an_existing_mapping_replaces_its_contents),
+		BOTH(map_shared_memory_is_seen_by_parent_and_child),
+		BOTH(brk_grows_lazily_and_shrinking_unmaps),
+		BOTH(stack_grows_down_to_its_limit_and_then_overflows),
+		BOTH(image_pages_map_the_image_frames_and_writes_copy_them),
+		BOTH(out_of_memory_kills_with_a_reason_and_leaks_nothing),
+		BOTH(fork_and_cow_under_every_allocation_failure_leak_nothing),
+		BOTH(mmap_errors_are_those_of_linux),
+	};
+
+	return cmocka_run_group_tests_name("vm", tests, NULL, NULL);
+}
