@@ -6,20 +6,28 @@
 #include "platform/types.h"
 
 #define FDT_BEGIN_NODE 1u
-#define FDT_END_NODE 2u
-#define FDT_PROP 3u
-#define FDT_NOP 4u
-#define FDT_END 9u
+#define FDT_END_NODE   2u
+#define FDT_PROP       3u
+#define FDT_NOP	       4u
+#define FDT_END	       9u
 
-#define FDT_HDR_SIZE 40u  /* version 17; version 16 only lacks size_dt_struct */
+#define FDT_HDR_SIZE  40u /* version 17; version 16 only lacks size_dt_struct */
 #define FDT_RSV_ENTRY 16u /* (address, size): two big-endian u64 */
 #define FDT_MAX_DEPTH 32  /* deeper nesting is refused, so a path's node chain fits the stack */
 #define FDT_MAX_CELLS 4u  /* #address-cells / #size-cells above this are nonsense */
 
 /* Header field offsets. */
-enum { HDR_MAGIC = 0, HDR_TOTALSIZE = 4, HDR_OFF_STRUCT = 8, HDR_OFF_STRINGS = 12,
-       HDR_OFF_RSVMAP = 16, HDR_VERSION = 20, HDR_LAST_COMP = 24, HDR_SIZE_STRINGS = 32,
-       HDR_SIZE_STRUCT = 36 };
+enum {
+	HDR_MAGIC = 0,
+	HDR_TOTALSIZE = 4,
+	HDR_OFF_STRUCT = 8,
+	HDR_OFF_STRINGS = 12,
+	HDR_OFF_RSVMAP = 16,
+	HDR_VERSION = 20,
+	HDR_LAST_COMP = 24,
+	HDR_SIZE_STRINGS = 32,
+	HDR_SIZE_STRUCT = 36
+};
 
 /* The validated layout: every later read stays inside these blocks. */
 struct fdt {
@@ -94,7 +102,7 @@ static bool mem_is(const char *s, uint32_t n, const char *lit)
 	return !lit[n];
 }
 
-/* Case-insensitive ISA extension name; a version suffix ("sstc1p0") is allowed. */
+/* ISA extension name, any case, version suffix allowed ("Sstc1p0"); @lit is lowercase a-z. */
 static bool ext_is(const char *s, uint32_t n, const char *lit)
 {
 	uint32_t i;
@@ -223,10 +231,9 @@ static const char *read_token(const struct fdt *f, uint32_t off, struct token *t
 			return "property value outside the structure block";
 		t->p.val = f->st + t->next;
 		t->next = (t->next + t->p.len + 3) & ~3u;
-		if (nameoff >= f->strs_size)
-			return "property name offset outside the strings block";
+		/* Also catches an offset past the block: the search then starts at its end. */
 		if (find_char(f->strs, nameoff, f->strs_size, '\0') >= f->strs_size)
-			return "unterminated property name";
+			return "property name outside the strings block";
 		t->name = f->strs + nameoff;
 	} else if (t->tag != FDT_END_NODE && t->tag != FDT_END) {
 		return "unknown token";
@@ -532,8 +539,8 @@ static uint32_t hart_flags(const struct fdt *f, int cpu)
 	uint32_t flags = 0, pos = 0, n;
 	const char *s;
 
-	if (prop_is(f, cpu, "mmu-type", "riscv,sv39") || prop_is(f, cpu, "mmu-type", "riscv,sv48") ||
-	    prop_is(f, cpu, "mmu-type", "riscv,sv57"))
+	if (prop_is(f, cpu, "mmu-type", "riscv,sv39") ||
+	    prop_is(f, cpu, "mmu-type", "riscv,sv48") || prop_is(f, cpu, "mmu-type", "riscv,sv57"))
 		flags |= FDT_HART_MMU_SV39;
 	if (node_enabled(f, cpu))
 		flags |= FDT_HART_ENABLED;
@@ -547,24 +554,31 @@ static uint32_t hart_flags(const struct fdt *f, int cpu)
 	return flags;
 }
 
+/* A cpu node says device_type "cpu"; blobs that omit device_type are read by name, "cpu@N". */
+static bool is_cpu(const struct fdt *f, int node)
+{
+	struct prop pr;
+	uint32_t off;
+	const char *name = node_body(f, node, &off);
+
+	if (get_prop(f, node, "device_type", &pr))
+		return has_str(&pr, "cpu", false);
+	return name && name[0] == 'c' && name[1] == 'p' && name[2] == 'u' && name[3] == '@';
+}
+
 static void read_cpus(const struct fdt *f, int root, struct fdt_info *info)
 {
 	int cpus = child(f, root, "cpus");
 	struct cells c = node_cells(f, cpus);
 	struct fdt_hart *h;
 	struct prop pr;
-	const char *name;
 	uint64_t id, size;
-	uint32_t off;
 	int n;
 
 	if (get_prop(f, cpus, "timebase-frequency", &pr))
 		read_uint(&pr, &info->timebase_hz);
 	for (n = first_child(f, cpus); n >= 0; n = next_sibling(f, n)) {
-		/* Blobs that omit device_type are read by node name, "cpu@N". */
-		name = node_body(f, n, &off);
-		if (get_prop(f, n, "device_type", &pr) ? !has_str(&pr, "cpu", false)
-						       : !mem_is(name, find_char(name, 0, 4, '\0'), "cpu@"))
+		if (!is_cpu(f, n))
 			continue;
 		if (!info->timebase_hz && get_prop(f, n, "timebase-frequency", &pr))
 			read_uint(&pr, &info->timebase_hz);
@@ -645,7 +659,8 @@ static void read_uart(const struct fdt *f, int root, const char *path, uint32_t 
 	node = walk_path(f, root, path, len, chain, &depth);
 	if (node < 0)
 		return;
-	append(u->path, &pos, "/", depth == 0);
+	if (!depth)
+		append(u->path, &pos, "/", 1);
 	for (i = 1; i <= depth; i++) {
 		name = node_body(f, chain[i], &off);
 		append(u->path, &pos, "/", 1);
@@ -735,7 +750,7 @@ int fdt_parse(const void *blob, size_t maxlen, struct fdt_info *info)
 		info->why = check_struct(&f);
 	if (!info->why)
 		info->why = read_rsvmap(&f, NULL);
-	if (info->why)
+	if (info->why) /* check_header() stops at the size check when totalsize is too big */
 		return f.size > FDT_MAX_SIZE ? -E2BIG : -EINVAL;
 	info->totalsize = f.size;
 	root = node_at(&f, 0);
