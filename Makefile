@@ -31,7 +31,7 @@ FULL_VERSION := $(VERSION)$(if $(GIT_REV),-g$(GIT_REV))
 WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes
 CFLAGS := -std=gnu11 -O2 -g $(WARN) -march=rv64imac_zicsr_zifencei -mabi=lp64 \
 	-mcmodel=medany -ffreestanding -fno-builtin -fno-common -fno-pic -fno-jump-tables \
-	-fno-omit-frame-pointer -fno-stack-protector -nostdlib -I. \
+	-fno-omit-frame-pointer -fno-stack-protector -fno-tree-loop-distribute-patterns -nostdlib -I. \
 	-DFAULTLINE_VERSION='"$(FULL_VERSION)"' -MMD -MP
 ASFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany -I. -D__ASSEMBLER__ -MMD -MP
 LDFLAGS := -nostdlib -static -Wl,--gc-sections -Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=4096
@@ -39,10 +39,21 @@ LDFLAGS := -nostdlib -static -Wl,--gc-sections -Wl,--no-warn-rwx-segments -Wl,-z
 HOST_CFLAGS := -std=gnu11 -g -O1 $(WARN) -I. -DHOST_TEST \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-# Sources shared by every image: everything but the payload.
+# Sources shared by every image: everything but the payload and the task image table.
 KERNEL_SRCS := $(wildcard firmware/*.c firmware/*.S platform/*.c platform/riscv/*.c mm/*.c \
 	drivers/uart/*.c)
 KERNEL_SRCS := $(filter-out firmware/payload.c,$(KERNEL_SRCS))
+
+# Tasks: static RISC-V executables built against picolibc and our small runtime.
+TASK_CFLAGS := -std=gnu11 -O2 -g $(WARN) -march=rv64imac -misa-spec=2.2 -mabi=lp64 \
+	-mcmodel=medany --specs=picolibc.specs -fno-common -I. -Ifirmware/tasks/runtime -MMD -MP
+TASK_LDFLAGS := -static -nostartfiles -T linker/task.ld -Wl,-z,max-page-size=4096 \
+	-Wl,--no-warn-rwx-segments -Wl,--gc-sections
+TASK_RUNTIME := $(O)/tasks/runtime/crt0.o $(O)/tasks/runtime/start.o
+DEMO_TASKS := $(patsubst firmware/tasks/%.c,$(O)/tasks/%.elf,$(wildcard firmware/tasks/*.c))
+TEST_TASKS := $(patsubst tests/qemu/tasks/%.c,$(O)/tasks/test/%.elf,$(wildcard tests/qemu/tasks/*.c))
+# make TASKS="a.elf b.elf": the boot tasks are exactly those files
+BOOT_TASKS := $(if $(TASKS),$(TASKS),$(DEMO_TASKS))
 KTEST_SRCS := $(wildcard tests/qemu/*.c)
 # mm/ and the pure parts of platform/ compile unchanged on the host.
 HOST_LIB_SRCS := $(wildcard mm/*.c) platform/fdt.c platform/board.c tests/host/mm_host.c \
@@ -52,7 +63,8 @@ HOST_TESTS := $(patsubst tests/host/%.c,$(O)/host/%,$(wildcard tests/host/test_*
 objs = $(patsubst %,$(O)/obj/%.o,$(1))
 KERNEL_OBJS := $(call objs,$(KERNEL_SRCS))
 
-.PHONY: all run test test-build debug clean help deps dtbs bench
+.PHONY: all run test test-build debug clean help deps dtbs bench FORCE
+.SECONDARY:
 test-build: $(HOST_TESTS) $(O)/test/faultline-test.elf dtbs
 all: $(O)/faultline.elf $(O)/faultline.bin
 
@@ -89,13 +101,43 @@ define link
 		{ echo "ksyms: text moved between link passes" >&2; rm -f $(1); exit 1; }
 endef
 
-$(O)/faultline.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/firmware.ld \
-		$(O)/obj/ksyms-empty.S.o tools/ksyms.sh
-	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c))
+$(O)/tasks/runtime/%.o: firmware/tasks/runtime/%.S
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(TASK_CFLAGS) -c $< -o $@
+
+$(O)/tasks/runtime/%.o: firmware/tasks/runtime/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(TASK_CFLAGS) -c $< -o $@
+
+$(O)/tasks/%.elf: firmware/tasks/%.c $(TASK_RUNTIME) linker/task.ld
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TASK    $@")
+	$(Q)$(CC) $(TASK_CFLAGS) $(TASK_LDFLAGS) $(TASK_RUNTIME) $< -o $@
+
+$(O)/tasks/test/%.elf: tests/qemu/tasks/%.c $(TASK_RUNTIME) linker/task.ld
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TASK    $@")
+	$(Q)$(CC) $(TASK_CFLAGS) $(TASK_LDFLAGS) $(TASK_RUNTIME) $< -o $@
+
+# The image tables; the list is kept in a file so that a new TASKS= rebuilds them.
+$(O)/images.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo "$(BOOT_TASKS)" | cmp -s - $@ || echo "$(BOOT_TASKS)" > $@
+$(O)/obj/images.S.o: $(O)/images.list tools/mkimages.sh $(BOOT_TASKS)
+	$(Q)sh tools/mkimages.sh $(BOOT_TASKS) > $(O)/obj/images.S
+	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/images.S -o $@
+$(O)/obj/test-images.S.o: tools/mkimages.sh $(TEST_TASKS) $(DEMO_TASKS)
+	$(Q)sh tools/mkimages.sh $(TEST_TASKS) -- $(DEMO_TASKS) > $(O)/obj/test-images.S
+	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/test-images.S -o $@
+FORCE:
+
+$(O)/faultline.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/images.S.o \
+		$(O)/firmware.ld $(O)/obj/ksyms-empty.S.o tools/ksyms.sh
+	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/images.S.o)
 
 $(O)/test/faultline-test.elf: $(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)) $(O)/firmware.ld \
-		$(O)/obj/ksyms-empty.S.o tools/ksyms.sh
-	$(call link,$@,$(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)))
+		$(O)/obj/test-images.S.o $(O)/obj/ksyms-empty.S.o tools/ksyms.sh
+	$(call link,$@,$(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)) $(O)/obj/test-images.S.o)
 
 %.bin: %.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
@@ -161,4 +203,4 @@ help:
 	@echo "  LOAD_PA=$(LOAD_PA)  physical load address written into the ELF"
 	@echo "  V=1              show every command"
 
--include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(O)/obj $(O)/tasks -name '*.d' 2>/dev/null)

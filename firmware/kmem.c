@@ -103,6 +103,15 @@ int kmem_init(const struct boot_facts *bf)
 			      &bf->fdt, ro_lo, ro_hi);
 	if (rc)
 		return rc;
+	/* Address spaces copy the kernel's root entries once: the level-1 table of the device
+	 * and stack window must exist before the first copy, so later mappings are shared. */
+	{
+		pte_t *slot;
+
+		rc = pt_walk_alloc(root, KSTACK_VBASE, &slot);
+		if (rc)
+			return rc;
+	}
 
 	csr_write(CSR_SATP, (SATP_MODE_SV39 << SATP_MODE_SHIFT) | (root >> PAGE_SHIFT));
 	arch_flush_all();

@@ -7,9 +7,11 @@
 #include "firmware/kmem.h"
 #include "firmware/panic.h"
 #include "firmware/printf.h"
+#include "firmware/task.h"
 #include "firmware/timer.h"
 #include "firmware/trap.h"
 #include "mm/frame.h"
+#include "mm/vm.h"
 #include "platform/board.h"
 #include "platform/riscv/csr.h"
 #include "platform/riscv/irq.h"
@@ -131,7 +133,7 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
 
 	(void)hartid;
 	(void)dtb_pa;
-	trap_init();
+	trap_init(bf->hartid);
 	sbi_probe(&sbi);
 	panic_set_shutdown(shutdown);
 	board_init(fi, bf->hartid);
@@ -151,6 +153,10 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
 				fi->uart.path);
 	}
 	asid_bits = probe_asid_bits();
+	rc = vm_init(kmem_root());
+	if (rc)
+		panic("zero page: error %d", rc);
+	task_init(asid_bits);
 	/* U-mode may read the cycle, time and instret counters (benchmarks need them). */
 	csr_write(CSR_SCOUNTEREN, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
 	boot_log(bf);

@@ -5,7 +5,11 @@
 #include <stddef.h>
 
 #include "firmware/extable.h"
+#include "firmware/hart.h"
 #include "firmware/panic.h"
+#include "firmware/syscall.h"
+#include "firmware/task.h"
+#include "mm/vm.h"
 #include "platform/errno.h"
 #include "platform/riscv/csr.h"
 
@@ -26,9 +30,12 @@ extern char trap_entry[];
 
 static struct trap_fault last_fault;
 static void (*tick_handler)(void);
+static struct hart boot_hart;
 
-void trap_init(void)
+void trap_init(unsigned long hartid)
 {
+	boot_hart.hartid = hartid;
+	__asm__ volatile("mv tp, %0" ::"r"(&boot_hart));
 	csr_write(CSR_SSCRATCH, 0);
 	csr_write(CSR_STVEC, (unsigned long)trap_entry); /* direct mode: bits 1:0 = 0 */
 }
@@ -105,6 +112,9 @@ static void handle_interrupt(struct trap_frame *tf)
 			tick_handler();
 		else
 			csr_clear(CSR_SIE, SIE_STIE); /* nobody wants ticks: stop them */
+		/* the kernel is not preemptible: tasks are switched on their way back to U-mode */
+		if (!(tf->sstatus & SSTATUS_SPP) && task_current())
+			task_yield();
 		return;
 	default:
 		panic_trap(tf, "unexpected interrupt");
@@ -128,6 +138,19 @@ static bool is_memory_fault(unsigned long cause)
 	}
 }
 
+static enum fault_access access_of(unsigned long cause)
+{
+	return cause == CAUSE_STORE_PAGE_FAULT  ? FAULT_WRITE
+	       : cause == CAUSE_FETCH_PAGE_FAULT ? FAULT_EXEC
+						 : FAULT_READ;
+}
+
+static bool is_page_fault(unsigned long cause)
+{
+	return cause == CAUSE_FETCH_PAGE_FAULT || cause == CAUSE_LOAD_PAGE_FAULT ||
+	       cause == CAUSE_STORE_PAGE_FAULT;
+}
+
 /* A fault in the kernel: recoverable only where the exception table says so. */
 static void handle_kernel_exception(struct trap_frame *tf)
 {
@@ -135,6 +158,13 @@ static void handle_kernel_exception(struct trap_frame *tf)
 
 	if (is_memory_fault(tf->scause)) {
 		fixup = extable_fixup(tf->sepc);
+		/* a user copy: the task's own fault handling first, as if it had made the access */
+		if (fixup && is_page_fault(tf->scause) && tf->stval < USER_TOP && task_current()) {
+			enum fault_reason reason;
+
+			if (vm_fault(task_current()->vm, tf->stval, access_of(tf->scause), &reason) == 0)
+				return; /* retry the access */
+		}
 		/* a failed fetch has no instruction of ours: the call that jumped there has */
 		if (!fixup && (tf->scause == CAUSE_FETCH_PAGE_FAULT ||
 			       tf->scause == CAUSE_FETCH_ACCESS))
@@ -150,12 +180,49 @@ static void handle_kernel_exception(struct trap_frame *tf)
 	tf->a0 = (unsigned long)-EFAULT;
 }
 
+/* A trap from a task: a system call, a fault to resolve, or the end of the task. */
+static void handle_user_exception(struct trap_frame *tf)
+{
+	enum fault_reason reason;
+
+	switch (tf->scause) {
+	case CAUSE_USER_ECALL:
+		tf->sepc += 4; /* past the ecall */
+		tf->a0 = (unsigned long)syscall_dispatch(tf);
+		return;
+	case CAUSE_FETCH_PAGE_FAULT:
+	case CAUSE_LOAD_PAGE_FAULT:
+	case CAUSE_STORE_PAGE_FAULT:
+		if (vm_fault(task_current()->vm, tf->stval, access_of(tf->scause), &reason) == 0)
+			return;
+		/* Linux's OOM killer ends a task with SIGKILL; other faults are SIGSEGV */
+		task_kill(tf->scause, tf->stval, tf->sepc, vm_fault_reason_text(reason),
+			  reason == FAULT_OUT_OF_MEMORY ? SIGKILL : SIGSEGV);
+	case CAUSE_FETCH_ACCESS:
+	case CAUSE_LOAD_ACCESS:
+	case CAUSE_STORE_ACCESS:
+		task_kill(tf->scause, tf->stval, tf->sepc, "no memory there", SIGSEGV);
+	case CAUSE_ILLEGAL_INSTRUCTION:
+		task_kill(tf->scause, tf->sepc, tf->sepc, "not a valid instruction", SIGILL);
+	case CAUSE_MISALIGNED_FETCH:
+	case CAUSE_MISALIGNED_LOAD:
+	case CAUSE_MISALIGNED_STORE:
+		task_kill(tf->scause, tf->stval, tf->sepc, "misaligned address", SIGBUS);
+	case CAUSE_BREAKPOINT:
+		task_kill(tf->scause, tf->sepc, tf->sepc, "breakpoint", SIGTRAP);
+	default:
+		task_kill(tf->scause, tf->stval, tf->sepc, "unexpected trap", SIGKILL);
+	}
+}
+
 struct trap_frame *trap_handle(struct trap_frame *tf)
 {
 	if (tf->scause & CAUSE_INTERRUPT)
 		handle_interrupt(tf);
 	else if (tf->sstatus & SSTATUS_SPP)
 		handle_kernel_exception(tf);
+	else if (task_current())
+		handle_user_exception(tf);
 	else
 		panic_trap(tf, "trap from U-mode with no task to handle it");
 	return tf;

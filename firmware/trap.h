@@ -5,8 +5,9 @@
 
 #include "firmware/trap_frame.h"
 
-/* trap_init - point stvec at the entry code; sscratch = 0 (we are in the kernel). */
-void trap_init(void);
+/* trap_init - tp := the boot hart's struct hart, sscratch := 0 (we are in the kernel), and
+ * stvec := the entry code. First thing after the jump to the upper half. */
+void trap_init(unsigned long hartid);
 
 /* trap_handle - called by the entry code with interrupts off. Returns the frame to resume. */
 struct trap_frame *trap_handle(struct trap_frame *tf);

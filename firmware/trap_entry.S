@@ -1,6 +1,7 @@
 /* Trap entry and exit: save every register to a frame on the kernel stack, call trap_handle()
  * and restore. Only saving and restoring here; every decision is in trap.c.
- * sscratch holds the kernel stack top while a task runs in U-mode, and 0 in the kernel. */
+ * In the kernel tp points to this hart's struct hart and sscratch is 0; while a task runs in
+ * U-mode, sscratch holds that pointer instead (the Linux convention). */
 #include "firmware/trap_frame.h"
 #include "platform/riscv/csr.h"
 
@@ -8,13 +9,16 @@
 	.globl trap_entry
 	.balign 4
 trap_entry:
-	csrrw	sp, CSR_SSCRATCH, sp	/* from U-mode: sp = kernel stack, sscratch = user sp */
-	bnez	sp, 1f
-	csrrw	sp, CSR_SSCRATCH, sp	/* from S-mode: back to the kernel sp, sscratch = 0 */
-1:	addi	sp, sp, -TF_SIZE
+	csrrw	tp, CSR_SSCRATCH, tp	/* U-mode: tp = hart, sscratch = user tp */
+	bnez	tp, 1f
+	csrrw	tp, CSR_SSCRATCH, zero	/* S-mode: tp = hart again, sscratch = 0 */
+	sd	sp, HART_SCRATCH(tp)
+	j	2f
+1:	sd	sp, HART_SCRATCH(tp)
+	ld	sp, HART_KSTACK(tp)
+2:	addi	sp, sp, -TF_SIZE
 	sd	x1, TF_REG(1)(sp)
 	sd	x3, TF_REG(3)(sp)
-	sd	x4, TF_REG(4)(sp)
 	sd	x5, TF_REG(5)(sp)
 	sd	x6, TF_REG(6)(sp)
 	sd	x7, TF_REG(7)(sp)
@@ -42,17 +46,18 @@ trap_entry:
 	sd	x29, TF_REG(29)(sp)
 	sd	x30, TF_REG(30)(sp)
 	sd	x31, TF_REG(31)(sp)
-	/* The trapped sp: the user's (now in sscratch) or ours before the frame. */
+	ld	t0, HART_SCRATCH(tp)
+	sd	t0, TF_REG(2)(sp)
+	/* the trapped tp: the user's (parked in sscratch) or ours */
 	csrrw	t0, CSR_SSCRATCH, zero
 	csrr	t1, CSR_SSTATUS
-	andi	t1, t1, SSTATUS_SPP
-	beqz	t1, 2f
-	addi	t0, sp, TF_SIZE
-2:	sd	t0, TF_REG(2)(sp)
+	andi	t2, t1, SSTATUS_SPP
+	beqz	t2, 3f
+	mv	t0, tp
+3:	sd	t0, TF_REG(4)(sp)
+	sd	t1, TF_SSTATUS(sp)
 	csrr	t0, CSR_SEPC
 	sd	t0, TF_SEPC(sp)
-	csrr	t0, CSR_SSTATUS
-	sd	t0, TF_SSTATUS(sp)
 	csrr	t0, CSR_SCAUSE
 	sd	t0, TF_SCAUSE(sp)
 	csrr	t0, CSR_STVAL
@@ -63,19 +68,19 @@ trap_entry:
 
 	.globl trap_return
 trap_return:
-	/* a0 = the frame to resume: the one just handled, or another task's */
+	/* a0 = the frame to resume: the one just handled, or a new task's first one */
 	mv	sp, a0
-	ld	t0, TF_SSTATUS(sp)
-	csrw	CSR_SSTATUS, t0
 	ld	t0, TF_SEPC(sp)
 	csrw	CSR_SEPC, t0
-	ld	t1, TF_SSTATUS(sp)
-	andi	t1, t1, SSTATUS_SPP
-	bnez	t1, 3f
-	/* back to U-mode: the next trap finds the kernel stack top in sscratch */
-	addi	t1, sp, TF_SIZE
-	csrw	CSR_SSCRATCH, t1
-3:	ld	x1, TF_REG(1)(sp)
+	ld	t0, TF_SSTATUS(sp)
+	csrw	CSR_SSTATUS, t0
+	andi	t0, t0, SSTATUS_SPP
+	bnez	t0, 4f
+	/* back to U-mode: the next trap finds this hart in sscratch, the stack top in it */
+	csrw	CSR_SSCRATCH, tp
+	addi	t0, sp, TF_SIZE
+	sd	t0, HART_KSTACK(tp)
+4:	ld	x1, TF_REG(1)(sp)
 	ld	x3, TF_REG(3)(sp)
 	ld	x4, TF_REG(4)(sp)
 	ld	x5, TF_REG(5)(sp)
@@ -107,3 +112,36 @@ trap_return:
 	ld	x31, TF_REG(31)(sp)
 	ld	x2, TF_REG(2)(sp)
 	sret
+
+	/* switch_context(from, to): callee-saved registers out to *from, in from *to */
+	.globl switch_context
+switch_context:
+	sd	ra, 0(a0)
+	sd	sp, 8(a0)
+	sd	s0, 16(a0)
+	sd	s1, 24(a0)
+	sd	s2, 32(a0)
+	sd	s3, 40(a0)
+	sd	s4, 48(a0)
+	sd	s5, 56(a0)
+	sd	s6, 64(a0)
+	sd	s7, 72(a0)
+	sd	s8, 80(a0)
+	sd	s9, 88(a0)
+	sd	s10, 96(a0)
+	sd	s11, 104(a0)
+	ld	ra, 0(a1)
+	ld	sp, 8(a1)
+	ld	s0, 16(a1)
+	ld	s1, 24(a1)
+	ld	s2, 32(a1)
+	ld	s3, 40(a1)
+	ld	s4, 48(a1)
+	ld	s5, 56(a1)
+	ld	s6, 64(a1)
+	ld	s7, 72(a1)
+	ld	s8, 80(a1)
+	ld	s9, 88(a1)
+	ld	s10, 96(a1)
+	ld	s11, 104(a1)
+	ret

@@ -10,6 +10,10 @@
 #define TF_STVAL (34 * 8)
 #define TF_SIZE (36 * 8) /* a multiple of 16, as the ABI wants for sp */
 
+/* The start of struct hart (firmware/hart.h), which tp points to in the kernel. */
+#define HART_SCRATCH 0 /* the trapped sp, parked while the frame is set up */
+#define HART_KSTACK 8  /* top of the running task's kernel stack */
+
 #ifndef __ASSEMBLER__
 #include "platform/types.h"
 

@@ -282,3 +282,32 @@ int vm_translate(struct vm *vm, vaddr_t addr, enum fault_access access, paddr_t 
 	*pa = pte_paddr(*p) + (addr & (PAGE_SIZE - 1));
 	return 0;
 }
+
+int vm_copy_out(struct vm *vm, vaddr_t dst, const void *src, uint64_t n)
+{
+	const uint8_t *s = src;
+
+	while (n) {
+		uint64_t chunk = PAGE_SIZE - (dst & (PAGE_SIZE - 1));
+		enum fault_reason reason;
+		paddr_t pa;
+		uint8_t *d;
+		int rc;
+
+		if (vm_translate(vm, dst, FAULT_WRITE, &pa)) {
+			rc = vm_fault(vm, dst, FAULT_WRITE, &reason);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (chunk > n)
+			chunk = n;
+		d = phys_to_virt(pa);
+		for (uint64_t i = 0; i < chunk; i++)
+			d[i] = s[i];
+		s += chunk;
+		dst += chunk;
+		n -= chunk;
+	}
+	return 0;
+}

@@ -347,3 +347,19 @@ int pmm_for_each_used(int (*fn)(paddr_t pa, enum frame_kind kind, uint32_t ref, 
 	}
 	return 0;
 }
+
+static int count_shared(paddr_t pa, enum frame_kind kind, uint32_t ref, void *arg)
+{
+	(void)pa;
+	if (kind == FRAME_ANON && ref > 1)
+		(*(uint64_t *)arg)++;
+	return 0;
+}
+
+uint64_t pmm_shared_frames(void)
+{
+	uint64_t n = 0;
+
+	pmm_for_each_used(count_shared, &n);
+	return n;
+}

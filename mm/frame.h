@@ -60,6 +60,9 @@ enum frame_kind pmm_kind(paddr_t pa);
 /* pmm_managed - true if @pa lies in a frame the allocator owns (free or in use). */
 bool pmm_managed(paddr_t pa);
 
+/* pmm_shared_frames - user frames with more than one reference (walks every frame). */
+uint64_t pmm_shared_frames(void);
+
 /* pmm_stats - a consistent snapshot of the totals. */
 void pmm_stats(struct pmm_stats *st);
 

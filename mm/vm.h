@@ -141,6 +141,13 @@ void vm_global_counters(struct vm_counters *out);
 int vm_translate(struct vm *vm, vaddr_t addr, enum fault_access access, paddr_t *pa) __must_check;
 
 /*
+ * vm_copy_out - write @n bytes from @src to @dst in @vm, faulting pages in as a task's
+ * writes would (for building a new task's stack: @vm need not be the running space).
+ * Returns 0, or -EFAULT / -ENOMEM as the fault handler decided.
+ */
+int vm_copy_out(struct vm *vm, vaddr_t dst, const void *src, uint64_t n) __must_check;
+
+/*
  * vm_audit - check the invariants over @n address spaces that are all there are: every
  * anonymous frame's reference count equals the PTEs that map it; the zero page is never
  * writable and all zeros; no PTE maps a free frame; page-table pages add up. Must run with

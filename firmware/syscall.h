@@ -1,0 +1,17 @@
+/* System calls from U-mode: Linux riscv64 numbers and conventions (a7 = number, a0-a5 =
+ * arguments, a0 = result or negative errno), plus a few of faultline's own above Linux's range
+ * for tests and tools. */
+#ifndef FAULTLINE_FIRMWARE_SYSCALL_H
+#define FAULTLINE_FIRMWARE_SYSCALL_H
+
+#include "firmware/trap_frame.h"
+
+#include "firmware/uapi/faultline.h"
+
+/* syscall_dispatch - run the call in @tf (sepc already past the ecall); returns a0. */
+long syscall_dispatch(struct trap_frame *tf);
+
+/* syscall_unknown_total - calls with numbers we do not have, since boot. */
+uint64_t syscall_unknown_total(void);
+
+#endif

@@ -1,0 +1,433 @@
+/* Task life cycle and the scheduler. The scheduler loop runs on the boot stack (one per
+ * hart); a task gives the hart back by switching to it with the task lock held, and the loop
+ * releases the lock once the switch is complete. The kernel is not preemptible: interrupts
+ * stay masked while it runs, and tasks are switched on the way back to U-mode. */
+#include "firmware/task.h"
+
+#include "firmware/exec.h"
+#include "firmware/kmem.h"
+#include "firmware/kstack.h"
+#include "firmware/printf.h"
+#include "firmware/timer.h"
+#include "firmware/trap.h"
+#include "mm/arch.h"
+#include "platform/errno.h"
+#include "platform/riscv/csr.h"
+#include "platform/riscv/irq.h"
+#include "platform/riscv/spinlock.h"
+
+#define WNOHANG 1
+
+static struct task tasks[TASK_MAX];
+static spinlock_t lock = SPINLOCK_INIT;
+static int next_pid = 1;
+static unsigned int asid_limit; /* ASIDs 1 .. asid_limit - 1 exist; 0 is the kernel's */
+static unsigned int rr_next;	/* round-robin cursor */
+static bool poweroff;
+
+void task_init(unsigned int asid_bits)
+{
+	asid_limit = asid_bits >= 16 ? 1u << 16 : 1u << asid_bits;
+}
+
+struct task *task_current(void)
+{
+	return this_hart()->current;
+}
+
+int task_count(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < TASK_MAX; i++)
+		n += tasks[i].state != TASK_FREE;
+	return n;
+}
+
+int task_all_vms(struct vm **out, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < TASK_MAX && n < max; i++)
+		if (tasks[i].state != TASK_FREE && tasks[i].vm)
+			out[n++] = tasks[i].vm;
+	return n;
+}
+
+/* Each slot owns an ASID when the hart has enough; otherwise all share 0 and every switch
+ * flushes. */
+static unsigned int asid_of(unsigned int slot)
+{
+	return slot + 1 < asid_limit ? slot + 1 : 0;
+}
+
+static void copy_name(char *dst, const char *src)
+{
+	int i = 0;
+
+	for (; src[i] && i < TASK_NAME_LEN - 1; i++)
+		dst[i] = src[i];
+	dst[i] = '\0';
+}
+
+/* A free slot with a kernel stack, state still TASK_FREE. Called with the lock held. */
+static struct task *alloc_task(void)
+{
+	for (unsigned int i = 0; i < TASK_MAX; i++) {
+		struct task *t = &tasks[i];
+		uintptr_t top;
+
+		if (t->state != TASK_FREE)
+			continue;
+		if (kstack_alloc(i, &top))
+			return NULL;
+		*t = (struct task){ 0 };
+		t->slot = i;
+		t->kstack_top = top;
+		t->tf = (struct trap_frame *)(top - sizeof(struct trap_frame));
+		*t->tf = (struct trap_frame){ 0 };
+		t->pid = next_pid++;
+		return t;
+	}
+	return NULL;
+}
+
+/* Gives back the slot of a task that no hart runs any more. Lock held. */
+static void release_task(struct task *t)
+{
+	kstack_free(t->slot);
+	t->state = TASK_FREE;
+}
+
+static void enter_vm(struct vm *vm)
+{
+	csr_write(CSR_SATP, (SATP_MODE_SV39 << SATP_MODE_SHIFT) |
+				    ((unsigned long)vm->asid << SATP_ASID_SHIFT) | (vm->root >> PAGE_SHIFT));
+	/* without ASIDs, nothing tells one space's entries from another's */
+	if (vm->asid == 0)
+		arch_flush_asid(0);
+}
+
+static void leave_vm(void)
+{
+	csr_write(CSR_SATP, (SATP_MODE_SV39 << SATP_MODE_SHIFT) | (kmem_root() >> PAGE_SHIFT));
+}
+
+/* First run of a task: the scheduler switched here holding the lock. */
+static void first_run(void)
+{
+	spin_unlock(&lock);
+	trap_return(task_current()->tf);
+}
+
+/* User-mode registers for a fresh program at @entry with stack @sp. */
+static void reset_frame(struct trap_frame *tf, vaddr_t entry, vaddr_t sp)
+{
+	unsigned long sstatus = csr_read(CSR_SSTATUS);
+
+	*tf = (struct trap_frame){ 0 };
+	tf->sepc = entry;
+	tf->sp = sp;
+	/* sret to U-mode with interrupts on there; no SUM: the task's pages stay its own */
+	tf->sstatus = (sstatus & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)) | SSTATUS_SPIE;
+}
+
+static void make_runnable(struct task *t)
+{
+	t->ctx = (struct context){ 0 };
+	t->ctx.ra = (unsigned long)first_run;
+	t->ctx.sp = (unsigned long)t->tf;
+	t->state = TASK_RUNNABLE;
+}
+
+int task_spawn_image(int index)
+{
+	const struct task_image *img = image_get(index);
+	const char *argv[1] = { img->name };
+	const char *why = "";
+	vaddr_t entry, sp;
+	struct task *t;
+	struct vm *vm;
+	int rc;
+
+	spin_lock(&lock);
+	t = alloc_task();
+	spin_unlock(&lock);
+	if (!t) {
+		kprintf("faultline: task %s not started: no free task slot or memory\n", img->name);
+		return -ENOMEM;
+	}
+	rc = exec_load(img, argv, 1, &vm, &entry, &sp, &why);
+	if (rc) {
+		kprintf("faultline: task image %s refused: %s (error %d)\n", img->name,
+			rc == -ENOEXEC ? why : "could not be loaded", rc);
+		spin_lock(&lock);
+		release_task(t);
+		spin_unlock(&lock);
+		return rc;
+	}
+	vm->asid = asid_of(t->slot);
+	t->vm = vm;
+	copy_name(t->name, img->name);
+	reset_frame(t->tf, entry, sp);
+	spin_lock(&lock);
+	make_runnable(t);
+	spin_unlock(&lock);
+	return t->pid;
+}
+
+/* Gives the hart back to the scheduler loop. Lock held; returns with it held. */
+static void sched(void)
+{
+	struct hart *h = this_hart();
+	struct task *t = h->current;
+
+	switch_context(&t->ctx, &h->sched_ctx);
+}
+
+static struct task *pick_next(void)
+{
+	uint64_t now = timer_now();
+
+	for (unsigned int n = 0; n < TASK_MAX; n++) {
+		struct task *t = &tasks[(rr_next + n) % TASK_MAX];
+
+		if (t->state == TASK_SLEEPING && now >= t->wake_at)
+			t->state = TASK_RUNNABLE;
+		if (t->state == TASK_RUNNABLE) {
+			rr_next = (t->slot + 1) % TASK_MAX;
+			return t;
+		}
+	}
+	return NULL;
+}
+
+static bool any_task(void)
+{
+	for (int i = 0; i < TASK_MAX; i++)
+		if (tasks[i].state != TASK_FREE)
+			return true;
+	return false;
+}
+
+/* Ends every task that is not running (after a poweroff request). Lock held. */
+static void end_all(void)
+{
+	for (int i = 0; i < TASK_MAX; i++) {
+		struct task *t = &tasks[i];
+
+		if (t->state == TASK_FREE)
+			continue;
+		if (t->vm) {
+			vm_destroy(t->vm);
+			t->vm = NULL;
+		}
+		release_task(t);
+	}
+}
+
+void task_run_all(void)
+{
+	struct hart *h = this_hart();
+
+	for (;;) {
+		struct task *t;
+
+		spin_lock(&lock);
+		if (poweroff) {
+			end_all();
+			spin_unlock(&lock);
+			return;
+		}
+		t = pick_next();
+		if (!t) {
+			bool left = any_task();
+
+			spin_unlock(&lock);
+			if (!left)
+				return;
+			/* everyone sleeps or waits: idle until the next interrupt */
+			irq_enable();
+			__asm__ volatile("wfi");
+			irq_disable();
+			continue;
+		}
+		t->state = TASK_RUNNING;
+		h->current = t;
+		h->kstack_top = t->kstack_top;
+		enter_vm(t->vm);
+		switch_context(&h->sched_ctx, &t->ctx);
+		/* the task gave the hart back, lock held */
+		h->current = NULL;
+		leave_vm();
+		if (t->state == TASK_ZOMBIE && !t->parent)
+			release_task(t); /* nobody will wait for it */
+		spin_unlock(&lock);
+	}
+}
+
+void task_yield(void)
+{
+	spin_lock(&lock);
+	task_current()->state = TASK_RUNNABLE;
+	sched();
+	spin_unlock(&lock);
+}
+
+void task_sleep_until(uint64_t when)
+{
+	struct task *t = task_current();
+
+	spin_lock(&lock);
+	t->state = TASK_SLEEPING;
+	t->wake_at = when;
+	sched();
+	spin_unlock(&lock);
+}
+
+/* The common end of a task: address space gone, status for the parent, never returns. */
+static __noreturn void finish(struct task *t, int status)
+{
+	leave_vm();
+	t->minflt = t->vm->counters.resolved;
+	t->maxrss_kib = t->vm->max_rss * (PAGE_SIZE / 1024);
+	vm_destroy(t->vm);
+	t->vm = NULL;
+
+	spin_lock(&lock);
+	for (int i = 0; i < TASK_MAX; i++) {
+		struct task *c = &tasks[i];
+
+		if (c->state == TASK_FREE || c->parent != t)
+			continue;
+		c->parent = NULL;
+		if (c->state == TASK_ZOMBIE)
+			release_task(c);
+	}
+	t->wait_status = status;
+	t->state = TASK_ZOMBIE;
+	if (t->parent && t->parent->state == TASK_WAITING)
+		t->parent->state = TASK_RUNNABLE;
+	sched();
+	for (;;) /* a zombie is never scheduled again */
+		;
+}
+
+void task_exit(int code)
+{
+	struct task *t = task_current();
+
+	kprintf("faultline: task %s pid %d exited with status %d\n", t->name, t->pid, code & 0xff);
+	finish(t, (code & 0xff) << 8);
+}
+
+void task_kill(unsigned long scause, unsigned long addr, unsigned long pc, const char *reason,
+	       int sig)
+{
+	struct task *t = task_current();
+
+	kprintf("faultline: task %s pid %d killed: %s at 0x%lx (pc 0x%lx): %s\n", t->name, t->pid,
+		trap_cause_name(scause), addr, pc, reason);
+	finish(t, sig & 0x7f);
+}
+
+void task_request_poweroff(void)
+{
+	struct task *t = task_current();
+
+	kprintf("faultline: task %s pid %d powers the machine off\n", t->name, t->pid);
+	spin_lock(&lock);
+	poweroff = true;
+	spin_unlock(&lock);
+	finish(t, 0);
+}
+
+long task_fork(void)
+{
+	struct task *parent = task_current(), *child;
+	int rc;
+
+	spin_lock(&lock);
+	child = alloc_task();
+	spin_unlock(&lock);
+	if (!child)
+		return -EAGAIN;
+	rc = vm_fork(parent->vm, &child->vm);
+	if (rc) {
+		spin_lock(&lock);
+		release_task(child);
+		spin_unlock(&lock);
+		return rc;
+	}
+	child->vm->asid = asid_of(child->slot);
+	copy_name(child->name, parent->name);
+	*child->tf = *parent->tf;
+	child->tf->a0 = 0; /* fork returns 0 in the child */
+	child->parent = parent;
+	spin_lock(&lock);
+	make_runnable(child);
+	spin_unlock(&lock);
+	return child->pid;
+}
+
+long task_wait(int pid, int options, int *status, uint64_t *ru_minflt, uint64_t *ru_maxrss)
+{
+	struct task *me = task_current();
+
+	spin_lock(&lock);
+	for (;;) {
+		bool have = false;
+
+		for (int i = 0; i < TASK_MAX; i++) {
+			struct task *c = &tasks[i];
+			long got;
+
+			if (c->state == TASK_FREE || c->parent != me || (pid > 0 && c->pid != pid))
+				continue;
+			have = true;
+			if (c->state != TASK_ZOMBIE)
+				continue;
+			*status = c->wait_status;
+			*ru_minflt = c->minflt;
+			*ru_maxrss = c->maxrss_kib;
+			me->child_minflt += c->minflt;
+			if (c->maxrss_kib > me->child_maxrss_kib)
+				me->child_maxrss_kib = c->maxrss_kib;
+			got = c->pid;
+			release_task(c);
+			spin_unlock(&lock);
+			return got;
+		}
+		if (!have) {
+			spin_unlock(&lock);
+			return -ECHILD;
+		}
+		if (options & WNOHANG) {
+			spin_unlock(&lock);
+			return 0;
+		}
+		me->state = TASK_WAITING;
+		sched();
+	}
+}
+
+long task_exec(int index, const char *const *argv, int argc)
+{
+	const struct task_image *img = image_get(index);
+	struct task *t = task_current();
+	struct vm *vm, *old = t->vm;
+	const char *why = "";
+	vaddr_t entry, sp;
+	int rc = exec_load(img, argv, argc, &vm, &entry, &sp, &why);
+
+	if (rc)
+		return rc;
+	vm->asid = old->asid;
+	leave_vm();
+	t->vm = vm;
+	vm_destroy(old); /* also flushes the ASID the new space inherits */
+	enter_vm(vm);
+	copy_name(t->name, img->name);
+	reset_frame(t->tf, entry, sp);
+	return 0;
+}

@@ -1,0 +1,102 @@
+/* Tasks: user programs in their own address spaces, their life cycle (start, fork, exec,
+ * exit, kill, wait) and the round-robin scheduler that runs them. One lock guards the task
+ * table and every state change, so that more harts can join later. */
+#ifndef FAULTLINE_FIRMWARE_TASK_H
+#define FAULTLINE_FIRMWARE_TASK_H
+
+#include "firmware/hart.h"
+#include "mm/vm.h"
+
+#define TASK_MAX 64
+#define TASK_NAME_LEN 32
+
+/* Linux signal numbers used in wait statuses */
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGBUS 7
+#define SIGKILL 9
+#define SIGSEGV 11
+#define SIGCHLD 17
+
+enum task_state {
+	TASK_FREE = 0,
+	TASK_RUNNABLE,
+	TASK_RUNNING,
+	TASK_SLEEPING, /* until wake_at (nanosleep) */
+	TASK_WAITING,  /* for a child (wait4) */
+	TASK_ZOMBIE,   /* ended; its parent has not collected the status yet */
+};
+
+struct task {
+	struct context ctx; /* where the kernel side of the task resumes */
+	enum task_state state;
+	int pid;
+	struct task *parent; /* NULL for boot tasks */
+	char name[TASK_NAME_LEN];
+	struct vm *vm;
+	struct trap_frame *tf; /* user registers, at the top of the kernel stack */
+	uintptr_t kstack_top;
+	unsigned int slot;	/* index in the task table and kernel-stack slot */
+	int wait_status;	/* Linux wait4 encoding, valid in TASK_ZOMBIE */
+	uint64_t wake_at;	/* time CSR value, TASK_SLEEPING */
+	uint64_t unknown_syscalls;
+	uint64_t minflt, maxrss_kib; /* kept at exit for the parent's getrusage */
+	uint64_t child_minflt, child_maxrss_kib;
+};
+
+/* task_init - empty task table; ASIDs of @asid_bits width. */
+void task_init(unsigned int asid_bits);
+
+/*
+ * task_spawn_image - start a boot task from embedded image @index with argv[0] = its name.
+ * Returns the pid, or a negative errno after printing why the image was refused.
+ */
+int task_spawn_image(int index);
+
+/* task_current - the task running on this hart, or NULL in the scheduler. */
+struct task *task_current(void);
+
+/*
+ * task_run_all - the scheduler loop: run tasks until none is left (or poweroff was asked),
+ * idling with wfi when all sleep. Returns when the last task has ended.
+ */
+void task_run_all(void);
+
+/* task_yield - give the hart to the next runnable task (also called on timer ticks). */
+void task_yield(void);
+
+/* task_sleep_until - sleep until the time CSR reaches @when. */
+void task_sleep_until(uint64_t when);
+
+/* task_exit - end the current task with exit code @code (low 8 bits). Never returns. */
+__noreturn void task_exit(int code);
+
+/*
+ * task_kill - end the current task after a fatal trap: prints the report line
+ * "faultline: task NAME pid N killed: CAUSE at 0xADDR (pc 0xPC): REASON" and gives its
+ * parent the wait status of signal @sig. Never returns.
+ */
+__noreturn void task_kill(unsigned long scause, unsigned long addr, unsigned long pc,
+			  const char *reason, int sig);
+
+/* task_fork - clone(SIGCHLD): a child with a copy-on-write copy of the address space.
+ * Returns the child's pid in the parent, or a negative errno. */
+long task_fork(void);
+
+/* task_wait - wait4(pid, ...): collects a zombie child. Returns its pid, 0 (WNOHANG and
+ * none ended), or -ECHILD. @status gets the wait status, @ru_* the child's usage. */
+long task_wait(int pid, int options, int *status, uint64_t *ru_minflt, uint64_t *ru_maxrss);
+
+/* task_exec - replace the current task's program by embedded image @index with @argv. */
+long task_exec(int index, const char *const *argv, int argc);
+
+/* task_count - tasks that exist (not free), for sysinfo. */
+int task_count(void);
+
+/* task_request_poweroff - reboot(POWER_OFF): end every task and stop the scheduler. */
+__noreturn void task_request_poweroff(void);
+
+/* task_all_vms - the address spaces of every live task (for the auditor); returns how many. */
+int task_all_vms(struct vm **out, int max);
+
+#endif

@@ -1,0 +1,20 @@
+/* Copies between the kernel and the running task's memory. They set SSTATUS.SUM only for
+ * their duration; a fault on the user address goes through the task's fault handler like a
+ * task's own access would (zero page, copy-on-write, stack growth), and one it cannot resolve
+ * makes the copy return -EFAULT instead of killing anything. */
+#ifndef FAULTLINE_FIRMWARE_UACCESS_H
+#define FAULTLINE_FIRMWARE_UACCESS_H
+
+#include "platform/types.h"
+
+/* copy_from_user - @n bytes from user @src. Returns 0 or -EFAULT. */
+int copy_from_user(void *dst, uintptr_t src, size_t n) __must_check;
+
+/* copy_to_user - @n bytes to user @dst. Returns 0 or -EFAULT. */
+int copy_to_user(uintptr_t dst, const void *src, size_t n) __must_check;
+
+/* strncpy_from_user - a NUL-terminated string of at most @max - 1 bytes. Returns its length,
+ * -EFAULT, or -ENAMETOOLONG when no NUL came within @max bytes. */
+long strncpy_from_user(char *dst, uintptr_t src, size_t max) __must_check;
+
+#endif
