@@ -51,7 +51,10 @@ TASK_LDFLAGS := -static -nostartfiles -T linker/task.ld -Wl,-z,max-page-size=409
 	-Wl,--no-warn-rwx-segments -Wl,--gc-sections
 TASK_RUNTIME := $(O)/tasks/runtime/crt0.o $(O)/tasks/runtime/start.o
 DEMO_TASKS := $(patsubst firmware/tasks/%.c,$(O)/tasks/%.elf,$(wildcard firmware/tasks/*.c))
-TEST_TASKS := $(patsubst tests/qemu/tasks/%.c,$(O)/tasks/test/%.elf,$(wildcard tests/qemu/tasks/*.c))
+TEST_TASKS := $(patsubst tests/qemu/tasks/%.c,$(O)/tasks/test/%.elf,$(wildcard tests/qemu/tasks/*.c)) \
+	$(O)/tasks/test/rawecall.elf
+# Images the loader must refuse, made from a good one: cut short, and for another machine.
+BAD_TASKS := $(O)/tasks/bad/truncated.elf $(O)/tasks/bad/x86.elf
 # make TASKS="a.elf b.elf": the boot tasks are exactly those files
 BOOT_TASKS := $(if $(TASKS),$(TASKS),$(DEMO_TASKS))
 KTEST_SRCS := $(wildcard tests/qemu/*.c)
@@ -119,6 +122,19 @@ $(O)/tasks/test/%.elf: tests/qemu/tasks/%.c $(TASK_RUNTIME) linker/task.ld
 	@$(if $(Q),echo "  TASK    $@")
 	$(Q)$(CC) $(TASK_CFLAGS) $(TASK_LDFLAGS) $(TASK_RUNTIME) $< -o $@
 
+# Built as anyone would for Linux with no libc: the toolchain's own linker script.
+$(O)/tasks/test/rawecall.elf: tests/qemu/raw/rawecall.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TASK    $@")
+	$(Q)$(CC) -march=rv64imac -mabi=lp64 -O2 -ffreestanding -nostdlib -static $< -o $@
+
+$(O)/tasks/bad/truncated.elf: $(O)/tasks/hello.elf
+	@mkdir -p $(dir $@)
+	$(Q)head -c 200 $< > $@
+$(O)/tasks/bad/x86.elf: $(O)/tasks/hello.elf
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@ && printf '\076\000' | dd of=$@ bs=1 seek=18 conv=notrunc status=none
+
 # The image tables; the list is kept in a file so that a new TASKS= rebuilds them.
 $(O)/images.list: FORCE
 	@mkdir -p $(dir $@)
@@ -126,8 +142,8 @@ $(O)/images.list: FORCE
 $(O)/obj/images.S.o: $(O)/images.list tools/mkimages.sh $(BOOT_TASKS)
 	$(Q)sh tools/mkimages.sh $(BOOT_TASKS) > $(O)/obj/images.S
 	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/images.S -o $@
-$(O)/obj/test-images.S.o: tools/mkimages.sh $(TEST_TASKS) $(DEMO_TASKS)
-	$(Q)sh tools/mkimages.sh $(TEST_TASKS) -- $(DEMO_TASKS) > $(O)/obj/test-images.S
+$(O)/obj/test-images.S.o: tools/mkimages.sh $(TEST_TASKS) $(DEMO_TASKS) $(BAD_TASKS)
+	$(Q)sh tools/mkimages.sh $(TEST_TASKS) -- $(DEMO_TASKS) $(BAD_TASKS) > $(O)/obj/test-images.S
 	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/test-images.S -o $@
 FORCE:
 

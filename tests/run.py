@@ -23,6 +23,8 @@ MACHINES = [
 QEMU_TIMEOUT = 120  # seconds; a healthy run takes a few
 RESULT = re.compile(r"^(\d+) passed, (\d+) failed\s*$")
 CASE = re.compile(r"^(ok|FAIL) - (\S+)")
+# A test task announces a kill it is about to cause; its report line must follow.
+EXPECT = re.compile(r"^expect-report: (\S+) (.*)$")
 
 
 class Tally:
@@ -66,7 +68,7 @@ def run_qemu(tally, qemu, image, label, machine, mem, extra, mem_line, logdir):
     log_path = os.path.join(logdir, f"{label}.log")
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
-    lines, result = [], None
+    lines, result, expected = [], None, []
     deadline = time.monotonic() + QEMU_TIMEOUT
     fd = proc.stdout.fileno()
     buf = b""
@@ -83,11 +85,20 @@ def run_qemu(tally, qemu, image, label, machine, mem, extra, mem_line, logdir):
         buf += chunk
         *done, buf = buf.split(b"\n")
         for raw in done:
-            line = raw.decode("utf-8", "replace").rstrip("\r")
+            line = raw.decode("utf-8", "replace").replace("\0", "").rstrip("\r")
             lines.append(line)
             m = CASE.match(line)
             if m:
                 tally.case(m.group(1) == "ok", label, m.group(2))
+            m = EXPECT.match(line)
+            if m:
+                expected.append((m.group(1), re.compile(m.group(2))))
+            elif line.startswith("faultline: task ") and " killed: " in line:
+                for i, (name, rx) in enumerate(expected):
+                    if rx.search(line):
+                        tally.case(True, label, name + "/report_line")
+                        del expected[i]
+                        break
             if RESULT.match(line):
                 result = RESULT.match(line)
     # Machines whose SBI cannot power off (sifive_u, spike) keep running: the line decides.
@@ -108,6 +119,8 @@ def run_qemu(tally, qemu, image, label, machine, mem, extra, mem_line, logdir):
     proc.wait()
     with open(log_path, "w") as f:
         f.write("\n".join(lines) + "\n")
+    for name, rx in expected:
+        tally.case(False, label, name + "/report_line", f"no line matched {rx.pattern}")
     text = "\n".join(lines)
     tally.case("faultline" in text and "booting on hart" in text, label,
                "boot_log_names_version_and_boot_hart")

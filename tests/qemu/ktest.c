@@ -3,9 +3,14 @@
 
 #include <stdarg.h>
 
+#include "firmware/images.h"
+#include "firmware/kmem.h"
 #include "firmware/main.h"
 #include "firmware/printf.h"
+#include "firmware/task.h"
 #include "firmware/trap.h"
+#include "mm/frame.h"
+#include "mm/vm.h"
 #include "platform/errno.h"
 
 extern const struct ktest_case __ktests_start[], __ktests_end[];
@@ -56,23 +61,58 @@ void ktest_expect_fault(const char *file, int line, const char *what, int rc,
 	faults_before = f.count;
 }
 
+static int passed, failed;
+
+static void verdict(const char *prefix, const char *name)
+{
+	if (failures) {
+		kprintf("FAIL - %s%s\n", prefix, name);
+		failed++;
+	} else {
+		kprintf("ok - %s%s\n", prefix, name);
+		passed++;
+	}
+}
+
+/*
+ * Runs one test image alone: it prints its own cases; here we check what only the kernel can
+ * see afterwards: every frame back, and the invariants with no task left.
+ */
+static void run_image(int index)
+{
+	const struct task_image *img = image_get(index);
+	struct pmm_stats before, after;
+	char why[160];
+	int pid;
+
+	failures = 0;
+	pmm_stats(&before);
+	pid = task_spawn_image(index);
+	if (pid < 0)
+		ktest_fail(__FILE__, __LINE__, "image %s did not start: %d", img->name, pid);
+	else
+		task_run_all();
+	pmm_stats(&after);
+	if (after.free != before.free)
+		ktest_fail(__FILE__, __LINE__, "%s: %ld frames not returned", img->name,
+			   (long)(before.free - after.free));
+	if (vm_audit(NULL, 0, kmem_table_pages(), why, sizeof(why)))
+		ktest_fail(__FILE__, __LINE__, "auditor after %s: %s", img->name, why);
+	verdict("all_frames_return_after_", img->name);
+}
+
 int firmware_payload(void)
 {
-	int passed = 0, failed = 0;
-
-	kprintf("ktest: %d cases\n", (int)(__ktests_end - __ktests_start));
+	kprintf("ktest: %d kernel cases\n", (int)(__ktests_end - __ktests_start));
 	for (const struct ktest_case *c = __ktests_start; c < __ktests_end; c++) {
 		failures = 0;
 		ktest_arm_fault();
 		c->fn();
-		if (failures) {
-			kprintf("FAIL - %s\n", c->name);
-			failed++;
-		} else {
-			kprintf("ok - %s\n", c->name);
-			passed++;
-		}
+		verdict("", c->name);
 	}
+	for (int i = 0; i < images_count(); i++)
+		if (image_get(i)->boot)
+			run_image(i);
 	kprintf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
