@@ -45,10 +45,22 @@ static bool readable(uintptr_t va)
 	       pt_walk(kmem_root(), va, NULL) != NULL;
 }
 
-/* GCC's RISC-V frames: fp points above the saved ra (fp - 8) and caller's fp (fp - 16). */
-static void backtrace(uintptr_t fp)
+/*
+ * GCC's RISC-V frames: fp points above the saved ra (fp - 8) and caller's fp (fp - 16). A leaf
+ * function saves no ra: its fp - 8 holds the caller's fp, and the return address is still in
+ * the trapped ra (@leaf_ra, 0 when not walking from a trap).
+ */
+static void backtrace(uintptr_t fp, uintptr_t leaf_ra)
 {
 	kprintf("backtrace:\n");
+	if (leaf_ra && readable(fp - 8)) {
+		uintptr_t up = ((const uintptr_t *)fp)[-1];
+
+		if (up > fp && up - fp < 0x10000 && !ksyms_lookup(up, &(uintptr_t){ 0 })) {
+			print_symbol("  ", leaf_ra);
+			fp = up;
+		}
+	}
 	for (int i = 0; i < BACKTRACE_MAX && readable(fp - 16); i++) {
 		uintptr_t ra = ((const uintptr_t *)fp)[-1];
 		uintptr_t next = ((const uintptr_t *)fp)[-2];
@@ -86,7 +98,7 @@ void panic_trap(const struct trap_frame *tf, const char *why)
 		kprintf("%-4s 0x%016lx%s", reg_names[i], regs[i], i % 3 == 0 ? "\n" : "  ");
 	kprintf("\n");
 	print_symbol("ra at ", tf->ra);
-	backtrace(tf->s0);
+	backtrace(tf->s0, tf->ra);
 	finish();
 }
 
@@ -101,6 +113,6 @@ void panic(const char *fmt, ...)
 	kvprintf(fmt, ap);
 	va_end(ap);
 	kprintf("\n");
-	backtrace((uintptr_t)__builtin_frame_address(0));
+	backtrace((uintptr_t)__builtin_frame_address(0), 0);
 	finish();
 }

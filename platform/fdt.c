@@ -760,5 +760,6 @@ int fdt_parse(const void *blob, size_t maxlen, struct fdt_info *info)
 	read_reserved(&f, root, info);
 	read_cpus(&f, root, info);
 	read_console(&f, root, info);
+	copy_first_str(&f, child(&f, root, "chosen"), "bootargs", info->bootargs);
 	return 0;
 }

@@ -64,6 +64,7 @@ struct fdt_info {
 
 	struct fdt_uart uart;  /* the console named by /chosen/stdout-path, if supported */
 	char stdout_path[FDT_NAME_LEN]; /* as written in /chosen, options included; "" if none */
+	char bootargs[FDT_NAME_LEN];	/* /chosen/bootargs (QEMU -append), truncated; "" if none */
 
 	uint64_t timebase_hz; /* /cpus/timebase-frequency (or the first cpu's), 0 if absent */
 	struct fdt_hart harts[FDT_MAX_HARTS]; /* every cpu node, in blob order */

@@ -135,6 +135,33 @@ def run_qemu(tally, qemu, image, label, machine, mem, extra, mem_line, logdir):
         tally.case("faultline: shutting down" in text, label, "firmware_shuts_down_after_tests")
 
 
+def run_panic(tally, qemu, image, logdir):
+    """An unexpected kernel trap must give a full report and stop the machine."""
+    cmd = [qemu, "-M", "virt", "-m", "64M", "-bios", "default", "-display", "none",
+           "-serial", "stdio", "-monitor", "none", "-kernel", image, "-append", "ktest=panic"]
+    try:
+        out = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+        text = out.stdout.decode("utf-8", "replace").replace("\r", "")
+    except subprocess.TimeoutExpired as e:
+        text = (e.stdout or b"").decode("utf-8", "replace")
+        tally.case(False, "virt-panic", "machine_stops_after_a_panic", "QEMU still running")
+    with open(os.path.join(logdir, "virt-panic.log"), "w") as f:
+        f.write(text)
+    checks = [
+        ("panic_names_the_cause", r"faultline: panic: unexpected kernel trap: load page fault"),
+        ("panic_gives_sepc_stval_and_sstatus",
+         r"sepc 0x[0-9a-f]{16} stval 0xffffffd000000008 sstatus 0x"),
+        ("panic_names_the_faulting_function", r"pc at 0x[0-9a-f]+ panic_victim\S*\+0x"),
+        ("panic_dumps_the_registers", r"ra\s+0x[0-9a-f]{16}.*a0\s+0x[0-9a-f]{16}.*t6\s+0x"),
+        ("panic_backtrace_has_symbol_names",
+         r"backtrace:\n  0x[0-9a-f]+ firmware_payload\+0x[0-9a-f]+\n  0x[0-9a-f]+ kmain\+0x"),
+        ("panic_halts_with_a_failure_status", r"faultline: panic: halting"),
+    ]
+    for name, rx in checks:
+        tally.case(re.search(rx, text, re.S if name == "panic_dumps_the_registers" else 0)
+                   is not None, "virt-panic", name)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
@@ -154,6 +181,7 @@ def main():
     os.makedirs(logdir, exist_ok=True)
     for label, machine, mem, extra, mem_line in MACHINES:
         run_qemu(tally, args.qemu, image, label, machine, mem, extra, mem_line, logdir)
+    run_panic(tally, args.qemu, image, logdir)
 
     print(f"{tally.passed} passed, {tally.failed} failed")
     return 1 if tally.failed or tally.passed == 0 else 0

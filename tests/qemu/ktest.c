@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 
+#include "firmware/early.h"
 #include "firmware/images.h"
 #include "firmware/kmem.h"
 #include "firmware/main.h"
@@ -101,8 +102,37 @@ static void run_image(int index)
 	verdict("all_frames_return_after_", img->name);
 }
 
+static bool has_word(const char *s, const char *w)
+{
+	for (; *s; s++) {
+		const char *a = s, *b = w;
+
+		while (*b && *a == *b) {
+			a++;
+			b++;
+		}
+		if (!*b)
+			return true;
+	}
+	return false;
+}
+
+/* A kernel bug on purpose: the runner checks the panic report it produces. */
+static __attribute__((noinline)) int panic_victim(volatile const int *p)
+{
+	return *p + 1;
+}
+
 int firmware_payload(void)
 {
+	if (has_word(boot_facts()->fdt.bootargs, "ktest=panic")) {
+		int v;
+
+		kprintf("ktest: reading an unmapped kernel address on purpose\n");
+		v = panic_victim((const int *)0xffffffd000000008ul);
+		kprintf("ktest: the read returned %d instead of a panic\n", v);
+		return 1;
+	}
 	kprintf("ktest: %d kernel cases\n", (int)(__ktests_end - __ktests_start));
 	for (const struct ktest_case *c = __ktests_start; c < __ktests_end; c++) {
 		failures = 0;
