@@ -55,6 +55,7 @@ TEST_TASKS := $(patsubst tests/qemu/tasks/%.c,$(O)/tasks/test/%.elf,$(wildcard t
 	$(O)/tasks/test/rawecall.elf
 # Images the loader must refuse, made from a good one: cut short, and for another machine.
 BAD_TASKS := $(O)/tasks/bad/truncated.elf $(O)/tasks/bad/x86.elf
+BENCH_TASKS := $(patsubst tests/bench/%.c,$(O)/tasks/bench/%.elf,$(wildcard tests/bench/*.c))
 # make TASKS="a.elf b.elf": the boot tasks are exactly those files
 BOOT_TASKS := $(if $(TASKS),$(TASKS),$(DEMO_TASKS))
 KTEST_SRCS := $(wildcard tests/qemu/*.c)
@@ -122,6 +123,11 @@ $(O)/tasks/test/%.elf: tests/qemu/tasks/%.c $(TASK_RUNTIME) linker/task.ld
 	@$(if $(Q),echo "  TASK    $@")
 	$(Q)$(CC) $(TASK_CFLAGS) $(TASK_LDFLAGS) $(TASK_RUNTIME) $< -o $@
 
+$(O)/tasks/bench/%.elf: tests/bench/%.c $(TASK_RUNTIME) linker/task.ld
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TASK    $@")
+	$(Q)$(CC) $(TASK_CFLAGS) $(TASK_LDFLAGS) $(TASK_RUNTIME) $< -o $@
+
 # Built as anyone would for Linux with no libc: the toolchain's own linker script.
 $(O)/tasks/test/rawecall.elf: tests/qemu/raw/rawecall.c
 	@mkdir -p $(dir $@)
@@ -145,11 +151,18 @@ $(O)/obj/images.S.o: $(O)/images.list tools/mkimages.sh $(BOOT_TASKS)
 $(O)/obj/test-images.S.o: tools/mkimages.sh $(TEST_TASKS) $(DEMO_TASKS) $(BAD_TASKS)
 	$(Q)sh tools/mkimages.sh $(TEST_TASKS) -- $(DEMO_TASKS) $(BAD_TASKS) > $(O)/obj/test-images.S
 	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/test-images.S -o $@
+$(O)/obj/bench-images.S.o: tools/mkimages.sh $(BENCH_TASKS)
+	$(Q)sh tools/mkimages.sh $(BENCH_TASKS) > $(O)/obj/bench-images.S
+	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/bench-images.S -o $@
 FORCE:
 
 $(O)/faultline.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/images.S.o \
 		$(O)/firmware.ld $(O)/obj/ksyms-empty.S.o tools/ksyms.sh
 	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/images.S.o)
+
+$(O)/bench/faultline-bench.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) \
+		$(O)/obj/bench-images.S.o $(O)/firmware.ld $(O)/obj/ksyms-empty.S.o tools/ksyms.sh
+	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/bench-images.S.o)
 
 $(O)/test/faultline-test.elf: $(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)) $(O)/firmware.ld \
 		$(O)/obj/test-images.S.o $(O)/obj/ksyms-empty.S.o tools/ksyms.sh
@@ -197,8 +210,9 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory test-build
 	$(Q)$(PYTHON) tests/run.py --build $(O) --qemu $(QEMU) $(HOST_TESTS)
 
-bench:
-	@echo "make bench: not measured yet (no user tasks to fault)"; exit 1
+bench: deps
+	$(Q)$(MAKE) --no-print-directory $(O)/bench/faultline-bench.elf
+	$(Q)$(PYTHON) tools/bench.py --build $(O) --qemu $(QEMU)
 
 clean:
 	rm -rf $(O)
@@ -208,6 +222,7 @@ help:
 	@echo "  make             build $(O)/faultline.elf (QEMU -kernel) and $(O)/faultline.bin (boards)"
 	@echo "  make run         build and boot in QEMU (installs missing Debian packages)"
 	@echo "  make test        host tests of mm/ and platform/, then the in-QEMU suite on every machine"
+	@echo "  make bench       fault-path costs in guest instructions (QEMU -icount), beside Linux's"
 	@echo "  make debug       boot halted under QEMU's gdb stub and attach gdb-multiarch"
 	@echo "  make deps        install the Debian packages the build needs"
 	@echo "  make clean       remove $(O)"

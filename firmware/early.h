@@ -12,6 +12,7 @@ struct boot_facts {
 	paddr_t dtb_pa;
 	paddr_t load_pa;     /* where the image runs (after any realignment) */
 	uint64_t image_size; /* bytes from the image start to the end of bss */
+	uint64_t entry_instret; /* instret at the image's first instruction */
 	struct fdt_info fdt;
 };
 
@@ -24,7 +25,8 @@ struct early_result {
  * early_boot - called by the entry code with the MMU off. Parses the devicetree and builds
  * the boot tables. Never returns on a bad devicetree: it says why on the SBI console and halts.
  */
-struct early_result early_boot(unsigned long hartid, paddr_t dtb_pa, paddr_t load_pa);
+struct early_result early_boot(unsigned long hartid, paddr_t dtb_pa, paddr_t load_pa,
+			       uint64_t entry_instret);
 
 /* boot_facts - what early_boot() found; valid for the firmware's whole life. */
 const struct boot_facts *boot_facts(void);

@@ -1,7 +1,9 @@
 /* The summary printed when every task has ended. */
 #include "firmware/report.h"
 
+#include "firmware/early.h"
 #include "firmware/printf.h"
+#include "firmware/task.h"
 #include "firmware/syscall.h"
 #include "mm/frame.h"
 #include "mm/vm.h"
@@ -29,6 +31,9 @@ int report_end(const struct report_mark *m)
 		c.resolved, c.zero_map, c.anon_alloc, c.zero_to_private, c.cow_copy, c.cow_reuse,
 		c.image_map, c.image_copy, c.stack_grow, c.ad_fixup, c.spurious, c.killed);
 	kprintf("  syscalls   %lu with unknown numbers\n", syscall_unknown_total());
+	kprintf("  boot       %lu instructions from the firmware's entry to the first task "
+		"(%lu from reset)\n",
+		task_first_instret() - boot_facts()->entry_instret, task_first_instret());
 	kprintf("  frames     %lu free now, %lu before the first task%s\n", st.free, m->free_frames,
 		st.free == m->free_frames ? " (all returned)" : " (FRAMES LOST)");
 	return st.free == m->free_frames ? 0 : 1;

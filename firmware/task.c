@@ -23,7 +23,13 @@ static spinlock_t lock = SPINLOCK_INIT;
 static int next_pid = 1;
 static unsigned int asid_limit; /* ASIDs 1 .. asid_limit - 1 exist; 0 is the kernel's */
 static unsigned int rr_next;	/* round-robin cursor */
+static uint64_t first_task_instret; /* instret when the first task was entered */
 static bool poweroff;
+
+uint64_t task_first_instret(void)
+{
+	return first_task_instret;
+}
 
 void task_init(unsigned int asid_bits)
 {
@@ -116,6 +122,8 @@ static void leave_vm(void)
 /* First run of a task: the scheduler switched here holding the lock. */
 static void first_run(void)
 {
+	if (!first_task_instret)
+		first_task_instret = csr_read(CSR_INSTRET);
 	spin_unlock(&lock);
 	trap_return(task_current()->tf);
 }

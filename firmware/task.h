@@ -90,6 +90,9 @@ long task_wait(int pid, int options, int *status, uint64_t *ru_minflt, uint64_t 
 /* task_exec - replace the current task's program by embedded image @index with @argv. */
 long task_exec(int index, const char *const *argv, int argc);
 
+/* task_first_instret - instret when the first task was first entered (0 if none was). */
+uint64_t task_first_instret(void);
+
 /* task_count - tasks that exist (not free), for sysinfo. */
 int task_count(void);
 
