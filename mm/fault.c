@@ -50,34 +50,62 @@ static bool pte_allows(pte_t pte, enum fault_access access)
 	return false;
 }
 
+/* Zeroing and copying are most of a fault's cost: 16 doublewords an iteration keeps the
+ * loop overhead to 2 instructions in 18 (and the compiler may not turn them into calls). */
 static void zero_frame(paddr_t pa)
 {
 	uint64_t *w = phys_to_virt(pa);
 
-	for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*w); i++)
-		w[i] = 0;
+	for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*w); i += 16) {
+		w[i + 0] = 0;
+		w[i + 1] = 0;
+		w[i + 2] = 0;
+		w[i + 3] = 0;
+		w[i + 4] = 0;
+		w[i + 5] = 0;
+		w[i + 6] = 0;
+		w[i + 7] = 0;
+		w[i + 8] = 0;
+		w[i + 9] = 0;
+		w[i + 10] = 0;
+		w[i + 11] = 0;
+		w[i + 12] = 0;
+		w[i + 13] = 0;
+		w[i + 14] = 0;
+		w[i + 15] = 0;
+	}
 }
 
-/* Copies @bytes from @src into the frame at @dst and zeroes the rest of it. */
-static void fill_frame(paddr_t dst, paddr_t src, uint64_t bytes)
+static void copy_frame(paddr_t dst, paddr_t src)
 {
 	uint64_t *d = phys_to_virt(dst);
 	const uint64_t *s = phys_to_virt(src);
-	unsigned int words = (unsigned int)(bytes / sizeof(*d));
-	unsigned int i = 0;
 
-	for (; i < words; i++)
-		d[i] = s[i];
-	if (bytes % sizeof(*d)) {
-		const uint8_t *sb = (const uint8_t *)&s[i];
-		uint64_t last = 0;
+	for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*d); i += 8) {
+		uint64_t a = s[i], b = s[i + 1], c = s[i + 2], e = s[i + 3];
+		uint64_t f = s[i + 4], g = s[i + 5], h = s[i + 6], k = s[i + 7];
 
-		for (unsigned int b = 0; b < bytes % sizeof(*d); b++)
-			last |= (uint64_t)sb[b] << (8 * b);
-		d[i++] = last;
+		d[i] = a;
+		d[i + 1] = b;
+		d[i + 2] = c;
+		d[i + 3] = e;
+		d[i + 4] = f;
+		d[i + 5] = g;
+		d[i + 6] = h;
+		d[i + 7] = k;
 	}
-	for (; i < PAGE_SIZE / sizeof(*d); i++)
-		d[i] = 0;
+}
+
+/* Copies @bytes (< a page) from @src into the frame at @dst and zeroes the rest of it. */
+static void fill_frame(paddr_t dst, paddr_t src, uint64_t bytes)
+{
+	uint8_t *d = phys_to_virt(dst);
+	const uint8_t *s = phys_to_virt(src);
+	uint64_t i;
+
+	zero_frame(dst);
+	for (i = 0; i < bytes; i++)
+		d[i] = s[i];
 }
 
 /* Puts a new private frame holding @bytes of @src (zeros after) at @ptep. */
@@ -88,7 +116,9 @@ static int install_private(struct vm *vm, struct vma *v, pte_t *ptep, paddr_t sr
 
 	if (pmm_alloc(FRAME_ANON, &pa))
 		return -ENOMEM;
-	if (bytes)
+	if (bytes == PAGE_SIZE)
+		copy_frame(pa, src);
+	else if (bytes)
 		fill_frame(pa, src, bytes);
 	else
 		zero_frame(pa);
