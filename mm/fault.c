@@ -80,19 +80,21 @@ static void copy_frame(paddr_t dst, paddr_t src)
 {
 	uint64_t *d = phys_to_virt(dst);
 	const uint64_t *s = phys_to_virt(src);
+	const uint64_t *end = s + PAGE_SIZE / sizeof(*s);
 
-	for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*d); i += 8) {
-		uint64_t a = s[i], b = s[i + 1], c = s[i + 2], e = s[i + 3];
-		uint64_t f = s[i + 4], g = s[i + 5], h = s[i + 6], k = s[i + 7];
+	/* pointer steps, so each access is one ld or sd at a small offset */
+	for (; s < end; s += 8, d += 8) {
+		uint64_t a = s[0], b = s[1], c = s[2], e = s[3];
+		uint64_t f = s[4], g = s[5], h = s[6], k = s[7];
 
-		d[i] = a;
-		d[i + 1] = b;
-		d[i + 2] = c;
-		d[i + 3] = e;
-		d[i + 4] = f;
-		d[i + 5] = g;
-		d[i + 6] = h;
-		d[i + 7] = k;
+		d[0] = a;
+		d[1] = b;
+		d[2] = c;
+		d[3] = e;
+		d[4] = f;
+		d[5] = g;
+		d[6] = h;
+		d[7] = k;
 	}
 }
 
