@@ -234,36 +234,49 @@ out:
 	return 0;
 }
 
+/*
+ * References are taken and dropped with atomics, outside the lock: fork takes one per page
+ * and COW faults drop them, so this is on every fast path. Only the last put, which puts
+ * the frame on the free list, takes the lock.
+ */
 void pmm_get(paddr_t pa)
 {
+	(void)pmm_try_get(pa);
+}
+
+bool pmm_try_get(paddr_t pa)
+{
 	uint32_t idx;
-	unsigned long flags;
 
 	if (index_of(pa, &idx) || !touched(idx))
-		return;
-	flags = spin_lock_irqsave(&lock);
-	frames[idx].ref++;
-	spin_unlock_irqrestore(&lock, flags);
+		return false;
+	__atomic_fetch_add(&frames[idx].ref, 1, __ATOMIC_RELAXED);
+	return true;
 }
 
 bool pmm_put(paddr_t pa)
 {
-	uint32_t idx;
+	uint32_t idx, ref;
 	unsigned long flags;
-	bool freed = false;
 
 	if (index_of(pa, &idx) || !touched(idx))
 		return false;
+	/* a stray put on a free frame must not wrap its count */
+	ref = __atomic_load_n(&frames[idx].ref, __ATOMIC_RELAXED);
+	do {
+		if (ref == 0)
+			return false;
+	} while (!__atomic_compare_exchange_n(&frames[idx].ref, &ref, ref - 1, true,
+					      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+	if (ref != 1)
+		return false;
 	flags = spin_lock_irqsave(&lock);
-	if (frames[idx].ref > 0 && --frames[idx].ref == 0) {
-		in_use[frames[idx].next_or_kind]--;
-		frames[idx].next_or_kind = free_head;
-		free_head = idx;
-		nfree_list++;
-		freed = true;
-	}
+	in_use[frames[idx].next_or_kind]--;
+	frames[idx].next_or_kind = free_head;
+	free_head = idx;
+	nfree_list++;
 	spin_unlock_irqrestore(&lock, flags);
-	return freed;
+	return true;
 }
 
 uint32_t pmm_refcount(paddr_t pa)

@@ -48,6 +48,10 @@ int pmm_alloc(enum frame_kind kind, paddr_t *pa) __must_check;
 /* pmm_get - one more reference to the frame at @pa (a frame in use). */
 void pmm_get(paddr_t pa);
 
+/* pmm_try_get - one more reference if @pa is a frame the allocator handed out; false (and
+ * nothing done) for the image's frames, holes and addresses outside RAM. */
+bool pmm_try_get(paddr_t pa);
+
 /* pmm_put - drop one reference; the last one frees the frame. Returns true if it was freed. */
 bool pmm_put(paddr_t pa);
 

@@ -555,8 +555,7 @@ static int copy_range(struct vm *parent, struct vm *child, vaddr_t start, vaddr_
 
 			if (!pte)
 				continue;
-			if (vm_counted_frame(pte_paddr(pte))) {
-				pmm_get(pte_paddr(pte));
+			if (pte_paddr(pte) != zero_pa && pmm_try_get(pte_paddr(pte))) {
 				child->rss++;
 				if (!shared && (pte & PTE_W)) {
 					pte &= ~PTE_W;
