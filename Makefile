@@ -36,6 +36,10 @@ CFLAGS := -std=gnu11 -O2 -g $(WARN) -march=rv64imac_zicsr_zifencei -mabi=lp64 \
 ASFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany -I. -D__ASSEMBLER__ -MMD -MP
 LDFLAGS := -nostdlib -static -Wl,--gc-sections -Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=4096
 
+ifeq ($(AUDIT),1)
+CFLAGS += -DFAULTLINE_AUDIT_EACH_FAULT=1
+endif
+
 HOST_CFLAGS := -std=gnu11 -g -O1 $(WARN) -I. -DHOST_TEST \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
@@ -232,6 +236,7 @@ help:
 	@echo "  QEMUFLAGS=...    appended to QEMU's command line"
 	@echo "  O=build          build directory;  CROSS_COMPILE=$(CROSS_COMPILE)"
 	@echo "  LOAD_PA=$(LOAD_PA)  physical load address written into the ELF"
+	@echo "  AUDIT=1          run the invariant auditor after every resolved fault (slow)"
 	@echo "  V=1              show every command"
 
 -include $(shell find $(O)/obj $(O)/tasks -name '*.d' 2>/dev/null)

@@ -6,6 +6,7 @@
 
 #include "firmware/extable.h"
 #include "firmware/hart.h"
+#include "firmware/kmem.h"
 #include "firmware/panic.h"
 #include "firmware/syscall.h"
 #include "firmware/task.h"
@@ -27,6 +28,11 @@ _Static_assert(sizeof(struct trap_frame) == TF_SIZE, "trap frame: size");
 _Static_assert(TF_SIZE % 16 == 0, "trap frame keeps sp 16-byte aligned");
 
 extern char trap_entry[];
+
+/* make AUDIT=1: check every invariant after every resolved user fault (slow; for hunting) */
+#ifndef FAULTLINE_AUDIT_EACH_FAULT
+#define FAULTLINE_AUDIT_EACH_FAULT 0
+#endif
 
 static struct trap_fault last_fault;
 static void (*tick_handler)(void);
@@ -180,6 +186,16 @@ static void handle_kernel_exception(struct trap_frame *tf)
 	tf->a0 = (unsigned long)-EFAULT;
 }
 
+static void audit_or_panic(struct trap_frame *tf)
+{
+	struct vm *vms[TASK_MAX];
+	char why[160];
+	int n = task_all_vms(vms, TASK_MAX);
+
+	if (vm_audit(vms, n, kmem_table_pages(), why, sizeof(why)))
+		panic_trap(tf, why);
+}
+
 /* A trap from a task: a system call, a fault to resolve, or the end of the task. */
 static void handle_user_exception(struct trap_frame *tf)
 {
@@ -193,8 +209,11 @@ static void handle_user_exception(struct trap_frame *tf)
 	case CAUSE_FETCH_PAGE_FAULT:
 	case CAUSE_LOAD_PAGE_FAULT:
 	case CAUSE_STORE_PAGE_FAULT:
-		if (vm_fault(task_current()->vm, tf->stval, access_of(tf->scause), &reason) == 0)
+		if (vm_fault(task_current()->vm, tf->stval, access_of(tf->scause), &reason) == 0) {
+			if (FAULTLINE_AUDIT_EACH_FAULT)
+				audit_or_panic(tf);
 			return;
+		}
 		/* Linux's OOM killer ends a task with SIGKILL; other faults are SIGSEGV */
 		task_kill(tf->scause, tf->stval, tf->sepc, vm_fault_reason_text(reason),
 			  reason == FAULT_OUT_OF_MEMORY ? SIGKILL : SIGSEGV);
