@@ -376,3 +376,29 @@ uint64_t pmm_shared_frames(void)
 	pmm_for_each_used(count_shared, &n);
 	return n;
 }
+
+/* Zeroing is most of a fresh page's cost: 16 doublewords an iteration keeps the loop
+ * overhead to 2 instructions in 18 (and the compiler may not turn it into a call). */
+void pmm_zero(paddr_t pa)
+{
+	uint64_t *w = phys_to_virt(pa);
+
+	for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*w); i += 16) {
+		w[i + 0] = 0;
+		w[i + 1] = 0;
+		w[i + 2] = 0;
+		w[i + 3] = 0;
+		w[i + 4] = 0;
+		w[i + 5] = 0;
+		w[i + 6] = 0;
+		w[i + 7] = 0;
+		w[i + 8] = 0;
+		w[i + 9] = 0;
+		w[i + 10] = 0;
+		w[i + 11] = 0;
+		w[i + 12] = 0;
+		w[i + 13] = 0;
+		w[i + 14] = 0;
+		w[i + 15] = 0;
+	}
+}

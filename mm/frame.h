@@ -45,6 +45,9 @@ int pmm_init(const struct fdt_region *ram, int nram, const struct fdt_region *ho
  */
 int pmm_alloc(enum frame_kind kind, paddr_t *pa) __must_check;
 
+/* pmm_zero - fill the frame at @pa with zeros. */
+void pmm_zero(paddr_t pa);
+
 /* pmm_get - one more reference to the frame at @pa (a frame in use). */
 void pmm_get(paddr_t pa);
 

@@ -13,14 +13,11 @@ static pte_t *table_at(paddr_t pa)
 
 static int new_table(paddr_t *pa)
 {
-	pte_t *t;
 	int rc = pmm_alloc(FRAME_PAGETABLE, pa);
 
 	if (rc)
 		return rc;
-	t = table_at(*pa);
-	for (int i = 0; i < PTES_PER_TABLE; i++)
-		t[i] = 0;
+	pmm_zero(*pa);
 	return 0;
 }
 
