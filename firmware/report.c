@@ -32,7 +32,7 @@ int report_end(const struct report_mark *m)
 		c.image_map, c.image_copy, c.stack_grow, c.ad_fixup, c.spurious, c.killed);
 	kprintf("  syscalls   %lu with unknown numbers\n", syscall_unknown_total());
 	kprintf("  boot       %lu instructions from the firmware's entry to the first task "
-		"(%lu from reset)\n",
+		"(%lu from reset; exact under QEMU -icount only)\n",
 		task_first_instret() - boot_facts()->entry_instret, task_first_instret());
 	kprintf("  frames     %lu free now, %lu before the first task%s\n", st.free, m->free_frames,
 		st.free == m->free_frames ? " (all returned)" : " (FRAMES LOST)");

@@ -45,7 +45,7 @@ def boot(qemu, image, mem, timeout=600):
 
 def boot_cost(text):
     m = re.search(r"boot\s+(\d+) instructions from the firmware's entry to the first task "
-                  r"\((\d+) from reset\)", text)
+                  r"\((\d+) from reset", text)
     return (int(m.group(1)), int(m.group(2))) if m else (None, None)
 
 

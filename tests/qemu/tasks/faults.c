@@ -42,6 +42,13 @@ static void exec_data(void)
 	((void (*)(void))(unsigned long)p)();
 }
 
+static void jump_into_data(void)
+{
+	extern char big_data[];
+
+	((void (*)(void))(unsigned long)big_data)();
+}
+
 static void write_text(void)
 {
 	*(volatile unsigned char *)(unsigned long)write_text = 0;
@@ -95,18 +102,22 @@ int main(void)
 	struct fl_counters a, b;
 	int status;
 
-	CASE(read_of_untouched_memory_maps_the_zero_page_and_allocates_nothing)
+	CASE(reading_every_page_of_1g_maps_the_zero_page_and_spends_only_page_tables)
 	{
 		volatile unsigned char *p = map(1024 * MiB, RW, ANON);
 		unsigned long sum = 0;
 
 		snap(&a);
-		for (unsigned long off = 0; off < 1024 * MiB; off += 256 * PAGE)
+		for (unsigned long off = 0; off < 1024 * MiB; off += PAGE)
 			sum += p[off];
 		snap(&b);
 		CHECK_EQ(sum, 0);
-		CHECK_EQ(b.task.zero_map - a.task.zero_map, 1024 * MiB / (256 * PAGE));
+		CHECK_EQ(b.task.zero_map - a.task.zero_map, 1024 * MiB / PAGE);
 		CHECK_EQ(b.rss_pages, a.rss_pages);
+		/* free memory went down by the page tables alone: 512 level-0 tables (513 when
+		 * the range straddles a 2 MiB boundary) and one or two level-1 tables */
+		CHECK_EQ(a.frames_free - b.frames_free, b.frames_pagetable - a.frames_pagetable);
+		CHECK(b.frames_pagetable - a.frames_pagetable <= 515);
 		CHECK_EQ(fl_munmap((void *)p, 1024 * MiB), 0);
 	}
 
@@ -159,6 +170,14 @@ int main(void)
 		CHECK(FL_WIFSIGNALED(status) && FL_WTERMSIG(status) == SIGSEGV);
 		CHECK_EQ(ro_page[0], 0);
 		fl_munmap((void *)ro_page, PAGE);
+	}
+
+	CASE(jump_into_own_data_segment_kills_with_permission_denied)
+	{
+		status = in_child(jump_into_data, "jump_into_own_data_segment_kills_with_permission_denied",
+				  "killed: instruction page fault at 0x[0-9a-f]+ \\(pc 0x[0-9a-f]+\\): "
+				  "permission denied");
+		CHECK(FL_WIFSIGNALED(status) && FL_WTERMSIG(status) == SIGSEGV);
 	}
 
 	CASE(write_to_own_text_kills_with_permission_denied)

@@ -1,4 +1,6 @@
 /* Trap tests of the system calls: each call's success and error paths, with Linux's results. */
+#include <stdlib.h>
+
 #include "t.h"
 
 struct k_timespec {
@@ -156,6 +158,19 @@ int main(int argc, char **argv)
 		fl_munmap((void *)(base + 2 * PAGE), PAGE);
 		CHECK_EQ(sc(SYS_brk, base + 100, 0, 0, 0), base + 100);
 		CHECK_EQ(sc(SYS_brk, base, 0, 0, 0), base);
+	}
+
+	CASE(malloc_grows_the_heap_through_brk)
+	{
+		long before = sc(SYS_brk, 0, 0, 0, 0);
+		char *m = malloc(1 << 20);
+
+		CHECK(m != NULL);
+		CHECK(sc(SYS_brk, 0, 0, 0, 0) >= before + (1 << 20));
+		m[100 * PAGE] = 1;
+		m[200 * PAGE] = 2;
+		CHECK_EQ(m[100 * PAGE] + m[200 * PAGE], 3);
+		free(m);
 	}
 
 	CASE(mmap_munmap_mprotect_errors_match_linux)
