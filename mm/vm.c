@@ -291,7 +291,7 @@ int vm_munmap(struct vm *vm, vaddr_t addr, uint64_t len)
 	vaddr_t end;
 	int rc;
 
-	if (!len || !is_aligned(addr, PAGE_SIZE) || addr >= USER_TOP ||
+	if (!len || !is_aligned(addr, PAGE_SIZE) || addr >= USER_TOP || len > USER_TOP ||
 	    align_up(len, PAGE_SIZE) > USER_TOP - addr)
 		return -EINVAL;
 	end = addr + align_up(len, PAGE_SIZE);
@@ -373,8 +373,10 @@ int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsign
 		kind = VMA_SHARED;
 	if (fixed && !is_aligned(addr, PAGE_SIZE))
 		return -EINVAL;
-	if (fixed && (addr < USER_BASE || len > USER_TOP - addr))
-		return addr < USER_BASE ? -EPERM : -ENOMEM;
+	if (fixed && addr < USER_BASE)
+		return -EPERM;
+	if (fixed && (addr >= USER_TOP || len > USER_TOP - addr))
+		return -ENOMEM; /* never into the kernel half, whose tables every space shares */
 
 	irq = spin_lock_irqsave(&vm->lock);
 	if (fixed) {
@@ -387,9 +389,10 @@ int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsign
 				rc = unmap_range(vm, start, start + len);
 		}
 	} else {
+		/* a hint is only a hint: not into the kernel half, nor the stack's reach */
 		start = align_up(addr, PAGE_SIZE);
-		if (!addr || start < USER_BASE || len > USER_TOP - start ||
-		    !range_free(vm, start, start + len))
+		if (!addr || start < USER_BASE || start >= USER_MMAP_TOP ||
+		    len > USER_MMAP_TOP - start || !range_free(vm, start, start + len))
 			start = find_gap(vm, len);
 		rc = start ? 0 : -ENOMEM;
 	}
@@ -451,7 +454,7 @@ int vm_mprotect(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot)
 		return -EINVAL;
 	if (!len)
 		return 0;
-	if (addr >= USER_TOP || align_up(len, PAGE_SIZE) > USER_TOP - addr)
+	if (addr >= USER_TOP || len > USER_TOP || align_up(len, PAGE_SIZE) > USER_TOP - addr)
 		return -ENOMEM;
 	end = addr + align_up(len, PAGE_SIZE);
 

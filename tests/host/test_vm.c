@@ -559,6 +559,17 @@ static void mmap_errors_are_those_of_linux(void **s)
 	assert_int_equal(vm_mmap(vm, 0, USER_TOP, RW, ANON, &got), -ENOMEM);
 	assert_int_equal(vm_mprotect(vm, 0x100000, PAGE_SIZE, PROT_READ), -ENOMEM);
 	assert_int_equal(vm_mprotect(vm, 0x100001, PAGE_SIZE, PROT_READ), -EINVAL);
+	/* the kernel half is never mapped: fixed is refused, a hint is ignored */
+	assert_int_equal(vm_mmap(vm, 0xffffffff80000000ul, PAGE_SIZE, RW, ANON | MAP_FIXED, &got),
+			 -ENOMEM);
+	assert_int_equal(vm_mmap(vm, 0xffffffff80000000ul, 8 << 20, RW, ANON, &got), 0);
+	assert_true(got < USER_MMAP_TOP);
+	/* nor the stack's reach */
+	assert_int_equal(vm_mmap(vm, USER_STACK_TOP - (256 << 10), PAGE_SIZE, RW, ANON, &got), 0);
+	assert_true(got + PAGE_SIZE <= USER_MMAP_TOP);
+	/* lengths that wrap when rounded up */
+	assert_int_equal(vm_munmap(vm, 0x100000, (uint64_t)-1), -EINVAL);
+	assert_int_equal(vm_mprotect(vm, 0x100000, (uint64_t)-1, PROT_READ), -ENOMEM);
 	finish(&vm, 1);
 }
 
