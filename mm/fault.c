@@ -253,6 +253,10 @@ int vm_fault(struct vm *vm, vaddr_t addr, enum fault_access access, enum fault_r
 		} else {
 			VM_COUNT(vm, spurious);
 		}
+	} else if (access == FAULT_WRITE && v->kind == VMA_SHARED) {
+		/* shared memory is never copied: write rights come back from the region */
+		*ptep = pte | vm_prot_bits(v->prot);
+		VM_COUNT(vm, ad_fixup);
 	} else if (access == FAULT_WRITE) {
 		rc = fault_write_protected(vm, v, ptep);
 	} else {

@@ -426,6 +426,12 @@ static void map_shared_memory_is_seen_by_parent_and_child(void **s)
 	wr(vms[0], a, 66);
 	assert_int_equal(rd(vms[1], a), 66);
 	assert_int_equal(vms[0]->counters.cow_copy + vms[1]->counters.cow_copy, 0);
+	/* read-only and back must not turn shared memory into private copies */
+	assert_int_equal(vm_mprotect(vms[1], a, 2 * PAGE_SIZE, PROT_READ), 0);
+	assert_int_equal(vm_mprotect(vms[1], a, 2 * PAGE_SIZE, RW), 0);
+	wr(vms[1], a, 55);
+	assert_int_equal(rd(vms[0], a), 55);
+	assert_int_equal(vms[0]->counters.cow_copy + vms[1]->counters.cow_copy, 0);
 	finish(vms, 2);
 }
 
