@@ -71,7 +71,7 @@ HOST_TESTS := $(patsubst tests/host/%.c,$(O)/host/%,$(wildcard tests/host/test_*
 objs = $(patsubst %,$(O)/obj/%.o,$(1))
 KERNEL_OBJS := $(call objs,$(KERNEL_SRCS))
 
-.PHONY: all run test test-build debug clean help deps dtbs bench FORCE
+.PHONY: all run test test-build debug clean help deps dtbs bench fuzz FORCE
 .SECONDARY:
 test-build: $(HOST_TESTS) $(O)/test/faultline-test.elf dtbs
 all: $(O)/faultline.elf $(O)/faultline.bin
@@ -218,6 +218,15 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory $(O)/bench/faultline-bench.elf
 	$(Q)$(PYTHON) tools/bench.py --build $(O) --qemu $(QEMU)
 
+# make fuzz: libFuzzer over random mm/ operation sequences (FUZZ_SECONDS, default 300).
+FUZZ_SECONDS ?= 300
+fuzz:
+	$(Q)sh tools/deps.sh fuzz
+	@mkdir -p $(O)/fuzz/corpus
+	$(Q)clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -DHOST_TEST tests/host/fuzz_vm.c \
+		$(HOST_LIB_SRCS) -o $(O)/fuzz/fuzz_vm
+	$(O)/fuzz/fuzz_vm -max_total_time=$(FUZZ_SECONDS) $(O)/fuzz/corpus
+
 clean:
 	rm -rf $(O)
 
@@ -227,6 +236,7 @@ help:
 	@echo "  make run         build and boot in QEMU (installs missing Debian packages)"
 	@echo "  make test        host tests of mm/ and platform/, then the in-QEMU suite on every machine"
 	@echo "  make bench       fault-path costs in guest instructions (QEMU -icount), beside Linux's"
+	@echo "  make fuzz        libFuzzer over random mm/ operation sequences (FUZZ_SECONDS=300)"
 	@echo "  make debug       boot halted under QEMU's gdb stub and attach gdb-multiarch"
 	@echo "  make deps        install the Debian packages the build needs"
 	@echo "  make clean       remove $(O)"

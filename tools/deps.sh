@@ -19,6 +19,10 @@ need libcmocka-dev test -f /usr/include/cmocka.h
 need python3 command -v python3
 need gcc command -v cc
 need make command -v make
+if [ "${1:-}" = fuzz ]; then
+	need clang command -v clang
+	need libclang-rt-14-dev sh -c 'ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a'
+fi
 
 [ -z "$missing" ] && exit 0
 
