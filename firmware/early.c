@@ -50,7 +50,7 @@ static __noreturn void early_halt(const char *what, const char *why, uint64_t ad
 static void map_gigapage(vaddr_t va, paddr_t pa, uint64_t bits)
 {
 	boot_root[pt_index(va, 2)] =
-		pte_make(align_down(pa, GIGAPAGE_SIZE), bits | PTE_V | PTE_A | PTE_D);
+	    pte_make(align_down(pa, GIGAPAGE_SIZE), bits | PTE_V | PTE_A | PTE_D);
 }
 
 struct early_result early_boot(unsigned long hartid, paddr_t dtb_pa, paddr_t load_pa,
@@ -96,12 +96,12 @@ struct early_result early_boot(unsigned long hartid, paddr_t dtb_pa, paddr_t loa
 	boot_root[pt_index(KERNEL_VBASE, 2)] = pte_make_table((paddr_t)(uintptr_t)boot_l1);
 	for (unsigned int t = 0; t < BOOT_L0_TABLES; t++)
 		boot_l1[pt_index(KERNEL_VBASE + t * MEGAPAGE_SIZE, 1)] =
-			pte_make_table((paddr_t)(uintptr_t)boot_l0[t]);
+		    pte_make_table((paddr_t)(uintptr_t)boot_l0[t]);
 	for (uint64_t off = 0; off < image_size; off += PAGE_SIZE) {
 		vaddr_t va = KERNEL_VBASE + off;
 
 		boot_l0[off / MEGAPAGE_SIZE][pt_index(va, 0)] =
-			pte_make(load_pa + off, PTE_R | PTE_W | PTE_X | PTE_G | PTE_V | PTE_A | PTE_D);
+		    pte_make(load_pa + off, PTE_R | PTE_W | PTE_X | PTE_G | PTE_V | PTE_A | PTE_D);
 	}
 
 	return (struct early_result){

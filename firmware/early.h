@@ -10,8 +10,8 @@
 struct boot_facts {
 	unsigned long hartid; /* the boot hart */
 	paddr_t dtb_pa;
-	paddr_t load_pa;     /* where the image runs (after any realignment) */
-	uint64_t image_size; /* bytes from the image start to the end of bss */
+	paddr_t load_pa;	/* where the image runs (after any realignment) */
+	uint64_t image_size;	/* bytes from the image start to the end of bss */
 	uint64_t entry_instret; /* instret at the image's first instruction */
 	struct fdt_info fdt;
 };

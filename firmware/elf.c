@@ -5,21 +5,21 @@
 #include "mm/vm.h"
 #include "platform/errno.h"
 
-#define EI_NIDENT 16
-#define ELFCLASS64 2
+#define EI_NIDENT   16
+#define ELFCLASS64  2
 #define ELFDATA2LSB 1
-#define EV_CURRENT 1
-#define ET_EXEC 2
-#define ET_DYN 3
-#define EM_RISCV 243
-#define PT_LOAD 1
-#define PT_INTERP 3
-#define PT_PHDR 6
-#define PF_X 1
-#define PF_W 2
-#define PF_R 4
-#define EHDR_SIZE 64
-#define PHDR_SIZE 56
+#define EV_CURRENT  1
+#define ET_EXEC	    2
+#define ET_DYN	    3
+#define EM_RISCV    243
+#define PT_LOAD	    1
+#define PT_INTERP   3
+#define PT_PHDR	    6
+#define PF_X	    1
+#define PF_W	    2
+#define PF_R	    4
+#define EHDR_SIZE   64
+#define PHDR_SIZE   56
 
 static uint64_t le(const uint8_t *p, int n)
 {

@@ -6,10 +6,10 @@
 #include "platform/types.h"
 
 #define ELF_MAX_SEGMENTS 16
-#define ELF_PIE_BASE 0x400000ul /* where a static-pie (ET_DYN) is loaded */
+#define ELF_PIE_BASE	 0x400000ul /* where a static-pie (ET_DYN) is loaded */
 
 struct elf_segment {
-	vaddr_t vaddr;	 /* after the load bias */
+	vaddr_t vaddr; /* after the load bias */
 	uint64_t memsz;
 	uint64_t offset; /* in the file */
 	uint64_t filesz;
@@ -18,10 +18,10 @@ struct elf_segment {
 
 struct elf_plan {
 	vaddr_t entry;
-	vaddr_t phdr;	  /* where the program headers are in memory (AT_PHDR), 0 if not loaded */
+	vaddr_t phdr; /* where the program headers are in memory (AT_PHDR), 0 if not loaded */
 	uint16_t phnum, phentsize;
-	vaddr_t bias;	  /* 0 for ET_EXEC */
-	vaddr_t brk;	  /* first page above every segment */
+	vaddr_t bias; /* 0 for ET_EXEC */
+	vaddr_t brk;  /* first page above every segment */
 	int nseg;
 	struct elf_segment seg[ELF_MAX_SEGMENTS];
 };
@@ -31,7 +31,7 @@ struct elf_plan {
  * ET_DYN as static-pie) whose segments fit the user half, and fill @plan. Returns 0, or
  * -ENOEXEC with *why set to the reason in words.
  */
-int elf_plan(const uint8_t *data, uint64_t size, struct elf_plan *plan, const char **why)
-	__must_check;
+int elf_plan(const uint8_t *data, uint64_t size, struct elf_plan *plan,
+	     const char **why) __must_check;
 
 #endif

@@ -7,19 +7,19 @@
 #include "platform/errno.h"
 
 /* aux vector keys (Linux include/uapi/linux/auxvec.h) */
-#define AT_NULL 0
-#define AT_PHDR 3
-#define AT_PHENT 4
-#define AT_PHNUM 5
+#define AT_NULL	  0
+#define AT_PHDR	  3
+#define AT_PHENT  4
+#define AT_PHNUM  5
 #define AT_PAGESZ 6
-#define AT_BASE 7
-#define AT_FLAGS 8
-#define AT_ENTRY 9
-#define AT_UID 11
-#define AT_EUID 12
-#define AT_GID 13
-#define AT_EGID 14
-#define AT_HWCAP 16
+#define AT_BASE	  7
+#define AT_FLAGS  8
+#define AT_ENTRY  9
+#define AT_UID	  11
+#define AT_EUID	  12
+#define AT_GID	  13
+#define AT_EGID	  14
+#define AT_HWCAP  16
 #define AT_CLKTCK 17
 #define AT_SECURE 23
 #define AT_RANDOM 25
@@ -97,10 +97,10 @@ static int build_stack(struct vm *vm, const struct task_image *img, const struct
 		words[n++] = str[i];
 	words[n++] = 0; /* end of argv */
 	words[n++] = 0; /* envp: empty */
-#define AUX(k, v)                                                                      \
-	do {                                                                           \
-		words[n++] = (k);                                                      \
-		words[n++] = (v);                                                      \
+#define AUX(k, v)                                                                                  \
+	do {                                                                                       \
+		words[n++] = (k);                                                                  \
+		words[n++] = (v);                                                                  \
 	} while (0)
 	AUX(AT_PHDR, p->phdr);
 	AUX(AT_PHENT, p->phentsize);
@@ -127,8 +127,8 @@ static int build_stack(struct vm *vm, const struct task_image *img, const struct
 	return rc;
 }
 
-int exec_load(const struct task_image *img, const char *const *argv, int argc,
-	      struct vm **vm_out, vaddr_t *entry, vaddr_t *sp, const char **why)
+int exec_load(const struct task_image *img, const char *const *argv, int argc, struct vm **vm_out,
+	      vaddr_t *entry, vaddr_t *sp, const char **why)
 {
 	struct elf_plan plan;
 	uint64_t total = 0;

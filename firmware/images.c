@@ -39,7 +39,7 @@ int image_find(const char *name)
 		}
 		/* "hello" also names "hello.elf" */
 		if (*b == '\0' && (*a == '\0' || (a[0] == '.' && a[1] == 'e' && a[2] == 'l' &&
-						     a[3] == 'f' && a[4] == '\0')))
+						  a[3] == 'f' && a[4] == '\0')))
 			return i;
 	}
 	return -ENOENT;

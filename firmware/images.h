@@ -10,7 +10,7 @@ struct task_image {
 	const char *name;    /* argv[0]: the file name without its directory */
 	const uint8_t *data; /* the ELF file, page-aligned */
 	uint64_t size;
-	uint64_t boot;	     /* non-zero: started at boot */
+	uint64_t boot; /* non-zero: started at boot */
 };
 
 /* images_count - how many images the firmware carries. */

@@ -39,8 +39,7 @@ static int map_direct(paddr_t lo, paddr_t hi, uint64_t bits)
  * that not even a speculative access reaches them, and the image's text and rodata are
  * mapped read-only so that the direct map is no writable alias of them.
  */
-static int map_bank(paddr_t lo, paddr_t hi, const struct fdt_info *fi, paddr_t ro_lo,
-		    paddr_t ro_hi)
+static int map_bank(paddr_t lo, paddr_t hi, const struct fdt_info *fi, paddr_t ro_lo, paddr_t ro_hi)
 {
 	paddr_t cur = lo;
 
@@ -136,8 +135,8 @@ void *kmem_ioremap(paddr_t pa, uint64_t size)
 
 	if (va + len > MMIO_VBASE + MMIO_VSIZE)
 		return NULL;
-	if (pt_map(root, va, lo, len,
-		   PTE_R | PTE_W | PTE_G | PTE_A | PTE_D | board_pte_io_bits(), false))
+	if (pt_map(root, va, lo, len, PTE_R | PTE_W | PTE_G | PTE_A | PTE_D | board_pte_io_bits(),
+		   false))
 		return NULL;
 	mmio_next = va + len;
 	/* The new entries may have been cached as invalid (JH7110 does): flush each page. */

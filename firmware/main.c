@@ -105,10 +105,11 @@ static void boot_log(const struct boot_facts *bf)
 		TIMER_HZ);
 	kprintf("  asid       %u bits\n", asid_bits);
 	pmm_stats(&st);
-	kprintf("  frames     %lu free of %lu (%lu MiB), %lu bytes of descriptors (%lu per frame)\n",
-		(unsigned long)st.free, (unsigned long)st.total,
-		(unsigned long)(st.total >> (20 - PAGE_SHIFT)), (unsigned long)st.meta_bytes,
-		(unsigned long)(st.meta_bytes / (st.total + st.reserved)));
+	kprintf(
+	    "  frames     %lu free of %lu (%lu MiB), %lu bytes of descriptors (%lu per frame)\n",
+	    (unsigned long)st.free, (unsigned long)st.total,
+	    (unsigned long)(st.total >> (20 - PAGE_SHIFT)), (unsigned long)st.meta_bytes,
+	    (unsigned long)(st.meta_bytes / (st.total + st.reserved)));
 	kprintf("  kernel map %lu table pages\n", (unsigned long)kmem_table_pages());
 }
 
@@ -140,7 +141,8 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
 
 	rc = frame_init(bf);
 	if (rc)
-		panic("frame allocator: error %d (no usable RAM outside the image and reserved regions)",
+		panic("frame allocator: error %d (no usable RAM outside the image and reserved "
+		      "regions)",
 		      rc);
 	rc = kmem_init(bf);
 	if (rc)

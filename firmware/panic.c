@@ -17,8 +17,8 @@
 static void (*shutdown_fn)(bool failure);
 
 static const char *const reg_names[32] = {
-	"pc", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
-	"a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+	"pc", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
+	"a1", "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
 	"s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
@@ -33,7 +33,8 @@ static void print_symbol(const char *prefix, uintptr_t pc)
 	const char *name = ksyms_lookup(pc, &off);
 
 	if (name)
-		kprintf("%s0x%016lx %s+0x%lx\n", prefix, (unsigned long)pc, name, (unsigned long)off);
+		kprintf("%s0x%016lx %s+0x%lx\n", prefix, (unsigned long)pc, name,
+			(unsigned long)off);
 	else
 		kprintf("%s0x%016lx ?\n", prefix, (unsigned long)pc);
 }

@@ -3,8 +3,8 @@
 
 #include "firmware/early.h"
 #include "firmware/printf.h"
-#include "firmware/task.h"
 #include "firmware/syscall.h"
+#include "firmware/task.h"
 #include "mm/frame.h"
 #include "mm/vm.h"
 

@@ -21,15 +21,15 @@
 
 #define SYS_MAX 261
 
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
-#define RUSAGE_SELF 0
-#define RUSAGE_CHILDREN (-1)
-#define LINUX_REBOOT_MAGIC1 0xfee1deadu
-#define LINUX_REBOOT_MAGIC2 672274793u
+#define CLOCK_REALTIME		   0
+#define CLOCK_MONOTONIC		   1
+#define RUSAGE_SELF		   0
+#define RUSAGE_CHILDREN		   (-1)
+#define LINUX_REBOOT_MAGIC1	   0xfee1deadu
+#define LINUX_REBOOT_MAGIC2	   672274793u
 #define LINUX_REBOOT_CMD_POWER_OFF 0x4321fedcu
-#define WNOHANG 1
-#define WRITE_CHUNK 256
+#define WNOHANG			   1
+#define WRITE_CHUNK		   256
 
 typedef long (*syscall_fn)(struct trap_frame *tf);
 
@@ -163,7 +163,7 @@ static long sys_uname(struct trap_frame *tf)
 struct k_rusage {
 	int64_t utime[2], stime[2];
 	int64_t maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock, msgsnd,
-		msgrcv, nsignals, nvcsw, nivcsw;
+	    msgrcv, nsignals, nvcsw, nivcsw;
 };
 
 static long sys_getrusage(struct trap_frame *tf)
@@ -243,7 +243,8 @@ static long sys_clone(struct trap_frame *tf)
 
 static long sys_execve(struct trap_frame *tf)
 {
-	static char args[EXEC_ARGS_MAX][EXEC_ARG_LEN]; /* one exec at a time: kernel not preemptible */
+	static char args[EXEC_ARGS_MAX]
+			[EXEC_ARG_LEN]; /* one exec at a time: kernel not preemptible */
 	const char *argv[EXEC_ARGS_MAX];
 	char path[EXEC_ARG_LEN];
 	int argc = 0, index;
@@ -280,8 +281,8 @@ static long sys_mmap(struct trap_frame *tf)
 		return -EINVAL;
 	if (tf->a5 & (PAGE_SIZE - 1))
 		return -EINVAL;
-	rc = vm_mmap(task_current()->vm, tf->a0, tf->a1, (unsigned int)tf->a2,
-		     (unsigned int)tf->a3, &out);
+	rc = vm_mmap(task_current()->vm, tf->a0, tf->a1, (unsigned int)tf->a2, (unsigned int)tf->a3,
+		     &out);
 	return rc ? rc : (long)out;
 }
 
@@ -348,7 +349,7 @@ static long fl_counters(struct trap_frame *tf)
 
 	_Static_assert(sizeof(g) == sizeof(c.global), "counters layout");
 	_Static_assert(__builtin_offsetof(struct vm_counters, killed) ==
-			       __builtin_offsetof(struct fl_fault_counts, killed),
+			   __builtin_offsetof(struct fl_fault_counts, killed),
 		       "counters layout");
 	if (tf->a1 != sizeof(c))
 		return -EINVAL;

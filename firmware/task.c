@@ -21,8 +21,8 @@
 static struct task tasks[TASK_MAX];
 static spinlock_t lock = SPINLOCK_INIT;
 static int next_pid = 1;
-static unsigned int asid_limit; /* ASIDs 1 .. asid_limit - 1 exist; 0 is the kernel's */
-static unsigned int rr_next;	/* round-robin cursor */
+static unsigned int asid_limit;	    /* ASIDs 1 .. asid_limit - 1 exist; 0 is the kernel's */
+static unsigned int rr_next;	    /* round-robin cursor */
 static uint64_t first_task_instret; /* instret when the first task was entered */
 static bool poweroff;
 
@@ -108,7 +108,8 @@ static void release_task(struct task *t)
 static void enter_vm(struct vm *vm)
 {
 	csr_write(CSR_SATP, (SATP_MODE_SV39 << SATP_MODE_SHIFT) |
-				    ((unsigned long)vm->asid << SATP_ASID_SHIFT) | (vm->root >> PAGE_SHIFT));
+				((unsigned long)vm->asid << SATP_ASID_SHIFT) |
+				(vm->root >> PAGE_SHIFT));
 	/* without ASIDs, nothing tells one space's entries from another's */
 	if (vm->asid == 0)
 		arch_flush_asid(0);

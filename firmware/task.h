@@ -7,13 +7,13 @@
 #include "firmware/hart.h"
 #include "mm/vm.h"
 
-#define TASK_MAX 64
+#define TASK_MAX      64
 #define TASK_NAME_LEN 32
 
 /* Linux signal numbers used in wait statuses */
-#define SIGILL 4
+#define SIGILL	4
 #define SIGTRAP 5
-#define SIGBUS 7
+#define SIGBUS	7
 #define SIGKILL 9
 #define SIGSEGV 11
 #define SIGCHLD 17
@@ -36,9 +36,9 @@ struct task {
 	struct vm *vm;
 	struct trap_frame *tf; /* user registers, at the top of the kernel stack */
 	uintptr_t kstack_top;
-	unsigned int slot;	/* index in the task table and kernel-stack slot */
-	int wait_status;	/* Linux wait4 encoding, valid in TASK_ZOMBIE */
-	uint64_t wake_at;	/* time CSR value, TASK_SLEEPING */
+	unsigned int slot; /* index in the task table and kernel-stack slot */
+	int wait_status;   /* Linux wait4 encoding, valid in TASK_ZOMBIE */
+	uint64_t wake_at;  /* time CSR value, TASK_SLEEPING */
 	uint64_t unknown_syscalls;
 	uint64_t minflt, maxrss_kib; /* kept at exit for the parent's getrusage */
 	uint64_t child_minflt, child_maxrss_kib;

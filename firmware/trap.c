@@ -146,7 +146,7 @@ static bool is_memory_fault(unsigned long cause)
 
 static enum fault_access access_of(unsigned long cause)
 {
-	return cause == CAUSE_STORE_PAGE_FAULT  ? FAULT_WRITE
+	return cause == CAUSE_STORE_PAGE_FAULT	 ? FAULT_WRITE
 	       : cause == CAUSE_FETCH_PAGE_FAULT ? FAULT_EXEC
 						 : FAULT_READ;
 }
@@ -168,12 +168,13 @@ static void handle_kernel_exception(struct trap_frame *tf)
 		if (fixup && is_page_fault(tf->scause) && tf->stval < USER_TOP && task_current()) {
 			enum fault_reason reason;
 
-			if (vm_fault(task_current()->vm, tf->stval, access_of(tf->scause), &reason) == 0)
+			if (vm_fault(task_current()->vm, tf->stval, access_of(tf->scause),
+				     &reason) == 0)
 				return; /* retry the access */
 		}
 		/* a failed fetch has no instruction of ours: the call that jumped there has */
-		if (!fixup && (tf->scause == CAUSE_FETCH_PAGE_FAULT ||
-			       tf->scause == CAUSE_FETCH_ACCESS))
+		if (!fixup &&
+		    (tf->scause == CAUSE_FETCH_PAGE_FAULT || tf->scause == CAUSE_FETCH_ACCESS))
 			fixup = extable_fixup(tf->ra - 4);
 	}
 	if (!fixup)

@@ -3,16 +3,16 @@
 #ifndef FAULTLINE_FIRMWARE_TRAP_FRAME_H
 #define FAULTLINE_FIRMWARE_TRAP_FRAME_H
 
-#define TF_REG(n) ((n) * 8) /* x1..x31 at TF_REG(1)..TF_REG(31); slot 0 holds sepc */
-#define TF_SEPC 0
+#define TF_REG(n)  ((n)*8) /* x1..x31 at TF_REG(1)..TF_REG(31); slot 0 holds sepc */
+#define TF_SEPC	   0
 #define TF_SSTATUS (32 * 8)
-#define TF_SCAUSE (33 * 8)
-#define TF_STVAL (34 * 8)
-#define TF_SIZE (36 * 8) /* a multiple of 16, as the ABI wants for sp */
+#define TF_SCAUSE  (33 * 8)
+#define TF_STVAL   (34 * 8)
+#define TF_SIZE	   (36 * 8) /* a multiple of 16, as the ABI wants for sp */
 
 /* The start of struct hart (firmware/hart.h), which tp points to in the kernel. */
 #define HART_SCRATCH 0 /* the trapped sp, parked while the frame is set up */
-#define HART_KSTACK 8  /* top of the running task's kernel stack */
+#define HART_KSTACK  8 /* top of the running task's kernel stack */
 
 #ifndef __ASSEMBLER__
 #include "platform/types.h"

@@ -88,8 +88,7 @@ static void walk_all(struct vm *const *vms, int n, struct audit *a)
 		vm_walk_leaves(vms[i], 0, USER_TOP, audit_leaf, a);
 }
 
-int vm_audit(struct vm *const *vms, int n, uint64_t kernel_table_pages, char *why,
-	     size_t whylen)
+int vm_audit(struct vm *const *vms, int n, uint64_t kernel_table_pages, char *why, size_t whylen)
 {
 	struct audit a = { .why = why, .whylen = whylen };
 	const uint64_t *z = phys_to_virt(vm_zero_page());
@@ -113,7 +112,7 @@ int vm_audit(struct vm *const *vms, int n, uint64_t kernel_table_pages, char *wh
 		expected += pt_count_user_tables(vms[i]->root);
 	pmm_for_each_used(count_tables, &tables);
 	if (tables != expected)
-		say(&a, "page-table pages in use differ from the tables reachable:",
-		    tables - expected);
+		say(&a,
+		    "page-table pages in use differ from the tables reachable:", tables - expected);
 	return a.failed ? -EINVAL : 0;
 }

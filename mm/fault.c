@@ -86,8 +86,7 @@ static void fill_frame(paddr_t dst, paddr_t src, uint64_t bytes)
 }
 
 /* Puts a new private frame holding @bytes of @src (zeros after) at @ptep. */
-static int install_private(struct vm *vm, struct vma *v, pte_t *ptep, paddr_t src,
-			   uint64_t bytes)
+static int install_private(struct vm *vm, struct vma *v, pte_t *ptep, paddr_t src, uint64_t bytes)
 {
 	paddr_t pa;
 

@@ -38,7 +38,7 @@ static struct bank banks[PMM_MAX_BANKS];
 static int nbanks;
 static struct range ranges[PMM_MAX_BANKS + PMM_MAX_HOLES + 1];
 static int nranges;
-static int cur_range;	  /* ranges before this one are used up */
+static int cur_range;	   /* ranges before this one are used up */
 static uint32_t free_head; /* LIFO list of frames freed after use */
 static uint64_t nfree_list;
 static uint64_t ntotal;
@@ -75,7 +75,8 @@ static paddr_t find_gap(paddr_t from, paddr_t hi, uint64_t len, const struct fdt
 static int index_of(paddr_t pa, uint32_t *idx)
 {
 	for (int i = 0; i < nbanks; i++) {
-		if (pa >= banks[i].base && pa - banks[i].base < (uint64_t)banks[i].count << PAGE_SHIFT) {
+		if (pa >= banks[i].base && pa - banks[i].base < (uint64_t)banks[i].count
+								    << PAGE_SHIFT) {
 			*idx = banks[i].first + (uint32_t)((pa - banks[i].base) >> PAGE_SHIFT);
 			return 0;
 		}
@@ -122,8 +123,8 @@ static void add_range(const struct bank *b, paddr_t lo, paddr_t hi)
 }
 
 /* Adds [lo, hi) of bank @b, minus every hole (widened to whole pages), to the free ranges. */
-static void add_ranges(const struct bank *b, paddr_t lo, paddr_t hi,
-		       const struct fdt_region *holes, int nholes)
+static void add_ranges(const struct bank *b, paddr_t lo, paddr_t hi, const struct fdt_region *holes,
+		       int nholes)
 {
 	while (lo < hi) {
 		paddr_t first_hs = hi, first_he = hi;
@@ -144,8 +145,7 @@ static void add_ranges(const struct bank *b, paddr_t lo, paddr_t hi,
 	}
 }
 
-int pmm_init(const struct fdt_region *ram, int nram, const struct fdt_region *holes_in,
-	     int nholes)
+int pmm_init(const struct fdt_region *ram, int nram, const struct fdt_region *holes_in, int nholes)
 {
 	struct fdt_region holes[PMM_MAX_HOLES + 1];
 	uint64_t nframes = 0, ram_frames = 0;

@@ -20,11 +20,11 @@ enum frame_kind {
 };
 
 struct pmm_stats {
-	uint64_t total;		   /* frames managed (RAM minus holes) */
-	uint64_t free;		   /* frames on the free list */
+	uint64_t total;		       /* frames managed (RAM minus holes) */
+	uint64_t free;		       /* frames on the free list */
 	uint64_t by_kind[FRAME_KINDS]; /* frames in use, by kind (by_kind[FRAME_FREE] == free) */
-	uint64_t meta_bytes;	   /* bytes of descriptors */
-	uint64_t reserved;	   /* RAM frames withheld: image, devicetree, firmware, descriptors */
+	uint64_t meta_bytes;	       /* bytes of descriptors */
+	uint64_t reserved; /* RAM frames withheld: image, devicetree, firmware, descriptors */
 };
 
 /*

@@ -11,11 +11,11 @@ struct slab_page;
 
 struct slab_cache {
 	const char *name;
-	uint32_t size;	       /* object size, rounded up to 16 bytes */
-	uint32_t per_page;     /* objects in one frame, after the page header */
+	uint32_t size;		   /* object size, rounded up to 16 bytes */
+	uint32_t per_page;	   /* objects in one frame, after the page header */
 	struct slab_page *partial; /* pages with at least one free object */
-	uint64_t in_use;       /* objects handed out */
-	uint64_t pages;	       /* frames held */
+	uint64_t in_use;	   /* objects handed out */
+	uint64_t pages;		   /* frames held */
 	spinlock_t lock;
 };
 

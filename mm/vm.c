@@ -213,8 +213,8 @@ static int insert_region(struct vm *vm, vaddr_t start, uint64_t len, unsigned in
 	return 0;
 }
 
-int vm_map_region(struct vm *vm, vaddr_t start, uint64_t len, unsigned int prot,
-		  enum vma_kind kind, paddr_t image_pa, uint64_t image_bytes)
+int vm_map_region(struct vm *vm, vaddr_t start, uint64_t len, unsigned int prot, enum vma_kind kind,
+		  paddr_t image_pa, uint64_t image_bytes)
 {
 	unsigned long flags;
 	struct vma *v;
@@ -504,8 +504,8 @@ vaddr_t vm_brk(struct vm *vm, vaddr_t want)
 	if (new_end > old_end) {
 		if (!range_free(vm, old_end, new_end))
 			goto out;
-		rc = insert_region(vm, old_end, new_end - old_end, PROT_READ | PROT_WRITE,
-				   VMA_ANON, 0, 0, &v);
+		rc = insert_region(vm, old_end, new_end - old_end, PROT_READ | PROT_WRITE, VMA_ANON,
+				   0, 0, &v);
 	} else if (new_end < old_end) {
 		rc = unmap_range(vm, new_end, old_end);
 	}
@@ -523,8 +523,7 @@ out:
  * Copies the leaves of [start, end) from @parent to @child. Private frames become read-only
  * in both (copy-on-write) with one more reference; shared regions keep their rights.
  */
-static int copy_range(struct vm *parent, struct vm *child, vaddr_t start, vaddr_t end,
-		      bool shared)
+static int copy_range(struct vm *parent, struct vm *child, vaddr_t start, vaddr_t end, bool shared)
 {
 	vaddr_t va = start;
 

@@ -10,28 +10,28 @@
 #include "platform/riscv/spinlock.h"
 #include "platform/types.h"
 
-#define USER_BASE 0x10000ul		   /* nothing is ever mapped below (NULL stays a fault) */
-#define USER_TOP SV39_USER_TOP		   /* 0x4000000000: first address above the user half */
-#define USER_STACK_TOP (USER_TOP - 0x1000) /* one unmapped page above the stack */
-#define USER_STACK_INIT (128ul << 10)	   /* stack mapped at exec; the rest grows on faults */
-#define USER_STACK_LIMIT (8ul << 20)	   /* default RLIMIT_STACK */
-#define USER_STACK_GAP (1ul << 20)	   /* kept free below the stack limit */
-#define USER_MMAP_TOP (USER_STACK_TOP - USER_STACK_LIMIT - USER_STACK_GAP)
+#define USER_BASE	 0x10000ul	     /* nothing is ever mapped below (NULL stays a fault) */
+#define USER_TOP	 SV39_USER_TOP	     /* 0x4000000000: first address above the user half */
+#define USER_STACK_TOP	 (USER_TOP - 0x1000) /* one unmapped page above the stack */
+#define USER_STACK_INIT	 (128ul << 10)	     /* stack mapped at exec; the rest grows on faults */
+#define USER_STACK_LIMIT (8ul << 20)	     /* default RLIMIT_STACK */
+#define USER_STACK_GAP	 (1ul << 20)	     /* kept free below the stack limit */
+#define USER_MMAP_TOP	 (USER_STACK_TOP - USER_STACK_LIMIT - USER_STACK_GAP)
 
 /* Linux mmap/mprotect constants (asm-generic) */
-#define PROT_NONE 0x0
-#define PROT_READ 0x1
-#define PROT_WRITE 0x2
-#define PROT_EXEC 0x4
-#define MAP_SHARED 0x01
-#define MAP_PRIVATE 0x02
+#define PROT_NONE	    0x0
+#define PROT_READ	    0x1
+#define PROT_WRITE	    0x2
+#define PROT_EXEC	    0x4
+#define MAP_SHARED	    0x01
+#define MAP_PRIVATE	    0x02
 #define MAP_SHARED_VALIDATE 0x03
-#define MAP_TYPE 0x0f
-#define MAP_FIXED 0x10
-#define MAP_ANONYMOUS 0x20
-#define MAP_NORESERVE 0x4000
-#define MAP_POPULATE 0x8000
-#define MAP_STACK 0x20000
+#define MAP_TYPE	    0x0f
+#define MAP_FIXED	    0x10
+#define MAP_ANONYMOUS	    0x20
+#define MAP_NORESERVE	    0x4000
+#define MAP_POPULATE	    0x8000
+#define MAP_STACK	    0x20000
 #define MAP_FIXED_NOREPLACE 0x100000
 
 enum fault_access {
@@ -66,14 +66,14 @@ struct vm_counters {
 };
 
 struct vm {
-	paddr_t root;	    /* Sv39 root; the kernel half is shared with the kernel map */
-	unsigned int asid;  /* set by the owner; used for flushes */
+	paddr_t root;	   /* Sv39 root; the kernel half is shared with the kernel map */
+	unsigned int asid; /* set by the owner; used for flushes */
 	struct vma_tree vmas;
 	spinlock_t lock;
-	vaddr_t brk_start;  /* heap: [brk_start, brk) */
+	vaddr_t brk_start; /* heap: [brk_start, brk) */
 	vaddr_t brk;
-	vaddr_t stack_low;  /* the stack may grow down to here */
-	uint64_t rss;	    /* frames of private memory mapped (anonymous, copies) */
+	vaddr_t stack_low; /* the stack may grow down to here */
+	uint64_t rss;	   /* frames of private memory mapped (anonymous, copies) */
 	uint64_t max_rss;
 	struct vm_counters counters;
 };
@@ -97,8 +97,8 @@ void vm_destroy(struct vm *vm);
  * overlap anything. For image kinds, @image_pa/@image_bytes say where its bytes are (see
  * struct vma). Nothing is allocated until a fault. Returns 0, -EINVAL, -EEXIST or -ENOMEM.
  */
-int vm_map_region(struct vm *vm, vaddr_t start, uint64_t len, unsigned int prot,
-		  enum vma_kind kind, paddr_t image_pa, uint64_t image_bytes) __must_check;
+int vm_map_region(struct vm *vm, vaddr_t start, uint64_t len, unsigned int prot, enum vma_kind kind,
+		  paddr_t image_pa, uint64_t image_bytes) __must_check;
 
 /* vm_mmap - mmap(2) for anonymous memory, with Linux's flags and errors. Returns 0 and the
  * address in @out, or -EINVAL, -ENOMEM, -EEXIST (MAP_FIXED_NOREPLACE), -EBADF (not anonymous). */

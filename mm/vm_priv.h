@@ -34,10 +34,10 @@ bool vm_counted_frame(paddr_t pa);
 void vm_count_global(size_t offset);
 
 /* Counts one event in @vm's counters and in the global ones. */
-#define VM_COUNT(vm, field)                                                            \
-	do {                                                                           \
-		(vm)->counters.field++;                                                \
-		vm_count_global(__builtin_offsetof(struct vm_counters, field));        \
+#define VM_COUNT(vm, field)                                                                        \
+	do {                                                                                       \
+		(vm)->counters.field++;                                                            \
+		vm_count_global(__builtin_offsetof(struct vm_counters, field));                    \
 	} while (0)
 
 /* Called for every non-empty level-0 entry in a range; may change it. */

@@ -8,17 +8,17 @@
 
 /* What backs a region. */
 enum vma_kind {
-	VMA_ANON,	  /* anonymous private memory: zero page, then private frames */
-	VMA_IMAGE_RO,	  /* read-only part of an embedded ELF: maps the image's own frames */
+	VMA_ANON,	   /* anonymous private memory: zero page, then private frames */
+	VMA_IMAGE_RO,	   /* read-only part of an embedded ELF: maps the image's own frames */
 	VMA_IMAGE_PRIVATE, /* writable part of an ELF: image frames copied on first write */
-	VMA_STACK,	  /* anonymous, grows down on faults just below it */
-	VMA_SHARED,	  /* MAP_SHARED|MAP_ANONYMOUS: frames shared with forked children */
+	VMA_STACK,	   /* anonymous, grows down on faults just below it */
+	VMA_SHARED,	   /* MAP_SHARED|MAP_ANONYMOUS: frames shared with forked children */
 };
 
 /* Region permissions (what the task may do), as PROT_* in Linux. */
-#define VMA_READ 0x1
+#define VMA_READ  0x1
 #define VMA_WRITE 0x2
-#define VMA_EXEC 0x4
+#define VMA_EXEC  0x4
 
 struct vma_node {
 	struct vma_node *left, *right, *parent;

@@ -6,12 +6,12 @@
 
 #include "platform/types.h"
 
-#define FDT_MAGIC 0xd00dfeedu
-#define FDT_MAX_SIZE (2u << 20) /* larger blobs are refused as implausible */
-#define FDT_MAX_MEM 8		/* memory banks kept */
-#define FDT_MAX_RESV 16		/* reserved regions kept */
-#define FDT_MAX_HARTS 64	/* cpu nodes kept */
-#define FDT_NAME_LEN 64
+#define FDT_MAGIC     0xd00dfeedu
+#define FDT_MAX_SIZE  (2u << 20) /* larger blobs are refused as implausible */
+#define FDT_MAX_MEM   8		 /* memory banks kept */
+#define FDT_MAX_RESV  16	 /* reserved regions kept */
+#define FDT_MAX_HARTS 64	 /* cpu nodes kept */
+#define FDT_NAME_LEN  64
 
 struct fdt_region {
 	paddr_t base;
@@ -19,31 +19,31 @@ struct fdt_region {
 };
 
 enum fdt_uart_kind {
-	FDT_UART_NONE = 0,   /* no usable UART: console through the SBI */
-	FDT_UART_NS16550,    /* "ns16550a", "ns16550" */
-	FDT_UART_DW_APB,     /* "snps,dw-apb-uart": 16550 registers, reg-shift/io-width */
-	FDT_UART_SIFIVE,     /* "sifive,uart0" */
+	FDT_UART_NONE = 0, /* no usable UART: console through the SBI */
+	FDT_UART_NS16550,  /* "ns16550a", "ns16550" */
+	FDT_UART_DW_APB,   /* "snps,dw-apb-uart": 16550 registers, reg-shift/io-width */
+	FDT_UART_SIFIVE,   /* "sifive,uart0" */
 };
 
 struct fdt_uart {
 	enum fdt_uart_kind kind;
-	paddr_t base;	       /* CPU physical address, after bus `ranges` translation */
+	paddr_t base; /* CPU physical address, after bus `ranges` translation */
 	uint64_t size;
-	uint32_t reg_shift;    /* 0 when absent */
-	uint32_t reg_io_width; /* 1 when absent */
-	uint32_t clock_hz;     /* clock-frequency, 0 when absent */
-	uint32_t baud;	       /* from stdout-path options ("serial0:115200n8"), 0 when none */
-	char path[FDT_NAME_LEN];       /* full node path, e.g. "/soc/serial@10000000" */
+	uint32_t reg_shift;	 /* 0 when absent */
+	uint32_t reg_io_width;	 /* 1 when absent */
+	uint32_t clock_hz;	 /* clock-frequency, 0 when absent */
+	uint32_t baud;		 /* from stdout-path options ("serial0:115200n8"), 0 when none */
+	char path[FDT_NAME_LEN]; /* full node path, e.g. "/soc/serial@10000000" */
 	char compatible[FDT_NAME_LEN]; /* the compatible string that was matched */
 };
 
 /* Hart flags, from mmu-type, status and riscv,isa / riscv,isa-extensions. */
-#define FDT_HART_MMU_SV39 (1u << 0)  /* mmu-type is sv39, sv48 or sv57 (all include Sv39) */
-#define FDT_HART_ENABLED (1u << 1)   /* status absent, "okay" or "ok" */
-#define FDT_HART_SSTC (1u << 2)
-#define FDT_HART_SVPBMT (1u << 3)
-#define FDT_HART_SVNAPOT (1u << 4)
-#define FDT_HART_SVADU (1u << 5)
+#define FDT_HART_MMU_SV39   (1u << 0) /* mmu-type is sv39, sv48 or sv57 (all include Sv39) */
+#define FDT_HART_ENABLED    (1u << 1) /* status absent, "okay" or "ok" */
+#define FDT_HART_SSTC	    (1u << 2)
+#define FDT_HART_SVPBMT	    (1u << 3)
+#define FDT_HART_SVNAPOT    (1u << 4)
+#define FDT_HART_SVADU	    (1u << 5)
 #define FDT_HART_THEAD_C906 (1u << 6) /* compatible "thead,c906": non-standard PTE bits */
 
 struct fdt_hart {
@@ -62,7 +62,7 @@ struct fdt_info {
 	struct fdt_region resv[FDT_MAX_RESV];
 	int nresv;
 
-	struct fdt_uart uart;  /* the console named by /chosen/stdout-path, if supported */
+	struct fdt_uart uart;		/* the console named by /chosen/stdout-path, if supported */
 	char stdout_path[FDT_NAME_LEN]; /* as written in /chosen, options included; "" if none */
 	char bootargs[FDT_NAME_LEN];	/* /chosen/bootargs (QEMU -append), truncated; "" if none */
 

@@ -4,14 +4,14 @@
 
 #include "fl.h"
 
-#define MiB (1ul << 20)
+#define MiB  (1ul << 20)
 #define PAGE 4096
 
 int main(void)
 {
 	struct fl_counters before, after;
-	volatile unsigned char *p = fl_mmap(0, 64 * MiB, FL_PROT_READ | FL_PROT_WRITE,
-					    FL_MAP_PRIVATE | FL_MAP_ANONYMOUS);
+	volatile unsigned char *p =
+	    fl_mmap(0, 64 * MiB, FL_PROT_READ | FL_PROT_WRITE, FL_MAP_PRIVATE | FL_MAP_ANONYMOUS);
 	unsigned long sum = 0;
 
 	if ((long)p < 0) {

@@ -5,9 +5,10 @@
 
 #include <stdint.h>
 
-#define SYS_FL_COUNTERS 0x1000	 /* (struct fl_counters *out, size_t size) */
-#define SYS_FL_AUDIT 0x1001	 /* (): run the invariant auditor: 0, or -EINVAL (reason printed) */
-#define SYS_FL_FAIL_ALLOC 0x1002 /* (long n): the (n+1)-th frame allocation from now fails; -1 off */
+#define SYS_FL_COUNTERS 0x1000 /* (struct fl_counters *out, size_t size) */
+#define SYS_FL_AUDIT	0x1001 /* (): run the invariant auditor: 0, or -EINVAL (reason printed) */
+#define SYS_FL_FAIL_ALLOC                                                                          \
+	0x1002 /* (long n): the (n+1)-th frame allocation from now fails; -1 off */
 
 /* Page faults resolved, by kind; the same order as the kernel's struct vm_counters. */
 struct fl_fault_counts {
@@ -29,7 +30,7 @@ struct fl_counters {
 	struct fl_fault_counts global; /* every address space since boot */
 	struct fl_fault_counts task;   /* the caller's address space */
 	uint64_t frames_total, frames_free, frames_anon, frames_pagetable, frames_kernel;
-	uint64_t frames_shared; /* user frames with more than one reference */
+	uint64_t frames_shared;	   /* user frames with more than one reference */
 	uint64_t unknown_syscalls; /* the caller's calls with numbers nobody knows */
 	uint64_t rss_pages;	   /* the caller's private frames */
 };

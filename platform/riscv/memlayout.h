@@ -9,11 +9,11 @@
  * 0xffffffffc0000000  device windows (MMIO), mapped on demand (512 MiB)
  * 0xffffffffe0000000  task kernel stacks, each under an unmapped guard page
  */
-#define KERNEL_VBASE 0xffffffff80000000
+#define KERNEL_VBASE	 0xffffffff80000000
 #define KERNEL_IMAGE_MAX 0x800000 /* bytes the boot tables can map for the image (8 MiB) */
-#define MMIO_VBASE 0xffffffffc0000000
-#define MMIO_VSIZE 0x20000000
-#define KSTACK_VBASE 0xffffffffe0000000
+#define MMIO_VBASE	 0xffffffffc0000000
+#define MMIO_VSIZE	 0x20000000
+#define KSTACK_VBASE	 0xffffffffe0000000
 
 #ifdef HOST_TEST
 /* Host tests hand mm/ real host memory as "physical" memory: the direct map is the identity. */

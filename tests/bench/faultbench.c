@@ -8,7 +8,7 @@
 #include "fl.h"
 
 #define PAGE 4096ul
-#define RW (FL_PROT_READ | FL_PROT_WRITE)
+#define RW   (FL_PROT_READ | FL_PROT_WRITE)
 #define ANON (FL_MAP_PRIVATE | FL_MAP_ANONYMOUS)
 #define REPS 5
 
@@ -60,7 +60,8 @@ static void add(struct result *r, uint64_t v)
 
 static void report(const char *id, unsigned long n, struct result r)
 {
-	printf("bench: %s %lu min %lu max %lu\n", id, n, (unsigned long)r.min, (unsigned long)r.max);
+	printf("bench: %s %lu min %lu max %lu\n", id, n, (unsigned long)r.min,
+	       (unsigned long)r.max);
 }
 
 /* (a) read fault on untouched memory, (b) write fault on untouched memory,
@@ -288,8 +289,8 @@ static void overhead(void)
 	const unsigned long n = 4096;
 	struct fl_counters c0, c1;
 	/* in a gigabyte of its own, so every table it needs is new */
-	volatile unsigned char *p = fl_mmap((void *)0x2000000000ul, n * PAGE, RW,
-					    ANON | FL_MAP_FIXED);
+	volatile unsigned char *p =
+	    fl_mmap((void *)0x2000000000ul, n * PAGE, RW, ANON | FL_MAP_FIXED);
 
 	fl_counters(&c0);
 	write_loop(p, n);

@@ -9,8 +9,8 @@ struct fdt_region host_ram(uint64_t size, uint64_t align)
 {
 	/* over-allocate and align inside: mmap gives untouched, zeroed pages cheaply */
 	uint64_t len = size + align;
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		       -1, 0);
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	struct fdt_region r = { 0, 0 };
 
 	if (p == MAP_FAILED)
@@ -24,4 +24,3 @@ void host_ram_free(struct fdt_region r)
 {
 	(void)r; /* the arena lives until the test program exits */
 }
-

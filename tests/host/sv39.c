@@ -29,7 +29,8 @@ void hm_flush_page(vaddr_t va, unsigned int asid)
 	if (!active)
 		return;
 	for (int i = 0; i < HM_TLB_SIZE; i++)
-		if (active->tlb[i].vpn == va >> PAGE_SHIFT && (asid == 0 || active->tlb[i].asid == asid))
+		if (active->tlb[i].vpn == va >> PAGE_SHIFT &&
+		    (asid == 0 || active->tlb[i].asid == asid))
 			active->tlb[i].valid = false;
 }
 

@@ -14,7 +14,7 @@
 
 #define MiB (1ul << 20)
 #define GiB (1ul << 30)
-#define RW (PTE_R | PTE_W)
+#define RW  (PTE_R | PTE_W)
 
 static struct fdt_region ram;
 static paddr_t root;
@@ -62,9 +62,8 @@ static void table_entries_carry_no_a_d_or_u_bits(void **state)
 	pte_t top;
 
 	(void)state;
-	assert_int_equal(pt_map(root, 0x400000, 0x80001000, PAGE_SIZE, RW | PTE_U | PTE_A | PTE_D,
-				false),
-			 0);
+	assert_int_equal(
+	    pt_map(root, 0x400000, 0x80001000, PAGE_SIZE, RW | PTE_U | PTE_A | PTE_D, false), 0);
 	top = t[pt_index(0x400000, 2)];
 	assert_true(pte_table(top));
 	assert_int_equal(pte_bits(top), PTE_V);
@@ -188,7 +187,8 @@ int main(void)
 		cmocka_unit_test_setup(large_map_uses_gigapages_and_megapages_where_aligned, setup),
 		cmocka_unit_test_setup(misaligned_large_map_falls_back_to_small_pages, setup),
 		cmocka_unit_test_setup(bad_requests_are_refused, setup),
-		cmocka_unit_test_setup(protect_changes_only_the_range_and_splits_large_leaves, setup),
+		cmocka_unit_test_setup(protect_changes_only_the_range_and_splits_large_leaves,
+				       setup),
 		cmocka_unit_test_setup(protect_skips_holes_in_the_range, setup),
 		cmocka_unit_test_setup(destroy_returns_every_table_page, setup),
 		cmocka_unit_test_setup(allocation_failure_at_any_depth_leaks_nothing, setup),

@@ -18,9 +18,9 @@
 #include "tests/host/mm_host.h"
 #include "tests/host/sv39.h"
 
-#define MiB (1ul << 20)
-#define GiB (1ul << 30)
-#define RW (PROT_READ | PROT_WRITE)
+#define MiB  (1ul << 20)
+#define GiB  (1ul << 30)
+#define RW   (PROT_READ | PROT_WRITE)
 #define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
 
 static struct fdt_region ram;
@@ -326,8 +326,8 @@ static void mprotect_rw_r_rw_never_writes_through_the_zero_page(void **s)
 	(void)s;
 	vms[0] = new_vm(1);
 	a = map(vms[0], 2 * PAGE_SIZE, RW, ANON);
-	assert_int_equal(rd(vms[0], a), 0);		/* zero page */
-	wr(vms[0], a + PAGE_SIZE, 4);			/* private */
+	assert_int_equal(rd(vms[0], a), 0); /* zero page */
+	wr(vms[0], a + PAGE_SIZE, 4);	    /* private */
 	assert_int_equal(vm_mprotect(vms[0], a, 2 * PAGE_SIZE, PROT_READ), 0);
 	killed(vms[0], a + PAGE_SIZE, FAULT_WRITE, FAULT_PERMISSION);
 	assert_int_equal(vm_fork(vms[0], &vms[1]), 0);
@@ -382,9 +382,8 @@ static void munmap_across_several_regions_removes_all_of_them(void **s)
 
 	(void)s;
 	assert_int_equal(vm_mmap(vm, a, PAGE_SIZE, RW, ANON | MAP_FIXED, &got), 0);
-	assert_int_equal(vm_mmap(vm, a + 2 * PAGE_SIZE, PAGE_SIZE, PROT_READ, ANON | MAP_FIXED,
-				 &got),
-			 0);
+	assert_int_equal(
+	    vm_mmap(vm, a + 2 * PAGE_SIZE, PAGE_SIZE, PROT_READ, ANON | MAP_FIXED, &got), 0);
 	assert_int_equal(vm_mmap(vm, a + 4 * PAGE_SIZE, PAGE_SIZE, RW, ANON | MAP_FIXED, &got), 0);
 	wr(vm, a, 1);
 	wr(vm, a + 4 * PAGE_SIZE, 1);
@@ -460,9 +459,8 @@ static void stack_grows_down_to_its_limit_and_then_overflows(void **s)
 	vaddr_t top = USER_STACK_TOP, low = USER_STACK_TOP - USER_STACK_LIMIT;
 
 	(void)s;
-	assert_int_equal(vm_map_region(vm, top - USER_STACK_INIT, USER_STACK_INIT, RW, VMA_STACK,
-				       0, 0),
-			 0);
+	assert_int_equal(
+	    vm_map_region(vm, top - USER_STACK_INIT, USER_STACK_INIT, RW, VMA_STACK, 0, 0), 0);
 	wr(vm, top - 8, 1);
 	wr(vm, top - USER_STACK_INIT - 100, 2);
 	wr(vm, low + 8, 3);
@@ -538,7 +536,8 @@ static void fork_and_cow_under_every_allocation_failure_leak_nothing(void **s)
 			vms[1]->asid = 2;
 			hm_switch(&hart, vms[1]->root, 2);
 			for (int i = 0; i < 16; i++)
-				(void)hm_user(&hart, vms[1], a + i * PAGE_SIZE, FAULT_WRITE, &v, &why);
+				(void)hm_user(&hart, vms[1], a + i * PAGE_SIZE, FAULT_WRITE, &v,
+					      &why);
 		} else {
 			assert_int_equal(rc, -ENOMEM);
 		}
@@ -579,8 +578,7 @@ static void mmap_errors_are_those_of_linux(void **s)
 	finish(&vm, 1);
 }
 
-#define BOTH(fn)                                                                       \
-	cmocka_unit_test_setup(fn, setup_hw_ad), cmocka_unit_test_setup(fn, setup_svade)
+#define BOTH(fn) cmocka_unit_test_setup(fn, setup_hw_ad), cmocka_unit_test_setup(fn, setup_svade)
 
 int main(void)
 {

@@ -66,7 +66,8 @@ KTEST(frames_are_distinct_writable_and_all_come_back)
 		KT_EXPECT_EQ(pmm_refcount(pa[i]), 1);
 		KT_EXPECT_EQ(pmm_kind(pa[i]), FRAME_KERNEL);
 		for (unsigned int off = 0; off < PAGE_SIZE; off += 8)
-			if (*(volatile uint64_t *)((char *)phys_to_virt(pa[i]) + off) != pa[i] + off)
+			if (*(volatile uint64_t *)((char *)phys_to_virt(pa[i]) + off) !=
+			    pa[i] + off)
 				intact = false;
 		KT_EXPECT(intact);
 		KT_EXPECT(pmm_put(pa[i]));

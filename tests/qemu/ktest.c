@@ -40,8 +40,8 @@ void ktest_arm_fault(void)
 	faults_before = f.count;
 }
 
-void ktest_expect_fault(const char *file, int line, const char *what, int rc,
-			unsigned long cause, uintptr_t addr)
+void ktest_expect_fault(const char *file, int line, const char *what, int rc, unsigned long cause,
+			uintptr_t addr)
 {
 	struct trap_fault f;
 
@@ -54,8 +54,8 @@ void ktest_expect_fault(const char *file, int line, const char *what, int rc,
 		ktest_fail(file, line, "%s: %lu faults recovered, expected 1", what,
 			   f.count - faults_before);
 	if (f.scause != cause)
-		ktest_fail(file, line, "%s: cause %s, expected %s", what,
-			   trap_cause_name(f.scause), trap_cause_name(cause));
+		ktest_fail(file, line, "%s: cause %s, expected %s", what, trap_cause_name(f.scause),
+			   trap_cause_name(cause));
 	if (f.stval != addr)
 		ktest_fail(file, line, "%s: stval 0x%lx, expected 0x%lx", what, f.stval,
 			   (unsigned long)addr);

@@ -9,16 +9,15 @@
 #include "firmware/uapi/faultline.h"
 #include "firmware/uapi/syscalls.h"
 
-
-#define FL_SIGCHLD 17
-#define FL_PROT_NONE 0
-#define FL_PROT_READ 1
-#define FL_PROT_WRITE 2
-#define FL_PROT_EXEC 4
-#define FL_MAP_SHARED 0x01
-#define FL_MAP_PRIVATE 0x02
-#define FL_MAP_FIXED 0x10
-#define FL_MAP_ANONYMOUS 0x20
+#define FL_SIGCHLD	       17
+#define FL_PROT_NONE	       0
+#define FL_PROT_READ	       1
+#define FL_PROT_WRITE	       2
+#define FL_PROT_EXEC	       4
+#define FL_MAP_SHARED	       0x01
+#define FL_MAP_PRIVATE	       0x02
+#define FL_MAP_FIXED	       0x10
+#define FL_MAP_ANONYMOUS       0x20
 #define FL_MAP_FIXED_NOREPLACE 0x100000
 
 static inline long fl_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
@@ -101,9 +100,9 @@ static inline uint64_t fl_rdtime(void)
 }
 
 /* Wait-status decoding, as <sys/wait.h> has it. */
-#define FL_WIFEXITED(s) (((s)&0x7f) == 0)
+#define FL_WIFEXITED(s)	  (((s)&0x7f) == 0)
 #define FL_WEXITSTATUS(s) (((s) >> 8) & 0xff)
 #define FL_WIFSIGNALED(s) (((s)&0x7f) != 0 && ((s)&0x7f) != 0x7f)
-#define FL_WTERMSIG(s) ((s)&0x7f)
+#define FL_WTERMSIG(s)	  ((s)&0x7f)
 
 #endif

@@ -154,19 +154,20 @@ int main(void)
 
 	CASE(exec_on_a_non_executable_page_kills_with_permission_denied)
 	{
-		status = in_child(exec_data, "exec_on_a_non_executable_page_kills_with_permission_denied",
-				  "killed: instruction page fault at 0x[0-9a-f]+ \\(pc 0x[0-9a-f]+\\): "
-				  "permission denied");
+		status = in_child(
+		    exec_data, "exec_on_a_non_executable_page_kills_with_permission_denied",
+		    "killed: instruction page fault at 0x[0-9a-f]+ \\(pc 0x[0-9a-f]+\\): "
+		    "permission denied");
 		CHECK(FL_WIFSIGNALED(status) && FL_WTERMSIG(status) == SIGSEGV);
 	}
 
 	CASE(write_to_a_read_only_mapping_kills_with_permission_denied)
 	{
 		ro_page = map(PAGE, FL_PROT_READ, ANON);
-		status = in_child(write_read_only,
-				  "write_to_a_read_only_mapping_kills_with_permission_denied",
-				  "killed: store page fault at 0x[0-9a-f]+000 \\(pc 0x[0-9a-f]+\\): "
-				  "permission denied");
+		status = in_child(
+		    write_read_only, "write_to_a_read_only_mapping_kills_with_permission_denied",
+		    "killed: store page fault at 0x[0-9a-f]+000 \\(pc 0x[0-9a-f]+\\): "
+		    "permission denied");
 		CHECK(FL_WIFSIGNALED(status) && FL_WTERMSIG(status) == SIGSEGV);
 		CHECK_EQ(ro_page[0], 0);
 		fl_munmap((void *)ro_page, PAGE);
@@ -174,9 +175,10 @@ int main(void)
 
 	CASE(jump_into_own_data_segment_kills_with_permission_denied)
 	{
-		status = in_child(jump_into_data, "jump_into_own_data_segment_kills_with_permission_denied",
-				  "killed: instruction page fault at 0x[0-9a-f]+ \\(pc 0x[0-9a-f]+\\): "
-				  "permission denied");
+		status = in_child(
+		    jump_into_data, "jump_into_own_data_segment_kills_with_permission_denied",
+		    "killed: instruction page fault at 0x[0-9a-f]+ \\(pc 0x[0-9a-f]+\\): "
+		    "permission denied");
 		CHECK(FL_WIFSIGNALED(status) && FL_WTERMSIG(status) == SIGSEGV);
 	}
 
@@ -190,8 +192,9 @@ int main(void)
 
 	CASE(null_pointer_read_kills_with_no_mapping)
 	{
-		status = in_child(touch_null, "null_pointer_read_kills_with_no_mapping",
-				  "killed: load page fault at 0x0 \\(pc 0x[0-9a-f]+\\): no mapping");
+		status =
+		    in_child(touch_null, "null_pointer_read_kills_with_no_mapping",
+			     "killed: load page fault at 0x0 \\(pc 0x[0-9a-f]+\\): no mapping");
 		CHECK(FL_WIFSIGNALED(status) && FL_WTERMSIG(status) == SIGSEGV);
 	}
 
@@ -201,18 +204,20 @@ int main(void)
 
 		fl_munmap((void *)(p + PAGE), PAGE);
 		gap_addr = (void *)(p + PAGE + 8);
-		status = in_child(touch_gap, "write_into_an_unmapped_gap_kills_with_no_mapping",
-				  "killed: store page fault at 0x[0-9a-f]+008 \\(pc 0x[0-9a-f]+\\): "
-				  "no mapping");
+		status =
+		    in_child(touch_gap, "write_into_an_unmapped_gap_kills_with_no_mapping",
+			     "killed: store page fault at 0x[0-9a-f]+008 \\(pc 0x[0-9a-f]+\\): "
+			     "no mapping");
 		CHECK(FL_WIFSIGNALED(status) && FL_WTERMSIG(status) == SIGSEGV);
 		fl_munmap((void *)p, 3 * PAGE);
 	}
 
 	CASE(kernel_address_from_user_mode_kills_with_no_mapping)
 	{
-		status = in_child(touch_kernel, "kernel_address_from_user_mode_kills_with_no_mapping",
-				  "killed: load page fault at 0xffffffff80000000 \\(pc 0x[0-9a-f]+\\): "
-				  "no mapping");
+		status =
+		    in_child(touch_kernel, "kernel_address_from_user_mode_kills_with_no_mapping",
+			     "killed: load page fault at 0xffffffff80000000 \\(pc 0x[0-9a-f]+\\): "
+			     "no mapping");
 		CHECK(FL_WIFSIGNALED(status) && FL_WTERMSIG(status) == SIGSEGV);
 	}
 
@@ -277,7 +282,8 @@ int main(void)
 				long pid3 = fl_fork();
 
 				if (pid3 == 0) {
-					/* four address spaces map the frame: three sharers beside us */
+					/* four address spaces map the frame: three sharers beside
+					 * us */
 					int ok = counters().frames_shared >= 1 && p[0] == 10;
 
 					p[0] = 13;
@@ -364,8 +370,8 @@ int main(void)
 		volatile unsigned char *p = map(2 * PAGE, RW, ANON);
 		volatile unsigned char *q = map(PAGE, RW, ANON);
 
-		CHECK_EQ(p[0], 0);	/* zero page */
-		p[PAGE] = 6;		/* private */
+		CHECK_EQ(p[0], 0); /* zero page */
+		p[PAGE] = 6;	   /* private */
 		CHECK_EQ(fl_mprotect((void *)p, 2 * PAGE, FL_PROT_READ), 0);
 		CHECK_EQ(fl_mprotect((void *)p, 2 * PAGE, RW), 0);
 		p[0] = 7;
@@ -387,8 +393,9 @@ int main(void)
 		CHECK_EQ(p[PAGE], 2);
 		CHECK_EQ(p[4 * PAGE], 5);
 		gap_addr = (void *)(p + 3 * PAGE);
-		status = in_child(touch_gap, "munmap_of_a_middle_slice_keeps_both_sides",
-				  "killed: store page fault at 0x[0-9a-f]+ \\(pc 0x[0-9a-f]+\\): no mapping");
+		status = in_child(
+		    touch_gap, "munmap_of_a_middle_slice_keeps_both_sides",
+		    "killed: store page fault at 0x[0-9a-f]+ \\(pc 0x[0-9a-f]+\\): no mapping");
 		CHECK(FL_WIFSIGNALED(status));
 		fl_munmap((void *)p, 6 * PAGE);
 	}
@@ -418,7 +425,8 @@ int main(void)
 		q = fl_mmap((void *)(p + PAGE), PAGE, RW, ANON | FL_MAP_FIXED);
 		CHECK_EQ((long)q, (long)(p + PAGE));
 		CHECK_EQ(p[PAGE], 0);
-		CHECK_EQ((long)fl_mmap((void *)p, PAGE, RW, ANON | FL_MAP_FIXED_NOREPLACE), -EEXIST);
+		CHECK_EQ((long)fl_mmap((void *)p, PAGE, RW, ANON | FL_MAP_FIXED_NOREPLACE),
+			 -EEXIST);
 		fl_munmap((void *)p, 3 * PAGE);
 	}
 
@@ -449,8 +457,9 @@ int main(void)
 		((volatile char *)base)[15 * PAGE] = 1;
 		CHECK_EQ(fl_syscall(SYS_brk, base + (long)PAGE, 0, 0, 0, 0, 0), base + (long)PAGE);
 		gap_addr = (void *)(base + 8 * PAGE);
-		status = in_child(touch_gap, "brk_grows_lazily_shrinks_and_touching_beyond_kills",
-				  "killed: store page fault at 0x[0-9a-f]+ \\(pc 0x[0-9a-f]+\\): no mapping");
+		status = in_child(
+		    touch_gap, "brk_grows_lazily_shrinks_and_touching_beyond_kills",
+		    "killed: store page fault at 0x[0-9a-f]+ \\(pc 0x[0-9a-f]+\\): no mapping");
 		CHECK(FL_WIFSIGNALED(status));
 		CHECK_EQ(fl_syscall(SYS_brk, base, 0, 0, 0, 0, 0), base);
 	}
@@ -465,7 +474,8 @@ int main(void)
 
 	CASE(stack_overflow_past_the_limit_kills_with_stack_overflow)
 	{
-		status = in_child(overflow_stack, "stack_overflow_past_the_limit_kills_with_stack_overflow",
+		status = in_child(overflow_stack,
+				  "stack_overflow_past_the_limit_kills_with_stack_overflow",
 				  "killed: store page fault at 0x[0-9a-f]+ \\(pc 0x[0-9a-f]+\\): "
 				  "stack overflow");
 		CHECK(FL_WIFSIGNALED(status) && FL_WTERMSIG(status) == SIGSEGV);
@@ -502,8 +512,9 @@ int main(void)
 			rc = fl_syscall(SYS_clock_gettime, 1, (long)ts, 0, 0, 0, 0);
 
 			snap(&c1);
-			fl_exit(rc == 0 && ts[1] >= 0 && c1.task.cow_copy - c0.task.cow_copy == 1 ? 0
-												  : 1);
+			fl_exit(rc == 0 && ts[1] >= 0 && c1.task.cow_copy - c0.task.cow_copy == 1
+				    ? 0
+				    : 1);
 		}
 		fl_wait(pid, &status);
 		CHECK_EQ(FL_WEXITSTATUS(status), 0);
@@ -534,9 +545,10 @@ int main(void)
 	CASE(out_of_memory_kills_one_task_and_the_rest_carries_on)
 	{
 		snap(&a);
-		status = in_child(eat_memory, "out_of_memory_kills_one_task_and_the_rest_carries_on",
-				  "killed: store page fault at 0x[0-9a-f]+ \\(pc 0x[0-9a-f]+\\): "
-				  "out of memory");
+		status =
+		    in_child(eat_memory, "out_of_memory_kills_one_task_and_the_rest_carries_on",
+			     "killed: store page fault at 0x[0-9a-f]+ \\(pc 0x[0-9a-f]+\\): "
+			     "out of memory");
 		fl_syscall(SYS_FL_FAIL_ALLOC, -1, 0, 0, 0, 0, 0); /* in case the child armed it */
 		snap(&b);
 		CHECK(FL_WIFSIGNALED(status) && FL_WTERMSIG(status) == SIGKILL);
@@ -548,8 +560,9 @@ int main(void)
 		for (int i = 0; i < 64; i++)
 			big_data[i * PAGE] = (char)i;
 		snap(&a);
-		status = in_child(cow_then_crash, "task_killed_while_holding_cow_pages_frees_everything",
-				  "killed: load page fault at 0x0 \\(pc 0x[0-9a-f]+\\): no mapping");
+		status =
+		    in_child(cow_then_crash, "task_killed_while_holding_cow_pages_frees_everything",
+			     "killed: load page fault at 0x0 \\(pc 0x[0-9a-f]+\\): no mapping");
 		snap(&b);
 		CHECK(FL_WIFSIGNALED(status));
 		CHECK_EQ(b.frames_free, a.frames_free);
@@ -603,8 +616,8 @@ int main(void)
 	CASE(three_way_writes_after_fork_keep_three_versions)
 	{
 		/* p counts, shared; q is private: three versions of it must coexist */
-		volatile unsigned int *p = (volatile unsigned int *)map(PAGE, RW,
-									FL_MAP_SHARED | FL_MAP_ANONYMOUS);
+		volatile unsigned int *p =
+		    (volatile unsigned int *)map(PAGE, RW, FL_MAP_SHARED | FL_MAP_ANONYMOUS);
 		volatile unsigned char *q = map(PAGE, RW, ANON);
 		long pids[2];
 

@@ -20,7 +20,7 @@ struct k_sysinfo {
 struct k_rusage {
 	long utime[2], stime[2];
 	long maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock, msgsnd, msgrcv,
-		nsignals, nvcsw, nivcsw;
+	    nsignals, nvcsw, nivcsw;
 };
 
 static long sc(long nr, long a0, long a1, long a2, long a3)

@@ -9,41 +9,41 @@
 
 #include "fl.h"
 
-#define PAGE 4096ul
-#define MiB (1ul << 20)
-#define RW (FL_PROT_READ | FL_PROT_WRITE)
-#define ANON (FL_MAP_PRIVATE | FL_MAP_ANONYMOUS)
-#define EFAULT 14
-#define EINVAL 22
-#define ENOMEM 12
-#define EBADF 9
-#define ECHILD 10
-#define ENOENT 2
-#define ENOSYS 38
-#define EEXIST 17
+#define PAGE	4096ul
+#define MiB	(1ul << 20)
+#define RW	(FL_PROT_READ | FL_PROT_WRITE)
+#define ANON	(FL_MAP_PRIVATE | FL_MAP_ANONYMOUS)
+#define EFAULT	14
+#define EINVAL	22
+#define ENOMEM	12
+#define EBADF	9
+#define ECHILD	10
+#define ENOENT	2
+#define ENOSYS	38
+#define EEXIST	17
 #define SIGSEGV 11
 #define SIGKILL 9
-#define SIGILL 4
+#define SIGILL	4
 
 static int t_failures, t_passed, t_failed;
 static const char *t_name;
 
-#define CHECK(cond)                                                                    \
-	do {                                                                           \
-		if (!(cond)) {                                                         \
-			printf("    %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-			t_failures++;                                                  \
-		}                                                                      \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			printf("    %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);        \
+			t_failures++;                                                              \
+		}                                                                                  \
 	} while (0)
 
-#define CHECK_EQ(a, b)                                                                 \
-	do {                                                                           \
-		long __a = (long)(a), __b = (long)(b);                                 \
-		if (__a != __b) {                                                      \
-			printf("    %s:%d: %s == %ld, expected %s == %ld\n", __FILE__, __LINE__, \
-			       #a, __a, #b, __b);                                      \
-			t_failures++;                                                  \
-		}                                                                      \
+#define CHECK_EQ(a, b)                                                                             \
+	do {                                                                                       \
+		long __a = (long)(a), __b = (long)(b);                                             \
+		if (__a != __b) {                                                                  \
+			printf("    %s:%d: %s == %ld, expected %s == %ld\n", __FILE__, __LINE__,   \
+			       #a, __a, #b, __b);                                                  \
+			t_failures++;                                                              \
+		}                                                                                  \
 	} while (0)
 
 static inline void t_begin(const char *name)
