@@ -91,30 +91,37 @@ int pt_walk_alloc(paddr_t root, vaddr_t va, pte_t **ptep)
 	return slot_at(root, va, 0, ptep);
 }
 
+/* The largest leaf level that va, pa and the remaining size allow. */
+static int leaf_level(vaddr_t va, paddr_t pa, uint64_t size, bool large)
+{
+	if (large)
+		for (int l = SV39_LEVELS - 1; l > 0; l--)
+			if (is_aligned(va | pa, LEVEL_SIZE(l)) && size >= LEVEL_SIZE(l))
+				return l;
+	return 0;
+}
+
 int pt_map(paddr_t root, vaddr_t va, paddr_t pa, uint64_t size, uint64_t bits, bool large)
 {
 	if (!is_aligned(va | pa | size, PAGE_SIZE))
 		return -EINVAL;
 	while (size) {
-		int level = 0;
+		int level = leaf_level(va, pa, size, large);
 		pte_t *p;
-		int rc;
+		int rc = slot_at(root, va, level, &p);
 
-		if (large)
-			for (int l = SV39_LEVELS - 1; l > 0; l--)
-				if (is_aligned(va | pa, LEVEL_SIZE(l)) && size >= LEVEL_SIZE(l)) {
-					level = l;
-					break;
-				}
-		rc = slot_at(root, va, level, &p);
 		if (rc)
 			return rc;
-		if (pte_valid(*p))
-			return -EEXIST;
-		*p = pte_make(pa, bits | PTE_V);
-		va += LEVEL_SIZE(level);
-		pa += LEVEL_SIZE(level);
-		size -= LEVEL_SIZE(level);
+		/* fill the rest of this table without walking again: boot maps all RAM this way */
+		do {
+			if (pte_valid(*p))
+				return -EEXIST;
+			*p++ = pte_make(pa, bits | PTE_V);
+			va += LEVEL_SIZE(level);
+			pa += LEVEL_SIZE(level);
+			size -= LEVEL_SIZE(level);
+		} while (size && pt_index(va, level) != 0 &&
+			 leaf_level(va, pa, size, large) == level);
 	}
 	return 0;
 }
