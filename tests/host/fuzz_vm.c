@@ -148,26 +148,25 @@ static void range(struct input *in, unsigned int *pg, unsigned int *n)
 }
 
 /*
- * A write to a MAP_SHARED page must show in every space that maps it: read it back there at
- * once (through the hart, with the reader's rights), rather than hope a later input does.
+ * After a write, the same byte as every other space sees it: shared memory shows the write,
+ * private memory (copy-on-write after a fork) must not. Read at once, through the hart with
+ * the reader's rights, rather than hope a later input does; optional, as the reads evict the
+ * writer's TLB entry that a stale-TLB bug needs.
  */
-static void shared_written(struct space *s, unsigned int pg, unsigned int probe, uint8_t v)
+static void check_others(struct space *s, unsigned int pg, unsigned int probe)
 {
-	struct mpage *p = &s->pg[pg];
+	vaddr_t va = page_va(pg) + (probe ? PAGE_SIZE - 1 : 0);
 
-	*model_byte(p, probe) = v;
-	for (int i = 0; i < NSP && p->cell >= 0; i++) {
+	for (int i = 0; i < NSP; i++) {
 		struct mpage *q = &sp[i].pg[pg];
-		vaddr_t va = page_va(pg) + (probe ? PAGE_SIZE - 1 : 0);
 		enum fault_reason why;
 		uint8_t got = 0;
 
-		if (&sp[i] == s || !sp[i].vm || !q->mapped || q->cell != p->cell ||
-		    !(q->prot & (PROT_READ | PROT_WRITE)))
+		if (&sp[i] == s || !sp[i].vm || !q->mapped || !(q->prot & (PROT_READ | PROT_WRITE)))
 			continue;
 		hm_switch(&hart, sp[i].vm->root, sp[i].vm->asid);
 		if (hm_user(&hart, sp[i].vm, va, FAULT_READ, &got, &why) == 0)
-			CHECK(got == v);
+			CHECK(got == *model_byte(q, probe));
 		else
 			CHECK(armed && why == FAULT_OUT_OF_MEMORY);
 	}
@@ -175,8 +174,8 @@ static void shared_written(struct space *s, unsigned int pg, unsigned int probe,
 
 static void do_access(struct space *s, struct input *in, enum fault_access acc)
 {
-	unsigned int b = next(in);
-	unsigned int pg = b == 0xff ? WIN_PAGES : page_of(b), probe = next(in) % NPROBE;
+	unsigned int b = next(in), how = next(in); /* how: bit 0 the byte, bit 1 check_others */
+	unsigned int pg = b == 0xff ? WIN_PAGES : page_of(b), probe = how % NPROBE;
 	struct mpage *p = &s->pg[pg];
 	vaddr_t va = page_va(pg) + (probe ? PAGE_SIZE - 1 : 0);
 	uint8_t v = (uint8_t)next(in);
@@ -188,16 +187,19 @@ static void do_access(struct space *s, struct input *in, enum fault_access acc)
 
 	hm_switch(&hart, s->vm->root, s->vm->asid);
 	rc = hm_user(&hart, s->vm, va, acc, &v, &why);
-	if (!p->mapped)
+	if (!p->mapped) {
 		CHECK(rc == -EFAULT && why == FAULT_NO_MAPPING);
-	else if (!allowed)
+	} else if (!allowed) {
 		CHECK(rc == -EFAULT && why == FAULT_PERMISSION);
-	else if (rc) /* only an injected allocation failure may stop an allowed access */
+	} else if (rc) { /* only an injected allocation failure may stop an allowed access */
 		CHECK(armed && rc == -ENOMEM && why == FAULT_OUT_OF_MEMORY);
-	else if (acc == FAULT_WRITE)
-		shared_written(s, pg, probe, v);
-	else
+	} else if (acc == FAULT_WRITE) {
+		*model_byte(p, probe) = v;
+		if (how & 2)
+			check_others(s, pg, probe);
+	} else {
 		CHECK(v == *model_byte(p, probe));
+	}
 }
 
 static void do_mmap(struct space *s, struct input *in)
