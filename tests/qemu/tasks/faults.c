@@ -49,6 +49,11 @@ static void jump_into_data(void)
 	((void (*)(void))(unsigned long)big_data)();
 }
 
+static void illegal_instruction(void)
+{
+	__asm__ volatile(".word 0"); /* all zeros is defined to be illegal */
+}
+
 static void write_text(void)
 {
 	*(volatile unsigned char *)(unsigned long)write_text = 0;
@@ -180,6 +185,14 @@ int main(void)
 		    "killed: instruction page fault at 0x[0-9a-f]+ \\(pc 0x[0-9a-f]+\\): "
 		    "permission denied");
 		CHECK(FL_WIFSIGNALED(status) && FL_WTERMSIG(status) == SIGSEGV);
+	}
+
+	CASE(illegal_instruction_kills_with_sigill)
+	{
+		status = in_child(illegal_instruction, "illegal_instruction_kills_with_sigill",
+				  "killed: illegal instruction at 0x([0-9a-f]+) \\(pc 0x\\1\\): "
+				  "not a valid instruction");
+		CHECK(FL_WIFSIGNALED(status) && FL_WTERMSIG(status) == SIGILL);
 	}
 
 	CASE(write_to_own_text_kills_with_permission_denied)
