@@ -6,9 +6,8 @@
 #include "platform/fdt.h"
 #include "platform/types.h"
 
-/* host_ram - @size bytes of zeroed RAM aligned to @align; the region describes it. */
+/* host_ram - @size bytes of zeroed RAM aligned to @align, kept until the program exits. */
 struct fdt_region host_ram(uint64_t size, uint64_t align);
-void host_ram_free(struct fdt_region r);
 
 struct host_flushes {
 	unsigned long page, asid, all;
