@@ -152,6 +152,7 @@ static int fault_missing(struct vm *vm, struct vma *v, vaddr_t va, pte_t *ptep,
 static int fault_write_protected(struct vm *vm, struct vma *v, pte_t *ptep)
 {
 	paddr_t old = pte_paddr(*ptep);
+	uint32_t ref;
 	int rc;
 
 	if (old == vm_zero_page()) {
@@ -160,13 +161,15 @@ static int fault_write_protected(struct vm *vm, struct vma *v, pte_t *ptep)
 			VM_COUNT(vm, zero_to_private);
 		return rc;
 	}
-	if (!pmm_managed(old)) { /* the image's frame: never ours to write */
+	/* one lookup answers both: 0 references means a frame the allocator never handed out */
+	ref = pmm_refcount(old);
+	if (ref == 0) { /* the image's frame: never ours to write */
 		rc = install_private(vm, v, ptep, old, PAGE_SIZE);
 		if (rc == 0)
 			VM_COUNT(vm, image_copy);
 		return rc;
 	}
-	if (pmm_refcount(old) == 1) {
+	if (ref == 1) {
 		/* nobody else maps it any more: take it over, no copy */
 		*ptep = pte_make(old, vm_prot_bits(v->prot));
 		VM_COUNT(vm, cow_reuse);
