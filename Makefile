@@ -225,7 +225,8 @@ fuzz:
 	@mkdir -p $(O)/fuzz/corpus
 	$(Q)clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -DHOST_TEST tests/host/fuzz_vm.c \
 		$(HOST_LIB_SRCS) -o $(O)/fuzz/fuzz_vm
-	$(O)/fuzz/fuzz_vm -max_total_time=$(FUZZ_SECONDS) $(O)/fuzz/corpus
+	$(O)/fuzz/fuzz_vm -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(O)/fuzz/ \
+		$(O)/fuzz/corpus
 
 clean:
 	rm -rf $(O)

@@ -341,7 +341,9 @@ static int populate_shared(struct vm *vm, struct vma *v)
 		}
 		for (uint64_t *w = phys_to_virt(pa), i = 0; i < PAGE_SIZE / 8; i++)
 			w[i] = 0;
-		*p = pte_make(pa, vm_prot_bits(v->prot));
+		/* PROT_NONE: the frame kept in a non-valid PTE, as mprotect(PROT_NONE) does */
+		*p = v->prot == PROT_NONE ? pte_make(pa, PTE_SOFT_NONE)
+					  : pte_make(pa, vm_prot_bits(v->prot));
 		vm->rss++;
 	}
 	if (vm->rss > vm->max_rss)

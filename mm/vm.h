@@ -105,7 +105,8 @@ int vm_map_region(struct vm *vm, vaddr_t start, uint64_t len, unsigned int prot,
 int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsigned int flags,
 	    vaddr_t *out) __must_check;
 
-/* vm_munmap - munmap(2): drop every mapping in the range, splitting regions. 0 or -EINVAL. */
+/* vm_munmap - munmap(2): drop every mapping in the range, splitting regions. 0, -EINVAL,
+ * or -ENOMEM when a region to split needs memory there is not. */
 int vm_munmap(struct vm *vm, vaddr_t addr, uint64_t len) __must_check;
 
 /* vm_mprotect - mprotect(2): the whole range must be mapped (-ENOMEM otherwise); PTEs lose

@@ -434,6 +434,24 @@ static void map_shared_memory_is_seen_by_parent_and_child(void **s)
 	finish(vms, 2);
 }
 
+static void shared_memory_mapped_prot_none_becomes_usable_and_stays_shared(void **s)
+{
+	struct vm *vms[2];
+	vaddr_t a;
+
+	(void)s;
+	vms[0] = new_vm(1);
+	a = map(vms[0], PAGE_SIZE, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS);
+	killed(vms[0], a, FAULT_READ, FAULT_PERMISSION);
+	audit(vms, 1);
+	assert_int_equal(vm_mprotect(vms[0], a, PAGE_SIZE, RW), 0);
+	assert_int_equal(vm_fork(vms[0], &vms[1]), 0);
+	vms[1]->asid = 2;
+	wr(vms[1], a, 8);
+	assert_int_equal(rd(vms[0], a), 8);
+	finish(vms, 2);
+}
+
 static void brk_grows_lazily_and_shrinking_unmaps(void **s)
 {
 	struct vm *vm = new_vm(1);
@@ -599,6 +617,7 @@ int main(void)
 		BOTH(munmap_across_several_regions_removes_all_of_them),
 		BOTH(map_fixed_over_an_existing_mapping_replaces_its_contents),
 		BOTH(map_shared_memory_is_seen_by_parent_and_child),
+		BOTH(shared_memory_mapped_prot_none_becomes_usable_and_stays_shared),
 		BOTH(brk_grows_lazily_and_shrinking_unmaps),
 		BOTH(stack_grows_down_to_its_limit_and_then_overflows),
 		BOTH(image_pages_map_the_image_frames_and_writes_copy_them),
