@@ -210,7 +210,7 @@ static void do_mmap(struct space *s, struct input *in)
 	int rc, mode;
 
 	range(in, &pg, &n);
-	prot = prots[next(in) % 6];
+	prot = prots[next(in) % ARRAY_SIZE(prots)];
 	f = next(in);
 	mode = (int)(f >> 1) % 4; /* 0, 1 MAP_FIXED; 2 MAP_FIXED_NOREPLACE; 3 a hint */
 	flags = (f & 1 ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS;
@@ -269,7 +269,7 @@ static void do_mprotect(struct space *s, struct input *in)
 	int rc;
 
 	range(in, &pg, &n);
-	prot = prots[next(in) % 6];
+	prot = prots[next(in) % ARRAY_SIZE(prots)];
 	full = count_mapped(s, pg, n) == n; /* vm.h: else -ENOMEM, and nothing changes */
 	rc = vm_mprotect(s->vm, page_va(pg), n * PAGE_SIZE, prot);
 	CHECK(full ? rc == 0 || (armed && rc == -ENOMEM) : rc == -ENOMEM);
