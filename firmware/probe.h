@@ -1,6 +1,6 @@
 /* Kernel probes: one access to an address that may fault, recovered through the exception
- * table. The in-QEMU tests use them to prove protections; a fault's cause and stval are then
- * in trap_last_fault(). */
+ * table. The user copies are built on them, and the in-QEMU tests use them to prove
+ * protections; a fault's cause and stval are then in trap_last_fault(). */
 #ifndef FAULTLINE_FIRMWARE_PROBE_H
 #define FAULTLINE_FIRMWARE_PROBE_H
 

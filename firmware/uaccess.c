@@ -1,9 +1,9 @@
-/* User copies, byte by byte through exception-table-guarded accesses. The trap code sends a
- * fault at one of these instructions to the task's vm_fault() first and retries the access
- * when it is resolved; otherwise the fixup makes the access return -EFAULT. */
+/* User copies, byte by byte through the probes' exception-table-guarded accesses. The trap
+ * code sends a fault on a user address at one of them to the task's vm_fault() first and
+ * retries the access when it is resolved; otherwise the probe returns -EFAULT. */
 #include "firmware/uaccess.h"
 
-#include "firmware/extable.h"
+#include "firmware/probe.h"
 #include "mm/vm.h"
 #include "platform/errno.h"
 #include "platform/riscv/csr.h"
@@ -15,32 +15,6 @@ static bool user_range(uintptr_t addr, size_t n)
 	return addr < USER_TOP && n <= USER_TOP - addr;
 }
 
-static inline long get_user_u8(uintptr_t p, uint8_t *v)
-{
-	register long rc __asm__("a0") = 0;
-	unsigned long x = 0;
-
-	__asm__ volatile("1: lbu %1, 0(%2)\n"
-			 "2:\n" EXTABLE_ENTRY(1b, 2b)
-			 : "+r"(rc), "+&r"(x)
-			 : "r"(p)
-			 : "memory");
-	*v = (uint8_t)x;
-	return rc;
-}
-
-static inline long put_user_u8(uintptr_t p, uint8_t v)
-{
-	register long rc __asm__("a0") = 0;
-
-	__asm__ volatile("1: sb %1, 0(%2)\n"
-			 "2:\n" EXTABLE_ENTRY(1b, 2b)
-			 : "+r"(rc)
-			 : "r"(v), "r"(p)
-			 : "memory");
-	return rc;
-}
-
 int copy_from_user(void *dst, uintptr_t src, size_t n)
 {
 	uint8_t *d = dst;
@@ -50,7 +24,7 @@ int copy_from_user(void *dst, uintptr_t src, size_t n)
 		return -EFAULT;
 	csr_set(CSR_SSTATUS, SSTATUS_SUM);
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = get_user_u8(src + i, &d[i]) ? -EFAULT : 0;
+		rc = probe_read_u8((const uint8_t *)(src + i), &d[i]);
 	csr_clear(CSR_SSTATUS, SSTATUS_SUM);
 	return rc;
 }
@@ -64,7 +38,7 @@ int copy_to_user(uintptr_t dst, const void *src, size_t n)
 		return -EFAULT;
 	csr_set(CSR_SSTATUS, SSTATUS_SUM);
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = put_user_u8(dst + i, s[i]) ? -EFAULT : 0;
+		rc = probe_write_u8((uint8_t *)(dst + i), s[i]);
 	csr_clear(CSR_SSTATUS, SSTATUS_SUM);
 	return rc;
 }
@@ -79,7 +53,7 @@ long strncpy_from_user(char *dst, uintptr_t src, size_t max)
 	for (size_t i = 0; i < max; i++) {
 		uint8_t c;
 
-		if (src + i >= USER_TOP || get_user_u8(src + i, &c)) {
+		if (src + i >= USER_TOP || probe_read_u8((const uint8_t *)(src + i), &c)) {
 			rc = -EFAULT;
 			break;
 		}

@@ -62,6 +62,19 @@ pte_t *pt_walk(paddr_t root, vaddr_t va, int *level)
 	return NULL;
 }
 
+pte_t *pt_level0_table(paddr_t root, vaddr_t va, vaddr_t *next)
+{
+	pte_t e = table_at(root)[pt_index(va, 2)];
+
+	if (!pte_table(e)) {
+		*next = align_down(va, GIGAPAGE_SIZE) + GIGAPAGE_SIZE;
+		return NULL;
+	}
+	*next = align_down(va, MEGAPAGE_SIZE) + MEGAPAGE_SIZE;
+	e = table_at(pte_paddr(e))[pt_index(va, 1)];
+	return pte_table(e) ? table_at(pte_paddr(e)) : NULL;
+}
+
 /* The slot for @va at @target level, creating tables above it. */
 static int slot_at(paddr_t root, vaddr_t va, int target, pte_t **ptep)
 {

@@ -24,6 +24,13 @@ void pt_destroy(paddr_t root);
 pte_t *pt_walk(paddr_t root, vaddr_t va, int *level);
 
 /*
+ * pt_level0_table - the level-0 table that maps @va, or NULL when none exists; either way
+ * *@next is where the next table-sized span begins (the next 2 MiB, or 1 GiB when a whole
+ * level-1 table is missing). For walks over ranges that skip what was never mapped.
+ */
+pte_t *pt_level0_table(paddr_t root, vaddr_t va, vaddr_t *next);
+
+/*
  * pt_walk_alloc - the level-0 entry slot for @va, allocating missing tables on the way.
  * Returns 0 and the slot in @ptep (which may be valid or not), -ENOMEM, or -EEXIST when a
  * larger leaf already maps @va.

@@ -56,26 +56,12 @@ void vm_global_counters(struct vm_counters *out)
 
 void vm_walk_leaves(struct vm *vm, vaddr_t start, vaddr_t end, leaf_fn fn, void *arg)
 {
-	vaddr_t va = start;
+	vaddr_t va = start, next;
 
-	while (va < end) {
-		pte_t *t = phys_to_virt(vm->root);
-		pte_t e;
+	for (; va < end; va = next) {
+		pte_t *t = pt_level0_table(vm->root, va, &next);
 
-		e = t[pt_index(va, 2)];
-		if (!pte_table(e)) {
-			va = align_down(va, GIGAPAGE_SIZE) + GIGAPAGE_SIZE;
-			continue;
-		}
-		t = phys_to_virt(pte_paddr(e));
-		e = t[pt_index(va, 1)];
-		if (!pte_table(e)) {
-			va = align_down(va, MEGAPAGE_SIZE) + MEGAPAGE_SIZE;
-			continue;
-		}
-		t = phys_to_virt(pte_paddr(e));
-		for (vaddr_t stop = align_down(va, MEGAPAGE_SIZE) + MEGAPAGE_SIZE;
-		     va < stop && va < end; va += PAGE_SIZE) {
+		for (; t && va < next && va < end; va += PAGE_SIZE) {
 			pte_t *p = &t[pt_index(va, 0)];
 
 			if (*p)
@@ -527,32 +513,19 @@ out:
  */
 static int copy_range(struct vm *parent, struct vm *child, vaddr_t start, vaddr_t end, bool shared)
 {
-	vaddr_t va = start;
+	vaddr_t va = start, stop;
 
-	while (va < end) {
-		pte_t *pt = phys_to_virt(parent->root);
-		vaddr_t stop;
+	for (; va < end; va = stop) {
+		pte_t *pt = pt_level0_table(parent->root, va, &stop);
 		pte_t *ct;
-		pte_t e;
 		int rc;
 
-		e = pt[pt_index(va, 2)];
-		if (!pte_table(e)) {
-			va = align_down(va, GIGAPAGE_SIZE) + GIGAPAGE_SIZE;
+		if (!pt)
 			continue;
-		}
-		pt = phys_to_virt(pte_paddr(e));
-		e = pt[pt_index(va, 1)];
-		if (!pte_table(e)) {
-			va = align_down(va, MEGAPAGE_SIZE) + MEGAPAGE_SIZE;
-			continue;
-		}
-		pt = phys_to_virt(pte_paddr(e));
 		rc = pt_walk_alloc(child->root, va, &ct);
 		if (rc)
 			return rc;
 		ct -= pt_index(va, 0); /* the child's level-0 table */
-		stop = align_down(va, MEGAPAGE_SIZE) + MEGAPAGE_SIZE;
 		for (; va < stop && va < end; va += PAGE_SIZE) {
 			unsigned int i = pt_index(va, 0);
 			pte_t pte = pt[i];
