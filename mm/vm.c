@@ -15,7 +15,10 @@ static paddr_t zero_pa;
 static paddr_t kernel_root;
 static struct slab_cache vm_cache;
 static struct slab_cache vma_cache;
-static struct vm_counters global;
+/* Every live address space, for the global counters; and what destroyed ones counted. */
+static struct vm *live_vms;
+static struct vm_counters retired;
+static spinlock_t live_lock = SPINLOCK_INIT;
 
 int vm_init(paddr_t kroot)
 {
@@ -30,7 +33,8 @@ int vm_init(paddr_t kroot)
 	kernel_root = kroot;
 	slab_cache_init(&vm_cache, "vm", sizeof(struct vm));
 	slab_cache_init(&vma_cache, "vma", sizeof(struct vma));
-	global = (struct vm_counters){ 0 };
+	live_vms = NULL;
+	retired = (struct vm_counters){ 0 };
 	return 0;
 }
 
@@ -44,14 +48,53 @@ bool vm_counted_frame(paddr_t pa)
 	return pa != zero_pa && pmm_managed(pa);
 }
 
-void vm_count_global(size_t offset)
+_Static_assert(sizeof(struct vm_counters) % sizeof(uint64_t) == 0, "counters are all uint64_t");
+#define NCOUNTERS (sizeof(struct vm_counters) / sizeof(uint64_t))
+
+static void add_counters(struct vm_counters *to, const struct vm_counters *from)
 {
-	__atomic_fetch_add((uint64_t *)((char *)&global + offset), 1, __ATOMIC_RELAXED);
+	uint64_t *t = (uint64_t *)to;
+	const uint64_t *f = (const uint64_t *)from;
+
+	for (size_t i = 0; i < NCOUNTERS; i++)
+		t[i] += f[i];
 }
 
 void vm_global_counters(struct vm_counters *out)
 {
-	*out = global;
+	unsigned long irq = spin_lock_irqsave(&live_lock);
+
+	*out = retired;
+	for (struct vm *vm = live_vms; vm; vm = vm->next_live)
+		add_counters(out, &vm->counters);
+	spin_unlock_irqrestore(&live_lock, irq);
+}
+
+static void link_live(struct vm *vm)
+{
+	unsigned long irq = spin_lock_irqsave(&live_lock);
+
+	vm->prev_live = NULL;
+	vm->next_live = live_vms;
+	if (live_vms)
+		live_vms->prev_live = vm;
+	live_vms = vm;
+	spin_unlock_irqrestore(&live_lock, irq);
+}
+
+/* Its counts stay in the global figures after it is gone. */
+static void unlink_live(struct vm *vm)
+{
+	unsigned long irq = spin_lock_irqsave(&live_lock);
+
+	if (vm->prev_live)
+		vm->prev_live->next_live = vm->next_live;
+	else
+		live_vms = vm->next_live;
+	if (vm->next_live)
+		vm->next_live->prev_live = vm->prev_live;
+	add_counters(&retired, &vm->counters);
+	spin_unlock_irqrestore(&live_lock, irq);
 }
 
 void vm_walk_leaves(struct vm *vm, vaddr_t start, vaddr_t end, leaf_fn fn, void *arg)
@@ -91,6 +134,7 @@ int vm_create(struct vm **out)
 		mine[i] = kern[i];
 	vma_tree_init(&vm->vmas);
 	vm->lock = (spinlock_t)SPINLOCK_INIT;
+	link_live(vm);
 	*out = vm;
 	return 0;
 }
@@ -131,6 +175,7 @@ void vm_destroy(struct vm *vm)
 {
 	struct vma *v;
 
+	unlink_live(vm);
 	while ((v = vma_first(&vm->vmas)) != NULL) {
 		vm_walk_leaves(vm, v->start, v->end, zap_leaf, NULL);
 		vma_remove(&vm->vmas, v);

@@ -76,6 +76,7 @@ struct vm {
 	uint64_t rss;	   /* frames of private memory mapped (anonymous, copies) */
 	uint64_t max_rss;
 	struct vm_counters counters;
+	struct vm *next_live, *prev_live; /* every live address space, for global counters */
 };
 
 /* vm_init - one-time set-up: the zero page and the object caches. @kernel_root is the kernel

@@ -212,6 +212,32 @@ static void fork_child_write_copies_and_parent_keeps_its_data(void **s)
 	finish(vms, 2);
 }
 
+static void global_counters_sum_live_spaces_and_keep_destroyed_ones(void **s)
+{
+	struct vm_counters before, during, after;
+	struct vm *vms[2];
+	vaddr_t a;
+
+	(void)s;
+	vm_global_counters(&before);
+	vms[0] = new_vm(1);
+	a = map(vms[0], 4 * PAGE_SIZE, RW, ANON);
+	wr(vms[0], a, 1);
+	assert_int_equal(vm_fork(vms[0], &vms[1]), 0);
+	vms[1]->asid = 2;
+	assert_int_equal(rd(vms[1], a + PAGE_SIZE), 0);
+	wr(vms[1], a, 2);
+	vm_global_counters(&during);
+	assert_int_equal(during.anon_alloc - before.anon_alloc, 1);
+	assert_int_equal(during.zero_map - before.zero_map, 1);
+	assert_int_equal(during.cow_copy - before.cow_copy, 1);
+	assert_int_equal(during.resolved - before.resolved,
+			 vms[0]->counters.resolved + vms[1]->counters.resolved);
+	finish(vms, 2);
+	vm_global_counters(&after);
+	assert_memory_equal(&after, &during, sizeof(after));
+}
+
 static void parent_write_after_fork_copies_and_child_keeps_its_data(void **s)
 {
 	struct vm *vms[2];
@@ -605,6 +631,7 @@ int main(void)
 		BOTH(write_to_untouched_memory_spends_exactly_one_zeroed_frame_per_page),
 		BOTH(write_after_read_replaces_the_zero_page_and_leaves_it_zero),
 		BOTH(fork_child_write_copies_and_parent_keeps_its_data),
+		BOTH(global_counters_sum_live_spaces_and_keep_destroyed_ones),
 		BOTH(parent_write_after_fork_copies_and_child_keeps_its_data),
 		BOTH(cow_write_after_the_sharer_exits_reuses_the_frame),
 		BOTH(fork_chain_three_deep_shares_frames_with_refcounts_above_two),
