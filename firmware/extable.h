@@ -6,11 +6,11 @@
 #include "platform/types.h"
 
 /* For inline assembly: declare that a fault at @insn resumes at @fixup. */
-#define EXTABLE_ENTRY(insn, fixup)                                                     \
-	".pushsection __ex_table, \"a\"\n"                                             \
-	".balign 4\n"                                                                  \
-	".long (" #insn ") - .\n"                                                      \
-	".long (" #fixup ") - .\n"                                                     \
+#define EXTABLE_ENTRY(insn, fixup)                                                                 \
+	".pushsection __ex_table, \"a\"\n"                                                         \
+	".balign 4\n"                                                                              \
+	".long (" #insn ") - .\n"                                                                  \
+	".long (" #fixup ") - .\n"                                                                 \
 	".popsection\n"
 
 /* extable_fixup - the fixup address for a fault at @pc, or 0 if @pc has no entry. */

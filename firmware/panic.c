@@ -95,8 +95,16 @@ void panic_trap(const struct trap_frame *tf, const char *why)
 	kprintf("sepc 0x%016lx stval 0x%016lx sstatus 0x%016lx\n", tf->sepc, tf->stval,
 		tf->sstatus);
 	print_symbol("pc at ", tf->sepc);
-	for (int i = 1; i < 32; i++)
-		kprintf("%-4s 0x%016lx%s", reg_names[i], regs[i], i % 3 == 0 ? "\n" : "  ");
+	for (int i = 1; i < 32; i++) {
+		/* a trap from U-mode leaves s0-s11 in the registers, not the frame */
+		bool in_frame = tf->full || !(i == 8 || i == 9 || (i >= 18 && i <= 27));
+
+		if (in_frame)
+			kprintf("%-4s 0x%016lx%s", reg_names[i], regs[i], i % 3 == 0 ? "\n" : "  ");
+		else
+			kprintf("%-4s %-18s%s", reg_names[i], "(not saved)",
+				i % 3 == 0 ? "\n" : "  ");
+	}
 	kprintf("\n");
 	print_symbol("ra at ", tf->ra);
 	backtrace(tf->s0, tf->ra);

@@ -45,8 +45,8 @@ static void put_str(struct sink *s, const char *str, int width, int prec, bool l
 		pad(s, width - n, ' ');
 }
 
-static void put_num(struct sink *s, unsigned long long v, bool neg, unsigned int base,
-		    bool upper, int width, bool zero, bool left)
+static void put_num(struct sink *s, unsigned long long v, bool neg, unsigned int base, bool upper,
+		    int width, bool zero, bool left)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
@@ -114,7 +114,8 @@ static void format(struct sink *s, const char *fmt, va_list ap)
 		case 'd':
 		case 'i': {
 			long long v = lng ? va_arg(ap, long long) : va_arg(ap, int);
-			unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+			unsigned long long u =
+			    v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
 
 			put_num(s, u, v < 0, 10, false, width, zero, left);
 			break;
@@ -122,7 +123,8 @@ static void format(struct sink *s, const char *fmt, va_list ap)
 		case 'u':
 		case 'x':
 		case 'X': {
-			unsigned long long v = lng ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned int);
+			unsigned long long v =
+			    lng ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned int);
 
 			put_num(s, v, false, *fmt == 'u' ? 10 : 16, *fmt == 'X', width, zero, left);
 			break;
@@ -130,7 +132,8 @@ static void format(struct sink *s, const char *fmt, va_list ap)
 		case 'p':
 			s->put(s, '0');
 			s->put(s, 'x');
-			put_num(s, (uintptr_t)va_arg(ap, void *), false, 16, false, 16, true, false);
+			put_num(s, (uintptr_t)va_arg(ap, void *), false, 16, false, 16, true,
+				false);
 			break;
 		case '%':
 			s->put(s, '%');

@@ -45,7 +45,7 @@ int probe_exec(const void *addr)
 			 "2:\n" EXTABLE_ENTRY(1b, 2b)
 			 : "+r"(rc)
 			 : "r"(addr)
-			 : "ra", "t0", "t1", "t2", "t3", "t4", "t5", "t6", "a1", "a2", "a3",
-			   "a4", "a5", "a6", "a7", "memory");
+			 : "ra", "t0", "t1", "t2", "t3", "t4", "t5", "t6", "a1", "a2", "a3", "a4",
+			   "a5", "a6", "a7", "memory");
 	return rc ? -EFAULT : 0;
 }

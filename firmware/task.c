@@ -36,11 +36,6 @@ void task_init(unsigned int asid_bits)
 	asid_limit = asid_bits >= 16 ? 1u << 16 : 1u << asid_bits;
 }
 
-struct task *task_current(void)
-{
-	return this_hart()->current;
-}
-
 int task_count(void)
 {
 	int n = 0;
@@ -137,6 +132,7 @@ static void reset_frame(struct trap_frame *tf, vaddr_t entry, vaddr_t sp)
 	*tf = (struct trap_frame){ 0 };
 	tf->sepc = entry;
 	tf->sp = sp;
+	tf->full = 1; /* every register comes from the frame: zero but sp */
 	/* sret to U-mode with interrupts on there; no SUM: the task's pages stay its own */
 	tf->sstatus = (sstatus & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)) | SSTATUS_SPIE;
 }

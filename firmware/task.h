@@ -54,7 +54,10 @@ void task_init(unsigned int asid_bits);
 int task_spawn_image(int index);
 
 /* task_current - the task running on this hart, or NULL in the scheduler. */
-struct task *task_current(void);
+static inline struct task *task_current(void)
+{
+	return this_hart()->current;
+}
 
 /*
  * task_run_all - the scheduler loop: run tasks until none is left (or poweroff was asked),

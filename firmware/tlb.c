@@ -6,7 +6,8 @@ void arch_flush_page(vaddr_t va, unsigned int asid)
 {
 	/* ASID 0 is the kernel's: its entries are global, which only an all-ASID fence drops. */
 	if (asid)
-		__asm__ volatile("sfence.vma %0, %1" ::"r"(va), "r"((unsigned long)asid) : "memory");
+		__asm__ volatile("sfence.vma %0, %1" ::"r"(va), "r"((unsigned long)asid)
+				 : "memory");
 	else
 		__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
 }

@@ -24,6 +24,7 @@ _Static_assert(offsetof(struct trap_frame, t6) == TF_REG(31), "trap frame: t6");
 _Static_assert(offsetof(struct trap_frame, sstatus) == TF_SSTATUS, "trap frame: sstatus");
 _Static_assert(offsetof(struct trap_frame, scause) == TF_SCAUSE, "trap frame: scause");
 _Static_assert(offsetof(struct trap_frame, stval) == TF_STVAL, "trap frame: stval");
+_Static_assert(offsetof(struct trap_frame, full) == TF_FULL, "trap frame: full");
 _Static_assert(sizeof(struct trap_frame) == TF_SIZE, "trap frame: size");
 _Static_assert(TF_SIZE % 16 == 0, "trap frame keeps sp 16-byte aligned");
 
@@ -197,24 +198,14 @@ static void audit_or_panic(struct trap_frame *tf)
 		panic_trap(tf, why);
 }
 
-/* A trap from a task: a system call, a fault to resolve, or the end of the task. */
-static void handle_user_exception(struct trap_frame *tf)
+/* Everything from U-mode but the two fast cases: interrupts and the end of the task. */
+static __attribute__((noinline)) void user_slow_path(struct trap_frame *tf,
+						     enum fault_reason reason)
 {
-	enum fault_reason reason;
-
 	switch (tf->scause) {
-	case CAUSE_USER_ECALL:
-		tf->sepc += 4; /* past the ecall */
-		tf->a0 = (unsigned long)syscall_dispatch(tf);
-		return;
 	case CAUSE_FETCH_PAGE_FAULT:
 	case CAUSE_LOAD_PAGE_FAULT:
 	case CAUSE_STORE_PAGE_FAULT:
-		if (vm_fault(task_current()->vm, tf->stval, access_of(tf->scause), &reason) == 0) {
-			if (FAULTLINE_AUDIT_EACH_FAULT)
-				audit_or_panic(tf);
-			return;
-		}
 		/* Linux's OOM killer ends a task with SIGKILL; other faults are SIGSEGV */
 		task_kill(tf->scause, tf->stval, tf->sepc, vm_fault_reason_text(reason),
 			  reason == FAULT_OUT_OF_MEMORY ? SIGKILL : SIGSEGV);
@@ -231,19 +222,44 @@ static void handle_user_exception(struct trap_frame *tf)
 	case CAUSE_BREAKPOINT:
 		task_kill(tf->scause, tf->sepc, tf->sepc, "breakpoint", SIGTRAP);
 	default:
+		if (tf->scause & CAUSE_INTERRUPT) {
+			handle_interrupt(tf);
+			return;
+		}
 		task_kill(tf->scause, tf->stval, tf->sepc, "unexpected trap", SIGKILL);
 	}
 }
 
-struct trap_frame *trap_handle(struct trap_frame *tf)
+/*
+ * A trap from the task running on this hart: a system call, a fault to resolve, an interrupt,
+ * or the end of the task. The first two are the hot paths and are tested first. A task is in
+ * U-mode only while it is this hart's current task.
+ */
+struct trap_frame *trap_user(struct trap_frame *tf)
+{
+	unsigned long cause = tf->scause;
+	enum fault_reason reason = FAULT_OK;
+
+	if (cause == CAUSE_USER_ECALL) {
+		tf->sepc += 4; /* past the ecall */
+		tf->a0 = (unsigned long)syscall_dispatch(tf);
+		return tf;
+	}
+	if (is_page_fault(cause) &&
+	    vm_fault(task_current()->vm, tf->stval, access_of(cause), &reason) == 0) {
+		if (FAULTLINE_AUDIT_EACH_FAULT)
+			audit_or_panic(tf);
+		return tf;
+	}
+	user_slow_path(tf, reason);
+	return tf;
+}
+
+struct trap_frame *trap_kernel(struct trap_frame *tf)
 {
 	if (tf->scause & CAUSE_INTERRUPT)
 		handle_interrupt(tf);
-	else if (tf->sstatus & SSTATUS_SPP)
-		handle_kernel_exception(tf);
-	else if (task_current())
-		handle_user_exception(tf);
 	else
-		panic_trap(tf, "trap from U-mode with no task to handle it");
+		handle_kernel_exception(tf);
 	return tf;
 }

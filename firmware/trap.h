@@ -9,8 +9,10 @@
  * stvec := the entry code. First thing after the jump to the upper half. */
 void trap_init(unsigned long hartid);
 
-/* trap_handle - called by the entry code with interrupts off. Returns the frame to resume. */
-struct trap_frame *trap_handle(struct trap_frame *tf);
+/* trap_user, trap_kernel - called by the entry code with interrupts off for a trap from
+ * U-mode and from S-mode. They return the frame to resume. */
+struct trap_frame *trap_user(struct trap_frame *tf);
+struct trap_frame *trap_kernel(struct trap_frame *tf);
 
 /* trap_cause_name - the spec's name of @scause in lower case ("load page fault"). */
 const char *trap_cause_name(unsigned long scause);

@@ -1,8 +1,17 @@
-/* Trap entry and exit: save every register to a frame on the kernel stack, call trap_handle()
- * and restore. Only saving and restoring here; every decision is in trap.c.
+/* Trap entry and exit: save registers to a frame on the kernel stack, call C and restore.
+ * Only saving and restoring here; every decision is in trap.c.
  * In the kernel tp points to this hart's struct hart and sscratch is 0; while a task runs in
- * U-mode, sscratch holds that pointer instead (the Linux convention). */
+ * U-mode, sscratch holds that pointer instead (the Linux convention).
+ *
+ * A trap from U-mode saves only the registers C code may clobber, and gp, which the kernel
+ * never uses but another task switched to would: the callee-saved ones (s0-s11) keep the
+ * task's values through the C calls and across switch_context. That is half the stores and
+ * loads of every fault and system call. clone is the exception: its
+ * child starts from a copy of the frame, so for it every register is saved, and a frame
+ * marked full (a child's, a fresh program's) is restored in full. A trap from S-mode is rare
+ * and saves everything, for the exception table and panic reports. */
 #include "firmware/trap_frame.h"
+#include "firmware/uapi/syscalls.h"
 #include "platform/riscv/csr.h"
 
 	.section .text
@@ -10,15 +19,70 @@
 	.balign 4
 trap_entry:
 	csrrw	tp, CSR_SSCRATCH, tp	/* U-mode: tp = hart, sscratch = user tp */
-	bnez	tp, 1f
-	csrrw	tp, CSR_SSCRATCH, zero	/* S-mode: tp = hart again, sscratch = 0 */
+	beqz	tp, from_kernel
 	sd	sp, HART_SCRATCH(tp)
-	j	2f
-1:	sd	sp, HART_SCRATCH(tp)
 	ld	sp, HART_KSTACK(tp)
-2:	addi	sp, sp, -TF_SIZE
+	addi	sp, sp, -TF_SIZE
 	sd	x1, TF_REG(1)(sp)
 	sd	x3, TF_REG(3)(sp)
+	sd	x5, TF_REG(5)(sp)
+	sd	x6, TF_REG(6)(sp)
+	sd	x7, TF_REG(7)(sp)
+	sd	x10, TF_REG(10)(sp)
+	sd	x11, TF_REG(11)(sp)
+	sd	x12, TF_REG(12)(sp)
+	sd	x13, TF_REG(13)(sp)
+	sd	x14, TF_REG(14)(sp)
+	sd	x15, TF_REG(15)(sp)
+	sd	x16, TF_REG(16)(sp)
+	sd	x17, TF_REG(17)(sp)
+	sd	x28, TF_REG(28)(sp)
+	sd	x29, TF_REG(29)(sp)
+	sd	x30, TF_REG(30)(sp)
+	sd	x31, TF_REG(31)(sp)
+	ld	t0, HART_SCRATCH(tp)
+	sd	t0, TF_REG(2)(sp)
+	csrrw	t0, CSR_SSCRATCH, zero	/* the user's tp; sscratch = 0 while in the kernel */
+	sd	t0, TF_REG(4)(sp)
+	csrr	t0, CSR_SEPC
+	sd	t0, TF_SEPC(sp)
+	csrr	t0, CSR_SSTATUS
+	sd	t0, TF_SSTATUS(sp)
+	csrr	t0, CSR_SCAUSE
+	sd	t0, TF_SCAUSE(sp)
+	csrr	t0, CSR_STVAL
+	sd	t0, TF_STVAL(sp)
+	li	t0, SYS_clone
+	beq	a7, t0, 1f		/* any trap with a7 = clone is saved in full: harmless */
+	sd	zero, TF_FULL(sp)
+	mv	a0, sp
+	call	trap_user
+	j	trap_return
+1:	sd	x8, TF_REG(8)(sp)
+	sd	x9, TF_REG(9)(sp)
+	sd	x18, TF_REG(18)(sp)
+	sd	x19, TF_REG(19)(sp)
+	sd	x20, TF_REG(20)(sp)
+	sd	x21, TF_REG(21)(sp)
+	sd	x22, TF_REG(22)(sp)
+	sd	x23, TF_REG(23)(sp)
+	sd	x24, TF_REG(24)(sp)
+	sd	x25, TF_REG(25)(sp)
+	sd	x26, TF_REG(26)(sp)
+	sd	x27, TF_REG(27)(sp)
+	li	t0, 1
+	sd	t0, TF_FULL(sp)
+	mv	a0, sp
+	call	trap_user
+	j	trap_return
+
+from_kernel:
+	csrrw	tp, CSR_SSCRATCH, zero	/* tp = hart again, sscratch = 0 */
+	sd	sp, HART_SCRATCH(tp)
+	addi	sp, sp, -TF_SIZE
+	sd	x1, TF_REG(1)(sp)
+	sd	x3, TF_REG(3)(sp)
+	sd	x4, TF_REG(4)(sp)
 	sd	x5, TF_REG(5)(sp)
 	sd	x6, TF_REG(6)(sp)
 	sd	x7, TF_REG(7)(sp)
@@ -48,23 +112,18 @@ trap_entry:
 	sd	x31, TF_REG(31)(sp)
 	ld	t0, HART_SCRATCH(tp)
 	sd	t0, TF_REG(2)(sp)
-	/* the trapped tp: the user's (parked in sscratch) or ours */
-	csrrw	t0, CSR_SSCRATCH, zero
-	csrr	t1, CSR_SSTATUS
-	andi	t2, t1, SSTATUS_SPP
-	beqz	t2, 3f
-	mv	t0, tp
-3:	sd	t0, TF_REG(4)(sp)
-	sd	t1, TF_SSTATUS(sp)
 	csrr	t0, CSR_SEPC
 	sd	t0, TF_SEPC(sp)
+	csrr	t0, CSR_SSTATUS
+	sd	t0, TF_SSTATUS(sp)
 	csrr	t0, CSR_SCAUSE
 	sd	t0, TF_SCAUSE(sp)
 	csrr	t0, CSR_STVAL
 	sd	t0, TF_STVAL(sp)
-
+	li	t0, 1
+	sd	t0, TF_FULL(sp)
 	mv	a0, sp
-	call	trap_handle
+	call	trap_kernel
 
 	.globl trap_return
 trap_return:
@@ -75,12 +134,48 @@ trap_return:
 	ld	t0, TF_SSTATUS(sp)
 	csrw	CSR_SSTATUS, t0
 	andi	t0, t0, SSTATUS_SPP
-	bnez	t0, 4f
+	bnez	t0, to_kernel
 	/* back to U-mode: the next trap finds this hart in sscratch, the stack top in it */
 	csrw	CSR_SSCRATCH, tp
 	addi	t0, sp, TF_SIZE
 	sd	t0, HART_KSTACK(tp)
-4:	ld	x1, TF_REG(1)(sp)
+	ld	t0, TF_FULL(sp)
+	beqz	t0, 2f
+	ld	x8, TF_REG(8)(sp)
+	ld	x9, TF_REG(9)(sp)
+	ld	x18, TF_REG(18)(sp)
+	ld	x19, TF_REG(19)(sp)
+	ld	x20, TF_REG(20)(sp)
+	ld	x21, TF_REG(21)(sp)
+	ld	x22, TF_REG(22)(sp)
+	ld	x23, TF_REG(23)(sp)
+	ld	x24, TF_REG(24)(sp)
+	ld	x25, TF_REG(25)(sp)
+	ld	x26, TF_REG(26)(sp)
+	ld	x27, TF_REG(27)(sp)
+2:	ld	x1, TF_REG(1)(sp)
+	ld	x3, TF_REG(3)(sp)
+	ld	x4, TF_REG(4)(sp)
+	ld	x5, TF_REG(5)(sp)
+	ld	x6, TF_REG(6)(sp)
+	ld	x7, TF_REG(7)(sp)
+	ld	x10, TF_REG(10)(sp)
+	ld	x11, TF_REG(11)(sp)
+	ld	x12, TF_REG(12)(sp)
+	ld	x13, TF_REG(13)(sp)
+	ld	x14, TF_REG(14)(sp)
+	ld	x15, TF_REG(15)(sp)
+	ld	x16, TF_REG(16)(sp)
+	ld	x17, TF_REG(17)(sp)
+	ld	x28, TF_REG(28)(sp)
+	ld	x29, TF_REG(29)(sp)
+	ld	x30, TF_REG(30)(sp)
+	ld	x31, TF_REG(31)(sp)
+	ld	x2, TF_REG(2)(sp)
+	sret
+
+to_kernel:
+	ld	x1, TF_REG(1)(sp)
 	ld	x3, TF_REG(3)(sp)
 	ld	x4, TF_REG(4)(sp)
 	ld	x5, TF_REG(5)(sp)

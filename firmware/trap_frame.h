@@ -8,6 +8,7 @@
 #define TF_SSTATUS (32 * 8)
 #define TF_SCAUSE  (33 * 8)
 #define TF_STVAL   (34 * 8)
+#define TF_FULL	   (35 * 8)
 #define TF_SIZE	   (36 * 8) /* a multiple of 16, as the ABI wants for sp */
 
 /* The start of struct hart (firmware/hart.h), which tp points to in the kernel. */
@@ -28,7 +29,9 @@ struct trap_frame {
 	unsigned long sstatus;
 	unsigned long scause;
 	unsigned long stval;
-	unsigned long pad;
+	/* nonzero when every register is in the frame; a trap from U-mode saves only those C
+	 * code may clobber, unless it is clone, whose child starts from the whole set */
+	unsigned long full;
 };
 #endif
 
