@@ -138,7 +138,7 @@ static int fault_missing(struct vm *vm, struct vma *v, vaddr_t va, pte_t *ptep,
 		return rc;
 	}
 	if (access != FAULT_WRITE) {
-		*ptep = pte_make(vm_zero_page(), ro);
+		*ptep = pte_make(vm_zero_pa, ro);
 		VM_COUNT(vm, zero_map);
 		return 0;
 	}
@@ -155,7 +155,7 @@ static int fault_write_protected(struct vm *vm, struct vma *v, pte_t *ptep)
 	uint32_t ref;
 	int rc;
 
-	if (old == vm_zero_page()) {
+	if (old == vm_zero_pa) {
 		rc = install_private(vm, v, ptep, 0, 0);
 		if (rc == 0)
 			VM_COUNT(vm, zero_to_private);

@@ -99,7 +99,7 @@ static int slot_at(paddr_t root, vaddr_t va, int target, pte_t **ptep)
 	return 0;
 }
 
-int pt_walk_alloc(paddr_t root, vaddr_t va, pte_t **ptep)
+int pt_walk_alloc_slow(paddr_t root, vaddr_t va, pte_t **ptep)
 {
 	return slot_at(root, va, 0, ptep);
 }

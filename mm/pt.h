@@ -4,6 +4,7 @@
 #ifndef FAULTLINE_MM_PT_H
 #define FAULTLINE_MM_PT_H
 
+#include "platform/riscv/memlayout.h"
 #include "platform/riscv/pte.h"
 #include "platform/types.h"
 
@@ -30,12 +31,36 @@ pte_t *pt_walk(paddr_t root, vaddr_t va, int *level);
  */
 pte_t *pt_level0_table(paddr_t root, vaddr_t va, vaddr_t *next);
 
+/* pt_walk_alloc_slow - pt_walk_alloc() when a table on the way is missing (or a leaf). */
+int pt_walk_alloc_slow(paddr_t root, vaddr_t va, pte_t **ptep) __must_check;
+
+/* The level-0 slot of @va when both tables above it exist: the walk every fault makes. */
+static inline pte_t *pt_slot0(paddr_t root, vaddr_t va)
+{
+	pte_t e = ((const pte_t *)phys_to_virt(root))[pt_index(va, 2)];
+
+	if (!pte_table(e))
+		return NULL;
+	e = ((const pte_t *)phys_to_virt(pte_paddr(e)))[pt_index(va, 1)];
+	if (!pte_table(e))
+		return NULL;
+	return (pte_t *)phys_to_virt(pte_paddr(e)) + pt_index(va, 0);
+}
+
 /*
  * pt_walk_alloc - the level-0 entry slot for @va, allocating missing tables on the way.
  * Returns 0 and the slot in @ptep (which may be valid or not), -ENOMEM, or -EEXIST when a
  * larger leaf already maps @va.
  */
-int pt_walk_alloc(paddr_t root, vaddr_t va, pte_t **ptep) __must_check;
+static inline __must_check int pt_walk_alloc(paddr_t root, vaddr_t va, pte_t **ptep)
+{
+	pte_t *p = pt_slot0(root, va);
+
+	if (!p)
+		return pt_walk_alloc_slow(root, va, ptep);
+	*ptep = p;
+	return 0;
+}
 
 /*
  * pt_map - map [va, va + size) to [pa, pa + size) with PTE bits @bits (V is added). With

@@ -11,7 +11,7 @@
 
 #include "mm/arch.h"
 
-static paddr_t zero_pa;
+paddr_t vm_zero_pa;
 static paddr_t kernel_root;
 static struct slab_cache vm_cache;
 static struct slab_cache vma_cache;
@@ -23,11 +23,11 @@ static spinlock_t live_lock = SPINLOCK_INIT;
 int vm_init(paddr_t kroot)
 {
 	uint64_t *z;
-	int rc = pmm_alloc(FRAME_KERNEL, &zero_pa);
+	int rc = pmm_alloc(FRAME_KERNEL, &vm_zero_pa);
 
 	if (rc)
 		return rc;
-	z = phys_to_virt(zero_pa);
+	z = phys_to_virt(vm_zero_pa);
 	for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*z); i++)
 		z[i] = 0;
 	kernel_root = kroot;
@@ -40,12 +40,12 @@ int vm_init(paddr_t kroot)
 
 paddr_t vm_zero_page(void)
 {
-	return zero_pa;
+	return vm_zero_pa;
 }
 
 bool vm_counted_frame(paddr_t pa)
 {
-	return pa != zero_pa && pmm_managed(pa);
+	return pa != vm_zero_pa && pmm_managed(pa);
 }
 
 _Static_assert(sizeof(struct vm_counters) % sizeof(uint64_t) == 0, "counters are all uint64_t");
@@ -577,7 +577,7 @@ static int copy_range(struct vm *parent, struct vm *child, vaddr_t start, vaddr_
 
 			if (!pte)
 				continue;
-			if (pte_paddr(pte) != zero_pa && pmm_try_get(pte_paddr(pte))) {
+			if (pte_paddr(pte) != vm_zero_pa && pmm_try_get(pte_paddr(pte))) {
 				child->rss++;
 				if (!shared && (pte & PTE_W)) {
 					pte &= ~PTE_W;

@@ -27,6 +27,9 @@ static inline uint64_t vm_prot_bits(unsigned int prot)
 	return b;
 }
 
+/* The shared zero page (vm_zero_page() outside mm/): read on every first-touch fault. */
+extern paddr_t vm_zero_pa;
+
 /* True for frames the address space holds a reference on (not the zero page or the image). */
 bool vm_counted_frame(paddr_t pa);
 
