@@ -1,6 +1,9 @@
 /* Physical frame allocator: descriptors with reference counts, a LIFO free list and, behind
  * it, untouched free ranges handed out in address order. A descriptor is written only when
- * its frame is first allocated, so boot costs the same with 64 MiB or 8 GiB of RAM. */
+ * the allocator first reaches its frame, so boot costs the same with 64 MiB or 8 GiB of RAM:
+ * every descriptor below the high-water index is valid (frames handed out once, and the
+ * holes between them, written as free), none above it is read. The descriptor array sits at
+ * the top of RAM, so the allocator reaches its own hole last. */
 #include "mm/frame.h"
 
 #include "platform/errno.h"
@@ -39,6 +42,9 @@ static int nbanks;
 static struct range ranges[PMM_MAX_BANKS + PMM_MAX_HOLES + 1];
 static int nranges;
 static int cur_range;	   /* ranges before this one are used up */
+static uint32_t high;	   /* descriptors [0, high) are valid */
+static paddr_t bank0_base; /* bank 0 is looked up without a loop: the common case */
+static uint64_t bank0_bytes;
 static uint32_t free_head; /* LIFO list of frames freed after use */
 static uint64_t nfree_list;
 static uint64_t ntotal;
@@ -53,28 +59,33 @@ static bool overlaps(paddr_t a, uint64_t alen, paddr_t b, uint64_t blen)
 	return a < b + blen && b < a + alen;
 }
 
-/* First page-aligned address >= @from inside [lo, hi) where @len bytes miss every hole. */
-static paddr_t find_gap(paddr_t from, paddr_t hi, uint64_t len, const struct fdt_region *holes,
-			int nholes)
+/* Highest page-aligned address inside [lo, hi) where @len bytes miss every hole, or 0. */
+static paddr_t find_gap_top(paddr_t lo, paddr_t hi, uint64_t len, const struct fdt_region *holes,
+			    int nholes)
 {
-	paddr_t at = align_up(from, PAGE_SIZE);
+	paddr_t at;
 	bool moved = true;
 
-	while (moved && at + len <= hi) {
+	if (hi - lo < len)
+		return 0;
+	at = align_down(hi - len, PAGE_SIZE);
+	while (moved && at >= lo) {
 		moved = false;
 		for (int i = 0; i < nholes; i++) {
 			if (overlaps(at, len, holes[i].base, holes[i].size)) {
-				at = align_up(holes[i].base + holes[i].size, PAGE_SIZE);
+				if (holes[i].base < lo + len)
+					return 0;
+				at = align_down(holes[i].base - len, PAGE_SIZE);
 				moved = true;
 			}
 		}
 	}
-	return at + len <= hi ? at : 0;
+	return at >= lo ? at : 0;
 }
 
-static int index_of(paddr_t pa, uint32_t *idx)
+static int index_of_slow(paddr_t pa, uint32_t *idx)
 {
-	for (int i = 0; i < nbanks; i++) {
+	for (int i = 1; i < nbanks; i++) {
 		if (pa >= banks[i].base && pa - banks[i].base < (uint64_t)banks[i].count
 								    << PAGE_SHIFT) {
 			*idx = banks[i].first + (uint32_t)((pa - banks[i].base) >> PAGE_SHIFT);
@@ -82,6 +93,27 @@ static int index_of(paddr_t pa, uint32_t *idx)
 		}
 	}
 	return -EINVAL;
+}
+
+static inline int index_of(paddr_t pa, uint32_t *idx)
+{
+	uint64_t off = pa - bank0_base;
+
+	if (off < bank0_bytes) {
+		*idx = (uint32_t)(off >> PAGE_SHIFT); /* bank 0 starts at index 0 */
+		return 0;
+	}
+	return index_of_slow(pa, idx);
+}
+
+/* The descriptor of the frame at @pa if it has ever been written, else NULL. */
+static inline struct frame *valid_frame(paddr_t pa)
+{
+	uint32_t idx;
+
+	if (index_of(pa, &idx) || idx >= high)
+		return NULL;
+	return &frames[idx];
 }
 
 static paddr_t paddr_of(uint32_t idx)
@@ -99,14 +131,6 @@ static const struct range *range_of(uint32_t idx)
 		if (idx >= ranges[i].start && idx < ranges[i].end)
 			return &ranges[i];
 	return NULL;
-}
-
-/* True when the descriptor of @idx has been written, i.e. the frame was allocated once. */
-static bool touched(uint32_t idx)
-{
-	const struct range *r = range_of(idx);
-
-	return r && idx < r->cursor;
 }
 
 static void add_range(const struct bank *b, paddr_t lo, paddr_t hi)
@@ -172,10 +196,10 @@ int pmm_init(const struct fdt_region *ram, int nram, const struct fdt_region *ho
 	for (int i = 0; i < nholes; i++)
 		holes[i] = holes_in[i];
 	meta_bytes = align_up(nframes * sizeof(struct frame), PAGE_SIZE);
-	for (int i = 0; i < nbanks && !meta; i++) {
+	for (int i = nbanks - 1; i >= 0 && !meta; i--) {
 		paddr_t end = banks[i].base + ((paddr_t)banks[i].count << PAGE_SHIFT);
 
-		meta = find_gap(banks[i].base, end, meta_bytes, holes, nholes);
+		meta = find_gap_top(banks[i].base, end, meta_bytes, holes, nholes);
 	}
 	if (!meta)
 		return -ENOMEM;
@@ -194,6 +218,9 @@ int pmm_init(const struct fdt_region *ram, int nram, const struct fdt_region *ho
 		ram_frames += banks[i].count;
 	}
 	nreserved = ram_frames - ntotal;
+	high = 0;
+	bank0_base = banks[0].base;
+	bank0_bytes = (uint64_t)banks[0].count << PAGE_SHIFT;
 	free_head = NO_FRAME;
 	nfree_list = 0;
 	for (int k = 0; k < FRAME_KINDS; k++)
@@ -218,8 +245,13 @@ int pmm_alloc(enum frame_kind kind, paddr_t *pa)
 	} else {
 		while (cur_range < nranges && ranges[cur_range].cursor == ranges[cur_range].end)
 			cur_range++;
-		if (cur_range < nranges)
+		if (cur_range < nranges) {
 			idx = ranges[cur_range].cursor++;
+			/* the hole below a range's first frame: valid, free, never handed out */
+			for (; high < idx; high++)
+				frames[high] = (struct frame){ 0, FRAME_FREE };
+			high = idx + 1;
+		}
 	}
 	if (idx != NO_FRAME) {
 		frames[idx].ref = 1;
@@ -246,34 +278,36 @@ void pmm_get(paddr_t pa)
 
 bool pmm_try_get(paddr_t pa)
 {
-	uint32_t idx;
+	struct frame *f = valid_frame(pa);
 
-	if (index_of(pa, &idx) || !touched(idx))
+	/* a holder's reference keeps the count above 0 while we add ours */
+	if (!f || __atomic_load_n(&f->ref, __ATOMIC_RELAXED) == 0)
 		return false;
-	__atomic_fetch_add(&frames[idx].ref, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&f->ref, 1, __ATOMIC_RELAXED);
 	return true;
 }
 
 bool pmm_put(paddr_t pa)
 {
-	uint32_t idx, ref;
+	struct frame *f = valid_frame(pa);
 	unsigned long flags;
+	uint32_t ref;
 
-	if (index_of(pa, &idx) || !touched(idx))
+	if (!f)
 		return false;
 	/* a stray put on a free frame must not wrap its count */
-	ref = __atomic_load_n(&frames[idx].ref, __ATOMIC_RELAXED);
+	ref = __atomic_load_n(&f->ref, __ATOMIC_RELAXED);
 	do {
 		if (ref == 0)
 			return false;
-	} while (!__atomic_compare_exchange_n(&frames[idx].ref, &ref, ref - 1, true,
-					      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+	} while (!__atomic_compare_exchange_n(&f->ref, &ref, ref - 1, true, __ATOMIC_ACQ_REL,
+					      __ATOMIC_RELAXED));
 	if (ref != 1)
 		return false;
 	flags = spin_lock_irqsave(&lock);
-	in_use[frames[idx].next_or_kind]--;
-	frames[idx].next_or_kind = free_head;
-	free_head = idx;
+	in_use[f->next_or_kind]--;
+	f->next_or_kind = free_head;
+	free_head = (uint32_t)(f - frames);
 	nfree_list++;
 	spin_unlock_irqrestore(&lock, flags);
 	return true;
@@ -281,20 +315,18 @@ bool pmm_put(paddr_t pa)
 
 uint32_t pmm_refcount(paddr_t pa)
 {
-	uint32_t idx;
+	const struct frame *f = valid_frame(pa);
 
-	if (index_of(pa, &idx) || !touched(idx))
-		return 0;
-	return __atomic_load_n(&frames[idx].ref, __ATOMIC_RELAXED);
+	return f ? __atomic_load_n(&f->ref, __ATOMIC_RELAXED) : 0;
 }
 
 enum frame_kind pmm_kind(paddr_t pa)
 {
-	uint32_t idx;
+	const struct frame *f = valid_frame(pa);
 
-	if (index_of(pa, &idx) || !touched(idx) || frames[idx].ref == 0)
+	if (!f || f->ref == 0)
 		return FRAME_FREE;
-	return (enum frame_kind)frames[idx].next_or_kind;
+	return (enum frame_kind)f->next_or_kind;
 }
 
 bool pmm_managed(paddr_t pa)
@@ -331,15 +363,16 @@ void pmm_fail_after(long n)
 
 long pmm_audit_ref(paddr_t pa, int delta)
 {
+	struct frame *f = valid_frame(pa);
 	uint32_t idx;
 	long now;
 
-	if (index_of(pa, &idx) || !touched(idx))
+	if (!f || index_of(pa, &idx) || !range_of(idx))
 		return -EINVAL;
-	now = (long)frames[idx].ref + delta;
+	now = (long)f->ref + delta;
 	if (now < 0)
 		return -EINVAL;
-	frames[idx].ref = (uint32_t)now;
+	f->ref = (uint32_t)now;
 	return now;
 }
 

@@ -45,7 +45,8 @@ paddr_t vm_zero_page(void)
 
 bool vm_counted_frame(paddr_t pa)
 {
-	return pa != vm_zero_pa && pmm_managed(pa);
+	/* the image's frames are outside the allocator's ranges: they read as 0 references */
+	return pa != vm_zero_pa && pmm_refcount(pa) != 0;
 }
 
 _Static_assert(sizeof(struct vm_counters) % sizeof(uint64_t) == 0, "counters are all uint64_t");

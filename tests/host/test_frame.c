@@ -131,6 +131,37 @@ static void holes_are_never_handed_out(void **state)
 	}
 }
 
+static void descriptors_sit_at_the_top_and_unwritten_ones_are_never_read(void **state)
+{
+	struct fdt_region hole = { ram.base + MiB, 2 * PAGE_SIZE };
+	paddr_t pa = 0, far = ram.base + 4 * MiB;
+	struct pmm_stats st;
+
+	(void)state;
+	memset(phys_to_virt(ram.base), 0x5a, ram.size); /* descriptors not yet written: garbage */
+	assert_int_equal(pmm_init(&ram, 1, &hole, 1), 0);
+	pmm_stats(&st);
+	assert_true(pmm_managed(ram.base));
+	assert_false(pmm_managed(ram.base + ram.size - PAGE_SIZE));
+	assert_false(pmm_managed(ram.base + ram.size - st.meta_bytes));
+	assert_true(pmm_managed(ram.base + ram.size - st.meta_bytes - PAGE_SIZE));
+	while (pa < hole.base + hole.size)
+		assert_int_equal(pmm_alloc(FRAME_ANON, &pa), 0);
+	/* the hole below the frames handed out, and a frame never reached */
+	for (paddr_t p = hole.base; p < hole.base + hole.size + PAGE_SIZE; p += PAGE_SIZE) {
+		paddr_t q = p < hole.base + hole.size ? p : far;
+
+		assert_int_equal(pmm_refcount(q), 0);
+		assert_int_equal(pmm_kind(q), FRAME_FREE);
+		assert_false(pmm_try_get(q));
+		assert_false(pmm_put(q));
+		assert_int_equal(pmm_refcount(q), 0);
+	}
+	assert_int_equal(pmm_refcount(pa), 1);
+	assert_true(pmm_try_get(pa));
+	assert_int_equal(pmm_refcount(pa), 2);
+}
+
 static void hole_covering_a_whole_bank_leaves_the_other_bank(void **state)
 {
 	struct fdt_region banks[2] = { ram, host_ram(2 * MiB, PAGE_SIZE) };
@@ -205,6 +236,8 @@ int main(void)
 		cmocka_unit_test_setup(freed_frame_is_handed_out_next, setup_8m),
 		cmocka_unit_test_setup(shared_frame_lives_until_its_last_reference, setup_8m),
 		cmocka_unit_test_setup(holes_are_never_handed_out, setup_8m),
+		cmocka_unit_test_setup(descriptors_sit_at_the_top_and_unwritten_ones_are_never_read,
+				       setup_8m),
 		cmocka_unit_test_setup(hole_covering_a_whole_bank_leaves_the_other_bank, setup_8m),
 		cmocka_unit_test_setup(bad_layouts_are_refused, setup_8m),
 		cmocka_unit_test_setup(injected_failure_hits_exactly_the_nth_allocation, setup_8m),
