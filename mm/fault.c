@@ -50,27 +50,50 @@ static bool pte_allows(pte_t pte, enum fault_access access)
 	return false;
 }
 
-/* Copying is most of a COW fault's cost: eight doublewords an iteration. */
+/* Copying is most of a COW fault's cost, so it is one straight run of 512 loads and 512
+ * stores, eight in flight at a time: no loop overhead (a loop of eight spent 192 more). */
+#define COPY8(d, s, i)                                                                             \
+	do {                                                                                       \
+		uint64_t a_ = (s)[(i) + 0], b_ = (s)[(i) + 1], c_ = (s)[(i) + 2];                  \
+		uint64_t e_ = (s)[(i) + 3], f_ = (s)[(i) + 4], g_ = (s)[(i) + 5];                  \
+		uint64_t h_ = (s)[(i) + 6], k_ = (s)[(i) + 7];                                     \
+		(d)[(i) + 0] = a_;                                                                 \
+		(d)[(i) + 1] = b_;                                                                 \
+		(d)[(i) + 2] = c_;                                                                 \
+		(d)[(i) + 3] = e_;                                                                 \
+		(d)[(i) + 4] = f_;                                                                 \
+		(d)[(i) + 5] = g_;                                                                 \
+		(d)[(i) + 6] = h_;                                                                 \
+		(d)[(i) + 7] = k_;                                                                 \
+	} while (0)
+#define COPY64(d, s, i)                                                                            \
+	do {                                                                                       \
+		COPY8(d, s, (i) + 0);                                                              \
+		COPY8(d, s, (i) + 8);                                                              \
+		COPY8(d, s, (i) + 16);                                                             \
+		COPY8(d, s, (i) + 24);                                                             \
+		COPY8(d, s, (i) + 32);                                                             \
+		COPY8(d, s, (i) + 40);                                                             \
+		COPY8(d, s, (i) + 48);                                                             \
+		COPY8(d, s, (i) + 56);                                                             \
+	} while (0)
+
+_Static_assert(PAGE_SIZE == 512 * sizeof(uint64_t), "copy_frame moves 512 doublewords");
+
 static void copy_frame(paddr_t dst, paddr_t src)
 {
-	uint64_t *d = phys_to_virt(dst);
-	const uint64_t *s = phys_to_virt(src);
-	const uint64_t *end = s + PAGE_SIZE / sizeof(*s);
+	/* volatile: loads and stores as written, never a call to memcpy */
+	volatile uint64_t *d = phys_to_virt(dst);
+	const volatile uint64_t *s = phys_to_virt(src);
 
-	/* pointer steps, so each access is one ld or sd at a small offset */
-	for (; s < end; s += 8, d += 8) {
-		uint64_t a = s[0], b = s[1], c = s[2], e = s[3];
-		uint64_t f = s[4], g = s[5], h = s[6], k = s[7];
-
-		d[0] = a;
-		d[1] = b;
-		d[2] = c;
-		d[3] = e;
-		d[4] = f;
-		d[5] = g;
-		d[6] = h;
-		d[7] = k;
-	}
+	COPY64(d, s, 0);
+	COPY64(d, s, 64);
+	COPY64(d, s, 128);
+	COPY64(d, s, 192);
+	COPY64(d, s, 256);
+	COPY64(d, s, 320);
+	COPY64(d, s, 384);
+	COPY64(d, s, 448);
 }
 
 /* Copies @bytes (< a page) from @src into the frame at @dst and zeroes the rest of it. */

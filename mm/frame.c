@@ -410,28 +410,43 @@ uint64_t pmm_shared_frames(void)
 	return n;
 }
 
-/* Zeroing is most of a fresh page's cost: 16 doublewords an iteration keeps the loop
- * overhead to 2 instructions in 18 (and the compiler may not turn it into a call). */
+/* Zeroing is most of a fresh page's cost, so it is one straight run of 512 stores: no loop
+ * overhead at all (a loop of 16 stores an iteration spent 64 more instructions a page). */
+#define ZERO8(w, i)                                                                                \
+	do {                                                                                       \
+		(w)[(i) + 0] = 0;                                                                  \
+		(w)[(i) + 1] = 0;                                                                  \
+		(w)[(i) + 2] = 0;                                                                  \
+		(w)[(i) + 3] = 0;                                                                  \
+		(w)[(i) + 4] = 0;                                                                  \
+		(w)[(i) + 5] = 0;                                                                  \
+		(w)[(i) + 6] = 0;                                                                  \
+		(w)[(i) + 7] = 0;                                                                  \
+	} while (0)
+#define ZERO64(w, i)                                                                               \
+	do {                                                                                       \
+		ZERO8(w, (i) + 0);                                                                 \
+		ZERO8(w, (i) + 8);                                                                 \
+		ZERO8(w, (i) + 16);                                                                \
+		ZERO8(w, (i) + 24);                                                                \
+		ZERO8(w, (i) + 32);                                                                \
+		ZERO8(w, (i) + 40);                                                                \
+		ZERO8(w, (i) + 48);                                                                \
+		ZERO8(w, (i) + 56);                                                                \
+	} while (0)
+
+_Static_assert(PAGE_SIZE == 512 * sizeof(uint64_t), "pmm_zero writes 512 doublewords");
+
 void pmm_zero(paddr_t pa)
 {
-	uint64_t *w = phys_to_virt(pa);
+	volatile uint64_t *w = phys_to_virt(pa); /* volatile: stores, never a call to memset */
 
-	for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*w); i += 16) {
-		w[i + 0] = 0;
-		w[i + 1] = 0;
-		w[i + 2] = 0;
-		w[i + 3] = 0;
-		w[i + 4] = 0;
-		w[i + 5] = 0;
-		w[i + 6] = 0;
-		w[i + 7] = 0;
-		w[i + 8] = 0;
-		w[i + 9] = 0;
-		w[i + 10] = 0;
-		w[i + 11] = 0;
-		w[i + 12] = 0;
-		w[i + 13] = 0;
-		w[i + 14] = 0;
-		w[i + 15] = 0;
-	}
+	ZERO64(w, 0);
+	ZERO64(w, 64);
+	ZERO64(w, 128);
+	ZERO64(w, 192);
+	ZERO64(w, 256);
+	ZERO64(w, 320);
+	ZERO64(w, 384);
+	ZERO64(w, 448);
 }
