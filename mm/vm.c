@@ -12,6 +12,21 @@
 #include "mm/arch.h"
 
 paddr_t vm_zero_pa;
+
+#define PTE_PRIVATE  (PTE_V | PTE_U | PTE_A)
+#define PTE_RW_DIRTY (PTE_R | PTE_W | PTE_D)
+
+/* Write implies read: RISC-V reserves W without R. */
+const uint64_t vm_prot_pte[VM_PROT_COMBOS] = {
+	[0] = PTE_PRIVATE,
+	[PROT_READ] = PTE_PRIVATE | PTE_R,
+	[PROT_WRITE] = PTE_PRIVATE | PTE_RW_DIRTY,
+	[PROT_READ | PROT_WRITE] = PTE_PRIVATE | PTE_RW_DIRTY,
+	[PROT_EXEC] = PTE_PRIVATE | PTE_X,
+	[PROT_READ | PROT_EXEC] = PTE_PRIVATE | PTE_R | PTE_X,
+	[PROT_WRITE | PROT_EXEC] = PTE_PRIVATE | PTE_RW_DIRTY | PTE_X,
+	[PROT_READ | PROT_WRITE | PROT_EXEC] = PTE_PRIVATE | PTE_RW_DIRTY | PTE_X,
+};
 static paddr_t kernel_root;
 static struct slab_cache vm_cache;
 static struct slab_cache vma_cache;

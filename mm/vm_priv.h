@@ -12,19 +12,15 @@
 /* More flushes than this in one operation become one flush of the whole ASID. */
 #define FLUSH_PAGES_MAX 32
 
-/* The PTE bits a region's protection gives a private page it owns outright. A and D are
- * preset: cores without hardware A/D updates (Svade) would otherwise fault again. */
+/* The PTE bits a region's protection gives a private page it owns outright, by PROT_* bits.
+ * A and D are preset: cores without hardware A/D updates (Svade) would otherwise fault again.
+ * A table, as every fault needs one. */
+#define VM_PROT_COMBOS ((PROT_READ | PROT_WRITE | PROT_EXEC) + 1)
+extern const uint64_t vm_prot_pte[VM_PROT_COMBOS];
+
 static inline uint64_t vm_prot_bits(unsigned int prot)
 {
-	uint64_t b = PTE_V | PTE_U | PTE_A;
-
-	if (prot & PROT_READ)
-		b |= PTE_R;
-	if (prot & PROT_WRITE)
-		b |= PTE_R | PTE_W | PTE_D;
-	if (prot & PROT_EXEC)
-		b |= PTE_X;
-	return b;
+	return vm_prot_pte[prot & (PROT_READ | PROT_WRITE | PROT_EXEC)];
 }
 
 /* The shared zero page (vm_zero_page() outside mm/): read on every first-touch fault. */

@@ -111,23 +111,6 @@ static struct vma_node *leftmost(struct vma_node *n)
 	return n;
 }
 
-struct vma *vma_find(const struct vma_tree *t, vaddr_t addr)
-{
-	struct vma_node *n = t->root;
-
-	while (n) {
-		struct vma *v = to_vma(n);
-
-		if (addr < v->start)
-			n = n->left;
-		else if (addr >= v->end)
-			n = n->right;
-		else
-			return v;
-	}
-	return NULL;
-}
-
 /* Regions do not overlap, so ends rise with starts: the answer is the lowest end above @addr. */
 struct vma *vma_find_next(const struct vma_tree *t, vaddr_t addr)
 {

@@ -48,8 +48,23 @@ static inline void vma_tree_init(struct vma_tree *t)
 	t->count = 0;
 }
 
-/* vma_find - the region containing @addr, or NULL. O(log n). */
-struct vma *vma_find(const struct vma_tree *t, vaddr_t addr);
+/* vma_find - the region containing @addr, or NULL. O(log n); inline, as every fault asks. */
+static inline struct vma *vma_find(const struct vma_tree *t, vaddr_t addr)
+{
+	const struct vma_node *n = t->root;
+
+	while (n) {
+		struct vma *v = (struct vma *)n; /* the node is a vma's first member */
+
+		if (addr < v->start)
+			n = n->left;
+		else if (addr >= v->end)
+			n = n->right;
+		else
+			return v;
+	}
+	return NULL;
+}
 
 /* vma_find_next - the region with the lowest start >= @addr... or containing @addr: the first
  * region whose end > @addr. NULL if none. O(log n). */
