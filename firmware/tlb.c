@@ -2,7 +2,7 @@
  * here once they run. */
 #include "mm/arch.h"
 
-void arch_flush_page(vaddr_t va, unsigned int asid)
+__leaf_no_frame void arch_flush_page(vaddr_t va, unsigned int asid)
 {
 	/* ASID 0 is the kernel's: its entries are global, which only an all-ASID fence drops. */
 	if (asid)

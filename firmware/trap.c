@@ -235,24 +235,22 @@ static __attribute__((noinline)) void user_slow_path(struct trap_frame *tf,
  * or the end of the task. The first two are the hot paths and are tested first. A task is in
  * U-mode only while it is this hart's current task.
  */
-struct trap_frame *trap_user(struct trap_frame *tf)
+void trap_user(struct trap_frame *tf, unsigned long cause, unsigned long stval)
 {
-	unsigned long cause = tf->scause;
 	enum fault_reason reason = FAULT_OK;
 
 	if (cause == CAUSE_USER_ECALL) {
 		tf->sepc += 4; /* past the ecall */
 		tf->a0 = (unsigned long)syscall_dispatch(tf);
-		return tf;
+		return;
 	}
 	if (is_page_fault(cause) &&
-	    vm_fault(task_current()->vm, tf->stval, access_of(cause), &reason) == 0) {
+	    vm_fault(task_current()->vm, stval, access_of(cause), &reason) == 0) {
 		if (FAULTLINE_AUDIT_EACH_FAULT)
 			audit_or_panic(tf);
-		return tf;
+		return;
 	}
 	user_slow_path(tf, reason);
-	return tf;
 }
 
 struct trap_frame *trap_kernel(struct trap_frame *tf)

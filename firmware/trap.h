@@ -9,9 +9,11 @@
  * stvec := the entry code. First thing after the jump to the upper half. */
 void trap_init(unsigned long hartid);
 
-/* trap_user, trap_kernel - called by the entry code with interrupts off for a trap from
- * U-mode and from S-mode. They return the frame to resume. */
-struct trap_frame *trap_user(struct trap_frame *tf);
+/* trap_user - called by the entry code with interrupts off for a trap from U-mode, with the
+ * frame and the trap's scause and stval (also in the frame). Returns to resume that frame. */
+void trap_user(struct trap_frame *tf, unsigned long scause, unsigned long stval);
+
+/* trap_kernel - the same for a trap from S-mode. Returns the frame to resume. */
 struct trap_frame *trap_kernel(struct trap_frame *tf);
 
 /* trap_cause_name - the spec's name of @scause in lower case ("load page fault"). */

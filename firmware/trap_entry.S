@@ -48,15 +48,16 @@ trap_entry:
 	sd	t0, TF_SEPC(sp)
 	csrr	t0, CSR_SSTATUS
 	sd	t0, TF_SSTATUS(sp)
-	csrr	t0, CSR_SCAUSE
-	sd	t0, TF_SCAUSE(sp)
-	csrr	t0, CSR_STVAL
-	sd	t0, TF_STVAL(sp)
+	csrr	a1, CSR_SCAUSE		/* trap_user(frame, scause, stval) */
+	sd	a1, TF_SCAUSE(sp)
+	csrr	a2, CSR_STVAL
+	sd	a2, TF_STVAL(sp)
 	li	t0, SYS_clone
 	beq	a7, t0, 1f		/* any trap with a7 = clone is saved in full: harmless */
 	sd	zero, TF_FULL(sp)
 	mv	a0, sp
 	call	trap_user
+	mv	a0, sp
 	j	trap_return
 1:	sd	x8, TF_REG(8)(sp)
 	sd	x9, TF_REG(9)(sp)
@@ -74,6 +75,7 @@ trap_entry:
 	sd	t0, TF_FULL(sp)
 	mv	a0, sp
 	call	trap_user
+	mv	a0, sp
 	j	trap_return
 
 from_kernel:

@@ -207,6 +207,25 @@ static int fault_write_protected(struct vm *vm, struct vma *v, pte_t *ptep)
 	return 0;
 }
 
+/* The level-0 slot of @va: straight from the table the last fault used when @va lies in the
+ * same 2 MiB, else by a walk that makes missing tables. */
+static int fault_slot(struct vm *vm, vaddr_t va, pte_t **ptep)
+{
+	vaddr_t span = va / MEGAPAGE_SIZE;
+	int rc;
+
+	if (span == vm->pt_span) {
+		*ptep = vm->pt_level0 + pt_index(va, 0);
+		return 0;
+	}
+	rc = pt_walk_alloc(vm->root, va, ptep);
+	if (rc)
+		return rc;
+	vm->pt_span = span;
+	vm->pt_level0 = *ptep - pt_index(va, 0);
+	return 0;
+}
+
 /* The region holding @addr, growing the stack down to it when it lies just below. */
 static struct vma *find_or_grow(struct vm *vm, vaddr_t addr, enum fault_reason *reason)
 {
@@ -255,7 +274,7 @@ int vm_fault(struct vm *vm, vaddr_t addr, enum fault_access access, enum fault_r
 		*reason = FAULT_PERMISSION;
 		goto unlock_fail;
 	}
-	rc = pt_walk_alloc(vm->root, va, &ptep);
+	rc = fault_slot(vm, va, &ptep);
 	if (rc) {
 		*reason = FAULT_OUT_OF_MEMORY;
 		goto unlock_fail;

@@ -150,6 +150,7 @@ int vm_create(struct vm **out)
 		mine[i] = kern[i];
 	vma_tree_init(&vm->vmas);
 	vm->lock = (spinlock_t)SPINLOCK_INIT;
+	vm->pt_span = VM_NO_SPAN;
 	link_live(vm);
 	*out = vm;
 	return 0;

@@ -65,6 +65,8 @@ struct vm_counters {
 	uint64_t resolved;	  /* all resolved faults (a task's ru_minflt) */
 };
 
+#define VM_NO_SPAN (~(vaddr_t)0)
+
 struct vm {
 	paddr_t root;	   /* Sv39 root; the kernel half is shared with the kernel map */
 	unsigned int asid; /* set by the owner; used for flushes */
@@ -77,6 +79,10 @@ struct vm {
 	uint64_t max_rss;
 	struct vm_counters counters;
 	struct vm *next_live, *prev_live; /* every live address space, for global counters */
+	/* the level-0 table of the 2 MiB span the last fault walked to: tables are freed only
+	 * with the whole space, so this stays right and saves the walk of a run of faults */
+	vaddr_t pt_span; /* va >> 21 of that span; VM_NO_SPAN before the first walk */
+	pte_t *pt_level0;
 };
 
 /* vm_init - one-time set-up: the zero page and the object caches. @kernel_root is the kernel

@@ -230,6 +230,8 @@ void vma_remove(struct vma_tree *t, struct vma *v)
 	n->left = n->right = n->parent = NULL;
 	n->height = 0;
 	t->count--;
+	if (t->last == v)
+		t->last = NULL;
 	rebalance(t, from);
 }
 

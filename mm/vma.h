@@ -40,28 +40,38 @@ struct vma {
 struct vma_tree {
 	struct vma_node *root;
 	unsigned long count;
+	struct vma *last; /* the region the last lookup found: faults come in runs */
 };
 
 static inline void vma_tree_init(struct vma_tree *t)
 {
 	t->root = NULL;
 	t->count = 0;
+	t->last = NULL;
 }
 
-/* vma_find - the region containing @addr, or NULL. O(log n); inline, as every fault asks. */
-static inline struct vma *vma_find(const struct vma_tree *t, vaddr_t addr)
+/*
+ * vma_find - the region containing @addr, or NULL. O(log n), and O(1) when it is the region
+ * the last lookup found; inline, as every fault asks. A region stays a valid answer while it
+ * is in the tree, even if its bounds change: regions never overlap.
+ */
+static inline struct vma *vma_find(struct vma_tree *t, vaddr_t addr)
 {
 	const struct vma_node *n = t->root;
+	struct vma *v = t->last;
 
+	if (v && addr >= v->start && addr < v->end)
+		return v;
 	while (n) {
-		struct vma *v = (struct vma *)n; /* the node is a vma's first member */
-
-		if (addr < v->start)
+		v = (struct vma *)n; /* the node is a vma's first member */
+		if (addr < v->start) {
 			n = n->left;
-		else if (addr >= v->end)
+		} else if (addr >= v->end) {
 			n = n->right;
-		else
+		} else {
+			t->last = v;
 			return v;
+		}
 	}
 	return NULL;
 }

@@ -11,11 +11,14 @@ typedef uint64_t paddr_t; /* a physical address */
 typedef uint64_t vaddr_t; /* a virtual address (kernel or user) */
 
 #define __must_check __attribute__((warn_unused_result))
-#define __unused __attribute__((unused))
-#define __noreturn __attribute__((noreturn))
-#define __packed __attribute__((packed))
-#define __aligned(n) __attribute__((aligned(n)))
-#define __section(s) __attribute__((section(s)))
+#define __unused     __attribute__((unused))
+#define __noreturn   __attribute__((noreturn))
+#define __packed     __attribute__((packed))
+/* For leaf functions on hot paths: no frame record. Backtraces lose nothing, as a leaf's
+ * caller is found from ra (see firmware/panic.c). */
+#define __leaf_no_frame __attribute__((optimize("omit-frame-pointer")))
+#define __aligned(n)	__attribute__((aligned(n)))
+#define __section(s)	__attribute__((section(s)))
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

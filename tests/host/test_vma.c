@@ -101,6 +101,29 @@ static void find_hits_start_and_last_byte_but_not_end(void **state)
 	assert_null(vma_find(&t, UINT64_MAX));
 }
 
+static void the_last_region_found_is_remembered_until_removed_or_moved(void **state)
+{
+	struct vma_tree t;
+	struct vma v[2];
+
+	(void)state;
+	vma_tree_init(&t);
+	set(&v[0], BASE, BASE + 2 * PG);
+	set(&v[1], BASE + 4 * PG, BASE + 6 * PG);
+	insert_ok(&t, &v[0]);
+	insert_ok(&t, &v[1]);
+	assert_ptr_equal(vma_find(&t, BASE + 4 * PG), &v[1]);
+	assert_ptr_equal(t.last, &v[1]);
+	assert_ptr_equal(vma_find(&t, BASE + PG), &v[0]); /* not the remembered one: a walk */
+	assert_ptr_equal(t.last, &v[0]);
+	v[0].end = BASE + PG; /* a region shrunk in place answers by its new bounds */
+	assert_null(vma_find(&t, BASE + PG));
+	vma_remove(&t, &v[0]);
+	assert_null(t.last);
+	assert_null(vma_find(&t, BASE));
+	assert_ptr_equal(vma_find(&t, BASE + 5 * PG), &v[1]);
+}
+
 static void insert_refuses_empty_and_inverted_ranges(void **state)
 {
 	struct vma_tree t;
@@ -241,7 +264,7 @@ static void build_perfect7(struct vma_tree *t, struct vma v[8])
 }
 
 /* After removing @gone, every other region of 1..7 is still found, as itself, unchanged. */
-static void assert_rest_intact(const struct vma_tree *t, struct vma v[8], int gone)
+static void assert_rest_intact(struct vma_tree *t, struct vma v[8], int gone)
 {
 	struct vma *p;
 	int i;
@@ -561,6 +584,7 @@ int main(void)
 		cmocka_unit_test(empty_tree_finds_nothing_and_checks_clean),
 		cmocka_unit_test(find_returns_the_region_containing_an_address),
 		cmocka_unit_test(find_hits_start_and_last_byte_but_not_end),
+		cmocka_unit_test(the_last_region_found_is_remembered_until_removed_or_moved),
 		cmocka_unit_test(insert_refuses_empty_and_inverted_ranges),
 		cmocka_unit_test(overlapping_insert_is_refused_and_leaves_the_tree_unchanged),
 		cmocka_unit_test(adjacent_regions_are_both_accepted),
