@@ -36,23 +36,28 @@ struct range {
 	uint32_t end;
 };
 
-static struct frame *frames;
+/* What every allocation and reference touches, together: one base address for all of it. */
+static struct {
+	spinlock_t lock;
+	uint32_t free_head; /* LIFO list of frames freed after use */
+	uint32_t high;	    /* descriptors [0, high) are valid */
+	struct frame *frames;
+	paddr_t bank0_base; /* bank 0 is looked up without a loop: the common case */
+	uint64_t bank0_bytes;
+	uint64_t nfree_list;
+	long fail_countdown;  /* fault injection: allocations left before failing; -1 = off */
+	uint32_t next, limit; /* the current range's cursor and end (its cursor field lags) */
+	int cur_range;	      /* ranges before this one are used up */
+	int nranges;
+	uint64_t in_use[FRAME_KINDS];
+} pm = { .lock = SPINLOCK_INIT, .fail_countdown = -1 };
+
 static struct bank banks[PMM_MAX_BANKS];
 static int nbanks;
 static struct range ranges[PMM_MAX_BANKS + PMM_MAX_HOLES + 1];
-static int nranges;
-static int cur_range;	   /* ranges before this one are used up */
-static uint32_t high;	   /* descriptors [0, high) are valid */
-static paddr_t bank0_base; /* bank 0 is looked up without a loop: the common case */
-static uint64_t bank0_bytes;
-static uint32_t free_head; /* LIFO list of frames freed after use */
-static uint64_t nfree_list;
 static uint64_t ntotal;
 static uint64_t nreserved;
-static uint64_t in_use[FRAME_KINDS];
 static uint64_t meta_bytes;
-static long fail_countdown = -1; /* fault injection: allocations left before failing */
-static spinlock_t lock = SPINLOCK_INIT;
 
 static bool overlaps(paddr_t a, uint64_t alen, paddr_t b, uint64_t blen)
 {
@@ -83,7 +88,7 @@ static paddr_t find_gap_top(paddr_t lo, paddr_t hi, uint64_t len, const struct f
 	return at >= lo ? at : 0;
 }
 
-static int index_of_slow(paddr_t pa, uint32_t *idx)
+static inline __attribute__((always_inline)) int index_of_slow(paddr_t pa, uint32_t *idx)
 {
 	for (int i = 1; i < nbanks; i++) {
 		if (pa >= banks[i].base && pa - banks[i].base < (uint64_t)banks[i].count
@@ -97,9 +102,9 @@ static int index_of_slow(paddr_t pa, uint32_t *idx)
 
 static inline int index_of(paddr_t pa, uint32_t *idx)
 {
-	uint64_t off = pa - bank0_base;
+	uint64_t off = pa - pm.bank0_base;
 
-	if (off < bank0_bytes) {
+	if (off < pm.bank0_bytes) {
 		*idx = (uint32_t)(off >> PAGE_SHIFT); /* bank 0 starts at index 0 */
 		return 0;
 	}
@@ -111,14 +116,16 @@ static inline struct frame *valid_frame(paddr_t pa)
 {
 	uint32_t idx;
 
-	if (index_of(pa, &idx) || idx >= high)
+	if (index_of(pa, &idx) || idx >= pm.high)
 		return NULL;
-	return &frames[idx];
+	return &pm.frames[idx];
 }
 
 static paddr_t paddr_of(uint32_t idx)
 {
-	for (int i = 0; i < nbanks; i++)
+	if (idx < pm.bank0_bytes >> PAGE_SHIFT) /* bank 0 starts at index 0 */
+		return pm.bank0_base + ((paddr_t)idx << PAGE_SHIFT);
+	for (int i = 1; i < nbanks; i++)
 		if (idx - banks[i].first < banks[i].count)
 			return banks[i].base + ((paddr_t)(idx - banks[i].first) << PAGE_SHIFT);
 	return 0;
@@ -127,7 +134,7 @@ static paddr_t paddr_of(uint32_t idx)
 /* Returns the range holding @idx, or NULL for a frame in a hole. */
 static const struct range *range_of(uint32_t idx)
 {
-	for (int i = 0; i < nranges; i++)
+	for (int i = 0; i < pm.nranges; i++)
 		if (idx >= ranges[i].start && idx < ranges[i].end)
 			return &ranges[i];
 	return NULL;
@@ -137,9 +144,9 @@ static void add_range(const struct bank *b, paddr_t lo, paddr_t hi)
 {
 	struct range *r;
 
-	if (hi <= lo || nranges == (int)ARRAY_SIZE(ranges))
+	if (hi <= lo || pm.nranges == (int)ARRAY_SIZE(ranges))
 		return;
-	r = &ranges[nranges++];
+	r = &ranges[pm.nranges++];
 	r->start = b->first + (uint32_t)((lo - b->base) >> PAGE_SHIFT);
 	r->cursor = r->start;
 	r->end = b->first + (uint32_t)((hi - b->base) >> PAGE_SHIFT);
@@ -206,10 +213,11 @@ int pmm_init(const struct fdt_region *ram, int nram, const struct fdt_region *ho
 	holes[nholes].base = meta;
 	holes[nholes].size = meta_bytes;
 	nholes++;
-	frames = phys_to_virt(meta);
+	pm.frames = phys_to_virt(meta);
 
-	nranges = 0;
-	cur_range = 0;
+	pm.nranges = 0;
+	pm.cur_range = 0;
+	pm.next = pm.limit = 0;
 	ntotal = 0;
 	for (int i = 0; i < nbanks; i++) {
 		paddr_t end = banks[i].base + ((paddr_t)banks[i].count << PAGE_SHIFT);
@@ -218,48 +226,71 @@ int pmm_init(const struct fdt_region *ram, int nram, const struct fdt_region *ho
 		ram_frames += banks[i].count;
 	}
 	nreserved = ram_frames - ntotal;
-	high = 0;
-	bank0_base = banks[0].base;
-	bank0_bytes = (uint64_t)banks[0].count << PAGE_SHIFT;
-	free_head = NO_FRAME;
-	nfree_list = 0;
+	/* an empty window: the first allocation goes through next_range(), which writes the
+	 * descriptors of the hole below the first range */
+	pm.next = pm.limit = pm.nranges ? ranges[0].cursor : 0;
+	pm.high = 0;
+	pm.bank0_base = banks[0].base;
+	pm.bank0_bytes = (uint64_t)banks[0].count << PAGE_SHIFT;
+	pm.free_head = NO_FRAME;
+	pm.nfree_list = 0;
 	for (int k = 0; k < FRAME_KINDS; k++)
-		in_use[k] = 0;
-	fail_countdown = -1;
+		pm.in_use[k] = 0;
+	pm.fail_countdown = -1;
 	return ntotal ? 0 : -EINVAL;
+}
+
+/* The current range's cursor, written back from pm.next for those who read ranges[]. */
+static void sync_cursor(void)
+{
+	if (pm.cur_range < pm.nranges)
+		ranges[pm.cur_range].cursor = pm.next;
+}
+
+/* The first frame of the next range with any left, or NO_FRAME. Lock held. */
+static uint32_t next_range(void)
+{
+	uint32_t idx;
+
+	sync_cursor();
+	while (pm.cur_range < pm.nranges && ranges[pm.cur_range].cursor == ranges[pm.cur_range].end)
+		pm.cur_range++;
+	if (pm.cur_range == pm.nranges)
+		return NO_FRAME;
+	idx = ranges[pm.cur_range].cursor;
+	pm.next = idx + 1;
+	pm.limit = ranges[pm.cur_range].end;
+	/* the hole below a range's first frame: valid, free, never handed out */
+	for (; pm.high < idx; pm.high++)
+		pm.frames[pm.high] = (struct frame){ 0, FRAME_FREE };
+	pm.high = idx + 1;
+	return idx;
 }
 
 int pmm_alloc(enum frame_kind kind, paddr_t *pa)
 {
-	unsigned long flags = spin_lock_irqsave(&lock);
-	uint32_t idx = NO_FRAME;
+	unsigned long flags = spin_lock_irqsave(&pm.lock);
+	uint32_t idx;
 
-	if (fail_countdown == 0)
-		goto out;
-	if (fail_countdown > 0)
-		fail_countdown--;
-	if (free_head != NO_FRAME) {
-		idx = free_head;
-		free_head = frames[idx].next_or_kind;
-		nfree_list--;
+	if (pm.fail_countdown >= 0 && pm.fail_countdown-- == 0) {
+		pm.fail_countdown = 0; /* stays failing until turned off */
+		idx = NO_FRAME;
+	} else if (pm.free_head != NO_FRAME) {
+		idx = pm.free_head;
+		pm.free_head = pm.frames[idx].next_or_kind;
+		pm.nfree_list--;
+	} else if (pm.next < pm.limit) {
+		idx = pm.next++; /* in address order: the high-water index follows */
+		pm.high = pm.next;
 	} else {
-		while (cur_range < nranges && ranges[cur_range].cursor == ranges[cur_range].end)
-			cur_range++;
-		if (cur_range < nranges) {
-			idx = ranges[cur_range].cursor++;
-			/* the hole below a range's first frame: valid, free, never handed out */
-			for (; high < idx; high++)
-				frames[high] = (struct frame){ 0, FRAME_FREE };
-			high = idx + 1;
-		}
+		idx = next_range();
 	}
 	if (idx != NO_FRAME) {
-		frames[idx].ref = 1;
-		frames[idx].next_or_kind = kind;
-		in_use[kind]++;
+		pm.frames[idx].ref = 1;
+		pm.frames[idx].next_or_kind = kind;
+		pm.in_use[kind]++;
 	}
-out:
-	spin_unlock_irqrestore(&lock, flags);
+	spin_unlock_irqrestore(&pm.lock, flags);
 	if (idx == NO_FRAME)
 		return -ENOMEM;
 	*pa = paddr_of(idx);
@@ -267,9 +298,9 @@ out:
 }
 
 /*
- * References are taken and dropped with atomics, outside the lock: fork takes one per page
+ * References are taken and dropped with atomics, outside the pm.lock: fork takes one per page
  * and COW faults drop them, so this is on every fast path. Only the last put, which puts
- * the frame on the free list, takes the lock.
+ * the frame on the free list, takes the pm.lock.
  */
 void pmm_get(paddr_t pa)
 {
@@ -304,12 +335,12 @@ bool pmm_put(paddr_t pa)
 					      __ATOMIC_RELAXED));
 	if (ref != 1)
 		return false;
-	flags = spin_lock_irqsave(&lock);
-	in_use[f->next_or_kind]--;
-	f->next_or_kind = free_head;
-	free_head = (uint32_t)(f - frames);
-	nfree_list++;
-	spin_unlock_irqrestore(&lock, flags);
+	flags = spin_lock_irqsave(&pm.lock);
+	pm.in_use[f->next_or_kind]--;
+	f->next_or_kind = pm.free_head;
+	pm.free_head = (uint32_t)(f - pm.frames);
+	pm.nfree_list++;
+	spin_unlock_irqrestore(&pm.lock, flags);
 	return true;
 }
 
@@ -338,27 +369,28 @@ bool pmm_managed(paddr_t pa)
 
 void pmm_stats(struct pmm_stats *st)
 {
-	unsigned long flags = spin_lock_irqsave(&lock);
+	unsigned long flags = spin_lock_irqsave(&pm.lock);
 	uint64_t untouched = 0;
 
-	for (int i = cur_range; i < nranges; i++)
+	sync_cursor();
+	for (int i = pm.cur_range; i < pm.nranges; i++)
 		untouched += ranges[i].end - ranges[i].cursor;
 	st->total = ntotal;
-	st->free = nfree_list + untouched;
+	st->free = pm.nfree_list + untouched;
 	for (int k = 0; k < FRAME_KINDS; k++)
-		st->by_kind[k] = in_use[k];
+		st->by_kind[k] = pm.in_use[k];
 	st->by_kind[FRAME_FREE] = st->free;
 	st->meta_bytes = meta_bytes;
 	st->reserved = nreserved;
-	spin_unlock_irqrestore(&lock, flags);
+	spin_unlock_irqrestore(&pm.lock, flags);
 }
 
 void pmm_fail_after(long n)
 {
-	unsigned long flags = spin_lock_irqsave(&lock);
+	unsigned long flags = spin_lock_irqsave(&pm.lock);
 
-	fail_countdown = n < 0 ? -1 : n;
-	spin_unlock_irqrestore(&lock, flags);
+	pm.fail_countdown = n < 0 ? -1 : n;
+	spin_unlock_irqrestore(&pm.lock, flags);
 }
 
 long pmm_audit_ref(paddr_t pa, int delta)
@@ -379,14 +411,18 @@ long pmm_audit_ref(paddr_t pa, int delta)
 int pmm_for_each_used(int (*fn)(paddr_t pa, enum frame_kind kind, uint32_t ref, void *arg),
 		      void *arg)
 {
-	for (int i = 0; i < nranges; i++) {
+	unsigned long flags = spin_lock_irqsave(&pm.lock);
+
+	sync_cursor();
+	spin_unlock_irqrestore(&pm.lock, flags);
+	for (int i = 0; i < pm.nranges; i++) {
 		for (uint32_t idx = ranges[i].start; idx < ranges[i].cursor; idx++) {
 			int rc;
 
-			if (frames[idx].ref == 0)
+			if (pm.frames[idx].ref == 0)
 				continue;
-			rc = fn(paddr_of(idx), (enum frame_kind)frames[idx].next_or_kind,
-				frames[idx].ref, arg);
+			rc = fn(paddr_of(idx), (enum frame_kind)pm.frames[idx].next_or_kind,
+				pm.frames[idx].ref, arg);
 			if (rc)
 				return rc;
 		}
