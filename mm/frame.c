@@ -307,7 +307,7 @@ void pmm_get(paddr_t pa)
 	(void)pmm_try_get(pa);
 }
 
-bool pmm_try_get(paddr_t pa)
+__leaf_no_frame bool pmm_try_get(paddr_t pa)
 {
 	struct frame *f = valid_frame(pa);
 
@@ -318,7 +318,7 @@ bool pmm_try_get(paddr_t pa)
 	return true;
 }
 
-bool pmm_put(paddr_t pa)
+__leaf_no_frame bool pmm_put(paddr_t pa)
 {
 	struct frame *f = valid_frame(pa);
 	unsigned long flags;
@@ -344,7 +344,7 @@ bool pmm_put(paddr_t pa)
 	return true;
 }
 
-uint32_t pmm_refcount(paddr_t pa)
+__leaf_no_frame uint32_t pmm_refcount(paddr_t pa)
 {
 	const struct frame *f = valid_frame(pa);
 
@@ -473,7 +473,7 @@ uint64_t pmm_shared_frames(void)
 
 _Static_assert(PAGE_SIZE == 512 * sizeof(uint64_t), "pmm_zero writes 512 doublewords");
 
-void pmm_zero(paddr_t pa)
+__leaf_no_frame void pmm_zero(paddr_t pa)
 {
 	volatile uint64_t *w = phys_to_virt(pa); /* volatile: stores, never a call to memset */
 

@@ -576,26 +576,29 @@ out:
 static int copy_range(struct vm *parent, struct vm *child, vaddr_t start, vaddr_t end, bool shared)
 {
 	vaddr_t va = start, stop;
+	uint64_t rss = 0;
+	int rc = 0;
 
 	for (; va < end; va = stop) {
 		pte_t *pt = pt_level0_table(parent->root, va, &stop);
 		pte_t *ct;
-		int rc;
 
 		if (!pt)
 			continue;
 		rc = pt_walk_alloc(child->root, va, &ct);
 		if (rc)
-			return rc;
+			break;
 		ct -= pt_index(va, 0); /* the child's level-0 table */
-		for (; va < stop && va < end; va += PAGE_SIZE) {
-			unsigned int i = pt_index(va, 0);
+		if (stop > end)
+			stop = end;
+		for (unsigned int i = pt_index(va, 0), n = i + (stop - va) / PAGE_SIZE; i < n;
+		     i++) {
 			pte_t pte = pt[i];
 
 			if (!pte)
 				continue;
 			if (pte_paddr(pte) != vm_zero_pa && pmm_try_get(pte_paddr(pte))) {
-				child->rss++;
+				rss++;
 				if (!shared && (pte & PTE_W)) {
 					pte &= ~PTE_W;
 					pt[i] = pte;
@@ -604,7 +607,8 @@ static int copy_range(struct vm *parent, struct vm *child, vaddr_t start, vaddr_
 			ct[i] = pte;
 		}
 	}
-	return 0;
+	child->rss += rss; /* what was shared before a failure stays counted */
+	return rc;
 }
 
 int vm_fork(struct vm *parent, struct vm **out)
