@@ -57,8 +57,7 @@ trap_entry:
 	sd	zero, TF_FULL(sp)
 	mv	a0, sp
 	call	trap_user
-	mv	a0, sp
-	j	trap_return
+	j	ret_to_user
 1:	sd	x8, TF_REG(8)(sp)
 	sd	x9, TF_REG(9)(sp)
 	sd	x18, TF_REG(18)(sp)
@@ -75,8 +74,7 @@ trap_entry:
 	sd	t0, TF_FULL(sp)
 	mv	a0, sp
 	call	trap_user
-	mv	a0, sp
-	j	trap_return
+	j	ret_to_user
 
 from_kernel:
 	csrrw	tp, CSR_SSCRATCH, zero	/* tp = hart again, sscratch = 0 */
@@ -126,36 +124,19 @@ from_kernel:
 	sd	t0, TF_FULL(sp)
 	mv	a0, sp
 	call	trap_kernel
+	j	trap_return
 
-	.globl trap_return
-trap_return:
-	/* a0 = the frame to resume: the one just handled, or a new task's first one */
-	mv	sp, a0
+	/* Back to U-mode from trap_user(): sp is the frame. sstatus needs no restoring: the trap
+	 * from U-mode left SPP = U and SPIE = 1, and every trap taken since (by this task, on
+	 * the way, or by others it switched to) has returned, which leaves them so again. */
+ret_to_user:
+	ld	t0, TF_FULL(sp)
+	bnez	t0, full_to_user	/* exec reset it: every register comes from the frame */
+user_tail:
 	ld	t0, TF_SEPC(sp)
 	csrw	CSR_SEPC, t0
-	ld	t0, TF_SSTATUS(sp)
-	csrw	CSR_SSTATUS, t0
-	andi	t0, t0, SSTATUS_SPP
-	bnez	t0, to_kernel
-	/* back to U-mode: the next trap finds this hart in sscratch, the stack top in it */
-	csrw	CSR_SSCRATCH, tp
-	addi	t0, sp, TF_SIZE
-	sd	t0, HART_KSTACK(tp)
-	ld	t0, TF_FULL(sp)
-	beqz	t0, 2f
-	ld	x8, TF_REG(8)(sp)
-	ld	x9, TF_REG(9)(sp)
-	ld	x18, TF_REG(18)(sp)
-	ld	x19, TF_REG(19)(sp)
-	ld	x20, TF_REG(20)(sp)
-	ld	x21, TF_REG(21)(sp)
-	ld	x22, TF_REG(22)(sp)
-	ld	x23, TF_REG(23)(sp)
-	ld	x24, TF_REG(24)(sp)
-	ld	x25, TF_REG(25)(sp)
-	ld	x26, TF_REG(26)(sp)
-	ld	x27, TF_REG(27)(sp)
-2:	ld	x1, TF_REG(1)(sp)
+	csrw	CSR_SSCRATCH, tp	/* the next trap finds this hart in sscratch */
+	ld	x1, TF_REG(1)(sp)
 	ld	x3, TF_REG(3)(sp)
 	ld	x4, TF_REG(4)(sp)
 	ld	x5, TF_REG(5)(sp)
@@ -176,7 +157,35 @@ trap_return:
 	ld	x2, TF_REG(2)(sp)
 	sret
 
+	.globl trap_return
+trap_return:
+	/* a0 = a full frame to resume: a kernel trap's, or a new task's first one */
+	mv	sp, a0
+	ld	t0, TF_SSTATUS(sp)
+	andi	t0, t0, SSTATUS_SPP
+	bnez	t0, to_kernel
+full_to_user:
+	ld	t0, TF_SSTATUS(sp)
+	csrw	CSR_SSTATUS, t0
+	ld	x8, TF_REG(8)(sp)
+	ld	x9, TF_REG(9)(sp)
+	ld	x18, TF_REG(18)(sp)
+	ld	x19, TF_REG(19)(sp)
+	ld	x20, TF_REG(20)(sp)
+	ld	x21, TF_REG(21)(sp)
+	ld	x22, TF_REG(22)(sp)
+	ld	x23, TF_REG(23)(sp)
+	ld	x24, TF_REG(24)(sp)
+	ld	x25, TF_REG(25)(sp)
+	ld	x26, TF_REG(26)(sp)
+	ld	x27, TF_REG(27)(sp)
+	j	user_tail
+
 to_kernel:
+	ld	t0, TF_SSTATUS(sp)
+	csrw	CSR_SSTATUS, t0
+	ld	t0, TF_SEPC(sp)
+	csrw	CSR_SEPC, t0
 	ld	x1, TF_REG(1)(sp)
 	ld	x3, TF_REG(3)(sp)
 	ld	x4, TF_REG(4)(sp)
