@@ -190,6 +190,7 @@ int vma_insert(struct vma_tree *t, struct vma *v)
 	v->node.height = 1;
 	*link = &v->node;
 	t->count++;
+	t->last = v; /* a region just made is the one about to be touched */
 	rebalance(t, parent);
 	return 0;
 }

@@ -40,7 +40,7 @@ struct vma {
 struct vma_tree {
 	struct vma_node *root;
 	unsigned long count;
-	struct vma *last; /* the region the last lookup found: faults come in runs */
+	struct vma *last; /* the region last found or inserted: faults come in runs */
 };
 
 static inline void vma_tree_init(struct vma_tree *t)

@@ -110,8 +110,9 @@ static void the_last_region_found_is_remembered_until_removed_or_moved(void **st
 	vma_tree_init(&t);
 	set(&v[0], BASE, BASE + 2 * PG);
 	set(&v[1], BASE + 4 * PG, BASE + 6 * PG);
-	insert_ok(&t, &v[0]);
 	insert_ok(&t, &v[1]);
+	insert_ok(&t, &v[0]);
+	assert_ptr_equal(t.last, &v[0]); /* the region just inserted */
 	assert_ptr_equal(vma_find(&t, BASE + 4 * PG), &v[1]);
 	assert_ptr_equal(t.last, &v[1]);
 	assert_ptr_equal(vma_find(&t, BASE + PG), &v[0]); /* not the remembered one: a walk */
