@@ -104,6 +104,26 @@ int pt_walk_alloc_slow(paddr_t root, vaddr_t va, pte_t **ptep)
 	return slot_at(root, va, 0, ptep);
 }
 
+int pt_prebuild(paddr_t root, vaddr_t start, vaddr_t end, unsigned int max)
+{
+	unsigned int made = 0;
+
+	for (vaddr_t va = align_down(start, MEGAPAGE_SIZE); va < end && made < max;
+	     va += MEGAPAGE_SIZE) {
+		pte_t *p;
+		int rc;
+
+		if (pt_slot0(root, va))
+			continue;
+		/* a missing level-1 table is made too */
+		made += pte_valid(table_at(root)[pt_index(va, 2)]) ? 1 : 2;
+		rc = slot_at(root, va, 0, &p);
+		if (rc)
+			return rc;
+	}
+	return (int)made;
+}
+
 /* The largest leaf level that va, pa and the remaining size allow. */
 static int leaf_level(vaddr_t va, paddr_t pa, uint64_t size, bool large)
 {

@@ -31,6 +31,14 @@ pte_t *pt_walk(paddr_t root, vaddr_t va, int *level);
  */
 pte_t *pt_level0_table(paddr_t root, vaddr_t va, vaddr_t *next);
 
+/*
+ * pt_prebuild - make the missing tables a walk to every page of [start, end) would make, in
+ * address order, until @max table pages have been made. Returns how many were made, or
+ * -ENOMEM (what was made stays). Tables made early turn the one fault in 512 that would
+ * have made one into an ordinary fault (see vm_mmap).
+ */
+int pt_prebuild(paddr_t root, vaddr_t start, vaddr_t end, unsigned int max);
+
 /* pt_walk_alloc_slow - pt_walk_alloc() when a table on the way is missing (or a leaf). */
 int pt_walk_alloc_slow(paddr_t root, vaddr_t va, pte_t **ptep) __must_check;
 

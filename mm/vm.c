@@ -206,6 +206,19 @@ void vm_destroy(struct vm *vm)
 
 /* ---- regions --------------------------------------------------------------------------- */
 
+/* Tables made with a region by mmap and brk: at most this many table pages a call (32 MiB). */
+#define PREBUILD_TABLES_MAX 16
+
+/*
+ * Make, now, the tables the first touches of a new region will need, up to a bound: the
+ * zeroing of a table moves from one fault in 512 to the call that made the region, so every
+ * fault of a run costs the same. Short of memory, the faults make their own. Lock held.
+ */
+static void prebuild_tables(struct vm *vm, vaddr_t start, vaddr_t end)
+{
+	(void)pt_prebuild(vm->root, start, end, PREBUILD_TABLES_MAX);
+}
+
 static bool range_ok(vaddr_t start, uint64_t len)
 {
 	return len && is_aligned(start | len, PAGE_SIZE) && start >= USER_BASE &&
@@ -448,6 +461,8 @@ int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsign
 	}
 	if (rc == 0)
 		rc = insert_region(vm, start, len, prot, kind, 0, 0, &v);
+	if (rc == 0)
+		prebuild_tables(vm, start, start + len);
 	if (rc == 0 && kind == VMA_SHARED) {
 		rc = populate_shared(vm, v);
 		if (rc)
@@ -556,6 +571,8 @@ vaddr_t vm_brk(struct vm *vm, vaddr_t want)
 			goto out;
 		rc = insert_region(vm, old_end, new_end - old_end, PROT_READ | PROT_WRITE, VMA_ANON,
 				   0, 0, &v);
+		if (rc == 0)
+			prebuild_tables(vm, old_end, new_end);
 	} else if (new_end < old_end) {
 		rc = unmap_range(vm, new_end, old_end);
 	}
@@ -579,20 +596,28 @@ static int copy_range(struct vm *parent, struct vm *child, vaddr_t start, vaddr_
 	uint64_t rss = 0;
 	int rc = 0;
 
-	for (; va < end; va = stop) {
+	for (; va < end && rc == 0; va = stop) {
 		pte_t *pt = pt_level0_table(parent->root, va, &stop);
-		pte_t *ct;
+		pte_t *ct, *slot;
+		unsigned int i, n;
 
 		if (!pt)
 			continue;
-		rc = pt_walk_alloc(child->root, va, &ct);
-		if (rc)
-			break;
-		ct -= pt_index(va, 0); /* the child's level-0 table */
 		if (stop > end)
 			stop = end;
-		for (unsigned int i = pt_index(va, 0), n = i + (stop - va) / PAGE_SIZE; i < n;
-		     i++) {
+		/* the child's level-0 table is made at the first entry: the parent's may have been
+		 * made ahead of need and hold none */
+		i = pt_index(va, 0);
+		n = i + (unsigned int)((stop - va) / PAGE_SIZE);
+		while (i < n && !pt[i])
+			i++;
+		if (i == n)
+			continue;
+		rc = pt_walk_alloc(child->root, va, &slot);
+		if (rc)
+			break;
+		ct = slot - pt_index(va, 0);
+		for (; i < n; i++) {
 			pte_t pte = pt[i];
 
 			if (!pte)

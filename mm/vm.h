@@ -5,6 +5,7 @@
 #ifndef FAULTLINE_MM_VM_H
 #define FAULTLINE_MM_VM_H
 
+#include "mm/pt.h"
 #include "mm/vma.h"
 #include "platform/riscv/pte.h"
 #include "platform/riscv/spinlock.h"

@@ -145,6 +145,28 @@ static void protect_skips_holes_in_the_range(void **state)
 	assert_int_equal(pte_bits(*p) & PTE_RWX, PTE_R | PTE_X);
 }
 
+static void prebuild_makes_the_tables_a_range_needs_up_to_a_limit(void **state)
+{
+	uint64_t before = free_frames();
+	pte_t *p;
+
+	(void)state;
+	/* nothing under the root: one level-1 table and a level-0 table per 2 MiB met */
+	assert_int_equal(pt_prebuild(root, 0x1ff000, 0x201000, 16), 3);
+	assert_int_equal(free_frames(), before - 3);
+	assert_int_equal(pt_prebuild(root, 0x1ff000, 0x201000, 16), 0); /* all there now */
+	assert_int_equal(pt_prebuild(root, 0, 8 * MiB, 16), 2);
+	assert_int_equal(pt_prebuild(root, GiB - 2 * MiB, GiB + 2 * MiB, 16), 3);
+	assert_int_equal(pt_prebuild(root, 2 * GiB, 3 * GiB, 5), 5); /* stops at the limit */
+	assert_non_null(pt_slot0(root, 2 * GiB + 6 * MiB));
+	assert_null(pt_slot0(root, 2 * GiB + 8 * MiB));
+	/* what it made is what a walk would have made: empty tables, found by the fast walk */
+	p = pt_slot0(root, 0x400000);
+	assert_non_null(p);
+	assert_int_equal(*p, 0);
+	assert_null(pt_walk(root, 0x400000, NULL));
+}
+
 static void destroy_returns_every_table_page(void **state)
 {
 	(void)state;
@@ -190,6 +212,8 @@ int main(void)
 		cmocka_unit_test_setup(protect_changes_only_the_range_and_splits_large_leaves,
 				       setup),
 		cmocka_unit_test_setup(protect_skips_holes_in_the_range, setup),
+		cmocka_unit_test_setup(prebuild_makes_the_tables_a_range_needs_up_to_a_limit,
+				       setup),
 		cmocka_unit_test_setup(destroy_returns_every_table_page, setup),
 		cmocka_unit_test_setup(allocation_failure_at_any_depth_leaks_nothing, setup),
 	};

@@ -173,6 +173,55 @@ static void write_to_untouched_memory_spends_exactly_one_zeroed_frame_per_page(v
 	finish(&vm, 1);
 }
 
+static uint64_t table_frames(void)
+{
+	struct pmm_stats st;
+
+	pmm_stats(&st);
+	return st.by_kind[FRAME_PAGETABLE];
+}
+
+static void mmap_makes_the_tables_first_touches_need_so_no_fault_makes_one(void **s)
+{
+	struct vm *vm = new_vm(1);
+	uint64_t tables = table_frames();
+	vaddr_t a = map(vm, 8 * MiB, RW, ANON);
+
+	(void)s;
+	/* a level-0 table for each 2 MiB span the region meets (4 or 5), and a level-1 one */
+	assert_in_range(table_frames() - tables, 5, 6);
+	tables = table_frames();
+	for (vaddr_t off = 0; off < 8 * MiB; off += PAGE_SIZE)
+		wr(vm, a + off, 1);
+	assert_int_equal(table_frames(), tables);
+	/* beyond what one call makes ahead, faults make their own */
+	a = map(vm, 64 * MiB, RW, ANON);
+	tables = table_frames();
+	for (vaddr_t off = 0; off < 64 * MiB; off += 2 * MiB)
+		wr(vm, a + off, 1);
+	assert_in_range(table_frames() - tables, 14, 17);
+	finish(&vm, 1);
+}
+
+static void fork_makes_no_child_table_for_a_parent_table_still_empty(void **s)
+{
+	struct vm *vms[2];
+	uint64_t tables;
+	vaddr_t a;
+
+	(void)s;
+	vms[0] = new_vm(1);
+	a = map(vms[0], 16 * MiB, RW, ANON);
+	wr(vms[0], a, 1);
+	tables = table_frames();
+	assert_int_equal(vm_fork(vms[0], &vms[1]), 0);
+	vms[1]->asid = 2;
+	/* the child: a root, a level-1 table and one level-0 table for the page written */
+	assert_in_range(table_frames() - tables, 3, 4);
+	assert_int_equal(rd(vms[1], a), 1);
+	finish(vms, 2);
+}
+
 static void write_after_read_replaces_the_zero_page_and_leaves_it_zero(void **s)
 {
 	struct vm *vm = new_vm(1);
@@ -629,6 +678,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		BOTH(reading_1g_of_untouched_memory_maps_the_zero_page_and_spends_no_frame),
 		BOTH(write_to_untouched_memory_spends_exactly_one_zeroed_frame_per_page),
+		BOTH(mmap_makes_the_tables_first_touches_need_so_no_fault_makes_one),
+		BOTH(fork_makes_no_child_table_for_a_parent_table_still_empty),
 		BOTH(write_after_read_replaces_the_zero_page_and_leaves_it_zero),
 		BOTH(fork_child_write_copies_and_parent_keeps_its_data),
 		BOTH(global_counters_sum_live_spaces_and_keep_destroyed_ones),
