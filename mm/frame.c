@@ -318,30 +318,41 @@ __leaf_no_frame bool pmm_try_get(paddr_t pa)
 	return true;
 }
 
-__leaf_no_frame bool pmm_put(paddr_t pa)
+/* Drops one reference: -1 when nobody held one (a free frame, or one outside the allocator),
+ * 0 when others still do, 1 when it was the last and the frame went back on the free list. */
+static inline int put(struct frame *f)
 {
-	struct frame *f = valid_frame(pa);
 	unsigned long flags;
 	uint32_t ref;
 
 	if (!f)
-		return false;
+		return -1;
 	/* a stray put on a free frame must not wrap its count */
 	ref = __atomic_load_n(&f->ref, __ATOMIC_RELAXED);
 	do {
 		if (ref == 0)
-			return false;
+			return -1;
 	} while (!__atomic_compare_exchange_n(&f->ref, &ref, ref - 1, true, __ATOMIC_ACQ_REL,
 					      __ATOMIC_RELAXED));
 	if (ref != 1)
-		return false;
+		return 0;
 	flags = spin_lock_irqsave(&pm.lock);
 	pm.in_use[f->next_or_kind]--;
 	f->next_or_kind = pm.free_head;
 	pm.free_head = (uint32_t)(f - pm.frames);
 	pm.nfree_list++;
 	spin_unlock_irqrestore(&pm.lock, flags);
-	return true;
+	return 1;
+}
+
+__leaf_no_frame bool pmm_put(paddr_t pa)
+{
+	return put(valid_frame(pa)) == 1;
+}
+
+__leaf_no_frame bool pmm_put_ref(paddr_t pa)
+{
+	return put(valid_frame(pa)) >= 0;
 }
 
 __leaf_no_frame uint32_t pmm_refcount(paddr_t pa)

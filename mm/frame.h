@@ -58,6 +58,10 @@ bool pmm_try_get(paddr_t pa);
 /* pmm_put - drop one reference; the last one frees the frame. Returns true if it was freed. */
 bool pmm_put(paddr_t pa);
 
+/* pmm_put_ref - pmm_put() for callers that do not know whether @pa is a frame anyone holds
+ * (an image frame is not): true if a reference was dropped. */
+bool pmm_put_ref(paddr_t pa);
+
 /* pmm_refcount - references held on the frame at @pa; 0 for a free or unmanaged frame. */
 uint32_t pmm_refcount(paddr_t pa);
 

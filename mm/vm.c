@@ -58,12 +58,6 @@ paddr_t vm_zero_page(void)
 	return vm_zero_pa;
 }
 
-bool vm_counted_frame(paddr_t pa)
-{
-	/* the image's frames are outside the allocator's ranges: they read as 0 references */
-	return pa != vm_zero_pa && pmm_refcount(pa) != 0;
-}
-
 _Static_assert(sizeof(struct vm_counters) % sizeof(uint64_t) == 0, "counters are all uint64_t");
 #define NCOUNTERS (sizeof(struct vm_counters) / sizeof(uint64_t))
 
@@ -158,33 +152,42 @@ int vm_create(struct vm **out)
 
 /* ---- zapping --------------------------------------------------------------------------- */
 
-struct zap {
-	unsigned long flushes;
-};
-
-static void zap_leaf(struct vm *vm, vaddr_t va, pte_t *ptep, void *arg)
+/*
+ * Empties every leaf of [start, end) and drops the references they held. With @flush, each
+ * page that was valid is flushed, or the whole ASID once more than FLUSH_PAGES_MAX were.
+ * One pass over each level-0 table: munmap's cost is this loop.
+ */
+static void zap_range(struct vm *vm, vaddr_t start, vaddr_t end, bool flush)
 {
-	struct zap *z = arg;
-	paddr_t pa = pte_paddr(*ptep);
-	bool was_valid = pte_valid(*ptep);
+	unsigned long flushes = 0;
+	uint64_t dropped = 0;
+	vaddr_t va = start, stop;
 
-	*ptep = 0;
-	if (vm_counted_frame(pa)) {
-		pmm_put(pa);
-		vm->rss--;
+	for (; va < end; va = stop) {
+		pte_t *t = pt_level0_table(vm->root, va, &stop);
+		vaddr_t base = align_down(va, MEGAPAGE_SIZE);
+
+		if (!t)
+			continue;
+		if (stop > end)
+			stop = end;
+		for (unsigned int i = pt_index(va, 0),
+				  n = i + (unsigned int)((stop - va) / PAGE_SIZE);
+		     i < n; i++) {
+			pte_t pte = t[i];
+
+			if (!pte)
+				continue;
+			t[i] = 0;
+			/* the zero page and the image's frames hold no reference of ours */
+			if (pte_paddr(pte) != vm_zero_pa && pmm_put_ref(pte_paddr(pte)))
+				dropped++;
+			if (flush && pte_valid(pte) && ++flushes <= FLUSH_PAGES_MAX)
+				arch_flush_page(base + ((vaddr_t)i << PAGE_SHIFT), vm->asid);
+		}
 	}
-	if (was_valid && z) {
-		if (++z->flushes <= FLUSH_PAGES_MAX)
-			arch_flush_page(va, vm->asid);
-	}
-}
-
-static void zap_range(struct vm *vm, vaddr_t start, vaddr_t end)
-{
-	struct zap z = { 0 };
-
-	vm_walk_leaves(vm, start, end, zap_leaf, &z);
-	if (z.flushes > FLUSH_PAGES_MAX)
+	vm->rss -= dropped;
+	if (flushes > FLUSH_PAGES_MAX)
 		arch_flush_asid(vm->asid);
 }
 
@@ -194,7 +197,7 @@ void vm_destroy(struct vm *vm)
 
 	unlink_live(vm);
 	while ((v = vma_first(&vm->vmas)) != NULL) {
-		vm_walk_leaves(vm, v->start, v->end, zap_leaf, NULL);
+		zap_range(vm, v->start, v->end, false); /* the ASID is flushed below */
 		vma_remove(&vm->vmas, v);
 		slab_free(&vma_cache, v);
 	}
@@ -339,7 +342,7 @@ static int unmap_range(struct vm *vm, vaddr_t start, vaddr_t end)
 	if (rc)
 		return rc;
 	while ((v = vma_find_next(&vm->vmas, start)) != NULL && v->start < end) {
-		zap_range(vm, v->start, v->end);
+		zap_range(vm, v->start, v->end, true);
 		vma_remove(&vm->vmas, v);
 		slab_free(&vma_cache, v);
 	}

@@ -26,9 +26,6 @@ static inline uint64_t vm_prot_bits(unsigned int prot)
 /* The shared zero page (vm_zero_page() outside mm/): read on every first-touch fault. */
 extern paddr_t vm_zero_pa;
 
-/* True for frames the address space holds a reference on (not the zero page or the image). */
-bool vm_counted_frame(paddr_t pa);
-
 /* Counts one event in @vm's counters, under its lock. The global figures are summed from
  * the live address spaces and those destroyed, so no fault touches a shared cache line. */
 #define VM_COUNT(vm, field) ((vm)->counters.field++)
