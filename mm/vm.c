@@ -596,6 +596,9 @@ out:
 static int copy_range(struct vm *parent, struct vm *child, vaddr_t start, vaddr_t end, bool shared)
 {
 	vaddr_t va = start, stop;
+	/* private pages lose W on both sides; shared pages keep it */
+	const pte_t take_away = shared ? 0 : PTE_W;
+	const paddr_t zero = vm_zero_pa; /* a local: the stores below cannot change it */
 	uint64_t rss = 0;
 	int rc = 0;
 
@@ -625,10 +628,10 @@ static int copy_range(struct vm *parent, struct vm *child, vaddr_t start, vaddr_
 
 			if (!pte)
 				continue;
-			if (pte_paddr(pte) != vm_zero_pa && pmm_try_get(pte_paddr(pte))) {
+			if (pte_paddr(pte) != zero && pmm_try_get(pte_paddr(pte))) {
 				rss++;
-				if (!shared && (pte & PTE_W)) {
-					pte &= ~PTE_W;
+				if (pte & take_away) {
+					pte &= ~take_away;
 					pt[i] = pte;
 				}
 			}
