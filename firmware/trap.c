@@ -111,7 +111,7 @@ const char *trap_cause_name(unsigned long scause)
 	}
 }
 
-static void handle_interrupt(struct trap_frame *tf)
+static void handle_interrupt(struct trap_frame *tf, bool from_user)
 {
 	switch (tf->scause & ~CAUSE_INTERRUPT) {
 	case IRQ_S_TIMER:
@@ -120,7 +120,7 @@ static void handle_interrupt(struct trap_frame *tf)
 		else
 			csr_clear(CSR_SIE, SIE_STIE); /* nobody wants ticks: stop them */
 		/* the kernel is not preemptible: tasks are switched on their way back to U-mode */
-		if (!(tf->sstatus & SSTATUS_SPP) && task_current())
+		if (from_user)
 			task_yield();
 		return;
 	default:
@@ -223,7 +223,7 @@ static __attribute__((noinline)) void user_slow_path(struct trap_frame *tf,
 		task_kill(tf->scause, tf->sepc, tf->sepc, "breakpoint", SIGTRAP);
 	default:
 		if (tf->scause & CAUSE_INTERRUPT) {
-			handle_interrupt(tf);
+			handle_interrupt(tf, true);
 			return;
 		}
 		task_kill(tf->scause, tf->stval, tf->sepc, "unexpected trap", SIGKILL);
@@ -238,25 +238,32 @@ static __attribute__((noinline)) void user_slow_path(struct trap_frame *tf,
 void trap_user(struct trap_frame *tf, unsigned long cause, unsigned long stval)
 {
 	enum fault_reason reason = FAULT_OK;
+	bool resolved = false;
 
 	if (cause == CAUSE_USER_ECALL) {
 		tf->sepc += 4; /* past the ecall */
 		tf->a0 = (unsigned long)syscall_dispatch(tf);
 		return;
 	}
-	if (is_page_fault(cause) &&
-	    vm_fault(task_current()->vm, stval, access_of(cause), &reason) == 0) {
-		if (FAULTLINE_AUDIT_EACH_FAULT)
-			audit_or_panic(tf);
-		return;
+	/* the entry code left these to us: reports and the panic dump read them */
+	tf->scause = cause;
+	tf->stval = stval;
+	if (is_page_fault(cause)) {
+		resolved = vm_fault(task_current()->vm, stval, access_of(cause), &reason) == 0;
+		if (resolved && !FAULTLINE_AUDIT_EACH_FAULT)
+			return;
 	}
-	user_slow_path(tf, reason);
+	tf->sstatus = csr_read(CSR_SSTATUS); /* SPP and SPIE still as the trap set them */
+	if (resolved)
+		audit_or_panic(tf);
+	else
+		user_slow_path(tf, reason);
 }
 
 struct trap_frame *trap_kernel(struct trap_frame *tf)
 {
 	if (tf->scause & CAUSE_INTERRUPT)
-		handle_interrupt(tf);
+		handle_interrupt(tf, false);
 	else
 		handle_kernel_exception(tf);
 	return tf;

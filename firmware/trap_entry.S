@@ -46,19 +46,19 @@ trap_entry:
 	sd	t0, TF_REG(4)(sp)
 	csrr	t0, CSR_SEPC
 	sd	t0, TF_SEPC(sp)
-	csrr	t0, CSR_SSTATUS
-	sd	t0, TF_SSTATUS(sp)
-	csrr	a1, CSR_SCAUSE		/* trap_user(frame, scause, stval) */
-	sd	a1, TF_SCAUSE(sp)
+	/* trap_user(frame, scause, stval): it writes them and sstatus into the frame only on
+	 * its slow path, where anything reads them */
+	csrr	a1, CSR_SCAUSE
 	csrr	a2, CSR_STVAL
-	sd	a2, TF_STVAL(sp)
 	li	t0, SYS_clone
 	beq	a7, t0, 1f		/* any trap with a7 = clone is saved in full: harmless */
 	sd	zero, TF_FULL(sp)
 	mv	a0, sp
 	call	trap_user
 	j	ret_to_user
-1:	sd	x8, TF_REG(8)(sp)
+1:	csrr	t0, CSR_SSTATUS		/* the child's frame is resumed in full */
+	sd	t0, TF_SSTATUS(sp)
+	sd	x8, TF_REG(8)(sp)
 	sd	x9, TF_REG(9)(sp)
 	sd	x18, TF_REG(18)(sp)
 	sd	x19, TF_REG(19)(sp)
