@@ -172,7 +172,10 @@ static long sys_getrusage(struct trap_frame *tf)
 	struct k_rusage ru = { 0 };
 
 	if ((long)tf->a0 == RUSAGE_SELF) {
-		ru.minflt = (int64_t)t->vm->counters.resolved;
+		struct vm_counters c;
+
+		vm_counters(t->vm, &c);
+		ru.minflt = (int64_t)c.resolved;
 		ru.maxrss = (int64_t)(t->vm->max_rss * (PAGE_SIZE / 1024));
 	} else if ((long)tf->a0 == RUSAGE_CHILDREN) {
 		ru.minflt = (int64_t)t->child_minflt;
@@ -355,7 +358,8 @@ static long fl_counters(struct trap_frame *tf)
 		return -EINVAL;
 	vm_global_counters(&g);
 	__builtin_memcpy(&c.global, &g, sizeof(g));
-	__builtin_memcpy(&c.task, &t->vm->counters, sizeof(g));
+	vm_counters(t->vm, &g);
+	__builtin_memcpy(&c.task, &g, sizeof(g));
 	pmm_stats(&st);
 	c.frames_total = st.total;
 	c.frames_free = st.free;

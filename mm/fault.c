@@ -317,7 +317,6 @@ int vm_fault(struct vm *vm, vaddr_t addr, enum fault_access access, enum fault_r
 	}
 	/* invalid-to-valid too: some cores (JH7110) cache invalid entries */
 	arch_flush_page(va, vm->asid);
-	VM_COUNT(vm, resolved);
 	spin_unlock_irqrestore(&vm->lock, irq);
 	return 0;
 
