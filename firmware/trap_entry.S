@@ -14,6 +14,25 @@
 #include "firmware/uapi/syscalls.h"
 #include "platform/riscv/csr.h"
 
+/* The registers C code may clobber, and gp (x3), which the kernel never uses but another
+ * task switched to would: a trap from U-mode saves these. tp (x4) and sp (x2) are saved
+ * apart, as they arrive elsewhere. */
+#define CLOBBERED 1, 3, 5, 6, 7, 10, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
+/* s0-s11: C keeps them, so only full frames hold them */
+#define CALLEE_SAVED 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+
+.macro save_regs regs:vararg
+	.irp n, \regs
+	sd	x\n, TF_REG(\n)(sp)
+	.endr
+.endm
+
+.macro load_regs regs:vararg
+	.irp n, \regs
+	ld	x\n, TF_REG(\n)(sp)
+	.endr
+.endm
+
 	.section .text
 	.globl trap_entry
 	.balign 4
@@ -23,31 +42,15 @@ trap_entry:
 	sd	sp, HART_SCRATCH(tp)
 	ld	sp, HART_KSTACK(tp)
 	addi	sp, sp, -TF_SIZE
-	sd	x1, TF_REG(1)(sp)
-	sd	x3, TF_REG(3)(sp)
-	sd	x5, TF_REG(5)(sp)
-	sd	x6, TF_REG(6)(sp)
-	sd	x7, TF_REG(7)(sp)
-	sd	x10, TF_REG(10)(sp)
-	sd	x11, TF_REG(11)(sp)
-	sd	x12, TF_REG(12)(sp)
-	sd	x13, TF_REG(13)(sp)
-	sd	x14, TF_REG(14)(sp)
-	sd	x15, TF_REG(15)(sp)
-	sd	x16, TF_REG(16)(sp)
-	sd	x17, TF_REG(17)(sp)
-	sd	x28, TF_REG(28)(sp)
-	sd	x29, TF_REG(29)(sp)
-	sd	x30, TF_REG(30)(sp)
-	sd	x31, TF_REG(31)(sp)
+	save_regs CLOBBERED
 	ld	t0, HART_SCRATCH(tp)
 	sd	t0, TF_REG(2)(sp)
 	csrrw	t0, CSR_SSCRATCH, zero	/* the user's tp; sscratch = 0 while in the kernel */
 	sd	t0, TF_REG(4)(sp)
 	csrr	t0, CSR_SEPC
 	sd	t0, TF_SEPC(sp)
-	/* trap_user(frame, scause, stval): it writes them and sstatus into the frame only on
-	 * its slow path, where anything reads them */
+	/* trap_user(frame, scause, stval): it writes them and sstatus into the frame only
+	 * where anything reads them */
 	csrr	a1, CSR_SCAUSE
 	csrr	a2, CSR_STVAL
 	li	t0, SYS_clone
@@ -58,18 +61,7 @@ trap_entry:
 	j	ret_to_user
 1:	csrr	t0, CSR_SSTATUS		/* the child's frame is resumed in full */
 	sd	t0, TF_SSTATUS(sp)
-	sd	x8, TF_REG(8)(sp)
-	sd	x9, TF_REG(9)(sp)
-	sd	x18, TF_REG(18)(sp)
-	sd	x19, TF_REG(19)(sp)
-	sd	x20, TF_REG(20)(sp)
-	sd	x21, TF_REG(21)(sp)
-	sd	x22, TF_REG(22)(sp)
-	sd	x23, TF_REG(23)(sp)
-	sd	x24, TF_REG(24)(sp)
-	sd	x25, TF_REG(25)(sp)
-	sd	x26, TF_REG(26)(sp)
-	sd	x27, TF_REG(27)(sp)
+	save_regs CALLEE_SAVED
 	li	t0, 1
 	sd	t0, TF_FULL(sp)
 	mv	a0, sp
@@ -80,36 +72,9 @@ from_kernel:
 	csrrw	tp, CSR_SSCRATCH, zero	/* tp = hart again, sscratch = 0 */
 	sd	sp, HART_SCRATCH(tp)
 	addi	sp, sp, -TF_SIZE
-	sd	x1, TF_REG(1)(sp)
-	sd	x3, TF_REG(3)(sp)
-	sd	x4, TF_REG(4)(sp)
-	sd	x5, TF_REG(5)(sp)
-	sd	x6, TF_REG(6)(sp)
-	sd	x7, TF_REG(7)(sp)
-	sd	x8, TF_REG(8)(sp)
-	sd	x9, TF_REG(9)(sp)
-	sd	x10, TF_REG(10)(sp)
-	sd	x11, TF_REG(11)(sp)
-	sd	x12, TF_REG(12)(sp)
-	sd	x13, TF_REG(13)(sp)
-	sd	x14, TF_REG(14)(sp)
-	sd	x15, TF_REG(15)(sp)
-	sd	x16, TF_REG(16)(sp)
-	sd	x17, TF_REG(17)(sp)
-	sd	x18, TF_REG(18)(sp)
-	sd	x19, TF_REG(19)(sp)
-	sd	x20, TF_REG(20)(sp)
-	sd	x21, TF_REG(21)(sp)
-	sd	x22, TF_REG(22)(sp)
-	sd	x23, TF_REG(23)(sp)
-	sd	x24, TF_REG(24)(sp)
-	sd	x25, TF_REG(25)(sp)
-	sd	x26, TF_REG(26)(sp)
-	sd	x27, TF_REG(27)(sp)
-	sd	x28, TF_REG(28)(sp)
-	sd	x29, TF_REG(29)(sp)
-	sd	x30, TF_REG(30)(sp)
-	sd	x31, TF_REG(31)(sp)
+	save_regs CLOBBERED
+	save_regs CALLEE_SAVED
+	sd	tp, TF_REG(4)(sp)
 	ld	t0, HART_SCRATCH(tp)
 	sd	t0, TF_REG(2)(sp)
 	csrr	t0, CSR_SEPC
@@ -136,24 +101,7 @@ user_tail:
 	ld	t0, TF_SEPC(sp)
 	csrw	CSR_SEPC, t0
 	csrw	CSR_SSCRATCH, tp	/* the next trap finds this hart in sscratch */
-	ld	x1, TF_REG(1)(sp)
-	ld	x3, TF_REG(3)(sp)
-	ld	x4, TF_REG(4)(sp)
-	ld	x5, TF_REG(5)(sp)
-	ld	x6, TF_REG(6)(sp)
-	ld	x7, TF_REG(7)(sp)
-	ld	x10, TF_REG(10)(sp)
-	ld	x11, TF_REG(11)(sp)
-	ld	x12, TF_REG(12)(sp)
-	ld	x13, TF_REG(13)(sp)
-	ld	x14, TF_REG(14)(sp)
-	ld	x15, TF_REG(15)(sp)
-	ld	x16, TF_REG(16)(sp)
-	ld	x17, TF_REG(17)(sp)
-	ld	x28, TF_REG(28)(sp)
-	ld	x29, TF_REG(29)(sp)
-	ld	x30, TF_REG(30)(sp)
-	ld	x31, TF_REG(31)(sp)
+	load_regs CLOBBERED, 4
 	ld	x2, TF_REG(2)(sp)
 	sret
 
@@ -167,18 +115,7 @@ trap_return:
 full_to_user:
 	ld	t0, TF_SSTATUS(sp)
 	csrw	CSR_SSTATUS, t0
-	ld	x8, TF_REG(8)(sp)
-	ld	x9, TF_REG(9)(sp)
-	ld	x18, TF_REG(18)(sp)
-	ld	x19, TF_REG(19)(sp)
-	ld	x20, TF_REG(20)(sp)
-	ld	x21, TF_REG(21)(sp)
-	ld	x22, TF_REG(22)(sp)
-	ld	x23, TF_REG(23)(sp)
-	ld	x24, TF_REG(24)(sp)
-	ld	x25, TF_REG(25)(sp)
-	ld	x26, TF_REG(26)(sp)
-	ld	x27, TF_REG(27)(sp)
+	load_regs CALLEE_SAVED
 	j	user_tail
 
 to_kernel:
@@ -186,36 +123,8 @@ to_kernel:
 	csrw	CSR_SSTATUS, t0
 	ld	t0, TF_SEPC(sp)
 	csrw	CSR_SEPC, t0
-	ld	x1, TF_REG(1)(sp)
-	ld	x3, TF_REG(3)(sp)
-	ld	x4, TF_REG(4)(sp)
-	ld	x5, TF_REG(5)(sp)
-	ld	x6, TF_REG(6)(sp)
-	ld	x7, TF_REG(7)(sp)
-	ld	x8, TF_REG(8)(sp)
-	ld	x9, TF_REG(9)(sp)
-	ld	x10, TF_REG(10)(sp)
-	ld	x11, TF_REG(11)(sp)
-	ld	x12, TF_REG(12)(sp)
-	ld	x13, TF_REG(13)(sp)
-	ld	x14, TF_REG(14)(sp)
-	ld	x15, TF_REG(15)(sp)
-	ld	x16, TF_REG(16)(sp)
-	ld	x17, TF_REG(17)(sp)
-	ld	x18, TF_REG(18)(sp)
-	ld	x19, TF_REG(19)(sp)
-	ld	x20, TF_REG(20)(sp)
-	ld	x21, TF_REG(21)(sp)
-	ld	x22, TF_REG(22)(sp)
-	ld	x23, TF_REG(23)(sp)
-	ld	x24, TF_REG(24)(sp)
-	ld	x25, TF_REG(25)(sp)
-	ld	x26, TF_REG(26)(sp)
-	ld	x27, TF_REG(27)(sp)
-	ld	x28, TF_REG(28)(sp)
-	ld	x29, TF_REG(29)(sp)
-	ld	x30, TF_REG(30)(sp)
-	ld	x31, TF_REG(31)(sp)
+	load_regs CALLEE_SAVED
+	load_regs CLOBBERED, 4
 	ld	x2, TF_REG(2)(sp)
 	sret
 
