@@ -88,18 +88,7 @@ static paddr_t find_gap_top(paddr_t lo, paddr_t hi, uint64_t len, const struct f
 	return at >= lo ? at : 0;
 }
 
-static inline __attribute__((always_inline)) int index_of_slow(paddr_t pa, uint32_t *idx)
-{
-	for (int i = 1; i < nbanks; i++) {
-		if (pa >= banks[i].base && pa - banks[i].base < (uint64_t)banks[i].count
-								    << PAGE_SHIFT) {
-			*idx = banks[i].first + (uint32_t)((pa - banks[i].base) >> PAGE_SHIFT);
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
+/* The descriptor index of @pa: bank 0 by subtraction (the common case), others by a scan. */
 static inline int index_of(paddr_t pa, uint32_t *idx)
 {
 	uint64_t off = pa - pm.bank0_base;
@@ -108,7 +97,14 @@ static inline int index_of(paddr_t pa, uint32_t *idx)
 		*idx = (uint32_t)(off >> PAGE_SHIFT); /* bank 0 starts at index 0 */
 		return 0;
 	}
-	return index_of_slow(pa, idx);
+	for (int i = 1; i < nbanks; i++) {
+		if (pa >= banks[i].base && pa - banks[i].base < (uint64_t)banks[i].count
+								    << PAGE_SHIFT) {
+			*idx = banks[i].first + (uint32_t)((pa - banks[i].base) >> PAGE_SHIFT);
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 /* The descriptor of the frame at @pa if it has ever been written, else NULL. */
@@ -217,7 +213,6 @@ int pmm_init(const struct fdt_region *ram, int nram, const struct fdt_region *ho
 
 	pm.nranges = 0;
 	pm.cur_range = 0;
-	pm.next = pm.limit = 0;
 	ntotal = 0;
 	for (int i = 0; i < nbanks; i++) {
 		paddr_t end = banks[i].base + ((paddr_t)banks[i].count << PAGE_SHIFT);
@@ -298,9 +293,9 @@ int pmm_alloc(enum frame_kind kind, paddr_t *pa)
 }
 
 /*
- * References are taken and dropped with atomics, outside the pm.lock: fork takes one per page
+ * References are taken and dropped with atomics, outside the lock: fork takes one per page
  * and COW faults drop them, so this is on every fast path. Only the last put, which puts
- * the frame on the free list, takes the pm.lock.
+ * the frame on the free list, takes the lock.
  */
 void pmm_get(paddr_t pa)
 {
@@ -406,16 +401,16 @@ void pmm_fail_after(long n)
 
 long pmm_audit_ref(paddr_t pa, int delta)
 {
-	struct frame *f = valid_frame(pa);
 	uint32_t idx;
 	long now;
 
-	if (!f || index_of(pa, &idx) || !range_of(idx))
+	/* written descriptors of frames the allocator owns: not the holes' */
+	if (index_of(pa, &idx) || idx >= pm.high || !range_of(idx))
 		return -EINVAL;
-	now = (long)f->ref + delta;
+	now = (long)pm.frames[idx].ref + delta;
 	if (now < 0)
 		return -EINVAL;
-	f->ref = (uint32_t)now;
+	pm.frames[idx].ref = (uint32_t)now;
 	return now;
 }
 
