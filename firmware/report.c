@@ -28,8 +28,9 @@ int report_end(const struct report_mark *m)
 		"             %lu zero-to-private, %lu copy-on-write copies, %lu reuses,\n"
 		"             %lu image maps, %lu image copies, %lu stack growths,\n"
 		"             %lu A/D fix-ups, %lu spurious; %lu killed a task\n",
-		c.resolved, c.zero_map, c.anon_alloc, c.zero_to_private, c.cow_copy, c.cow_reuse,
-		c.image_map, c.image_copy, c.stack_grow, c.ad_fixup, c.spurious, c.killed);
+		vm_faults_resolved(&c), c.zero_map, c.anon_alloc, c.zero_to_private, c.cow_copy,
+		c.cow_reuse, c.image_map, c.image_copy, c.stack_grow, c.ad_fixup, c.spurious,
+		c.killed);
 	kprintf("  syscalls   %lu with unknown numbers\n", syscall_unknown_total());
 	kprintf("  boot       %lu instructions from the firmware's entry to the first task "
 		"(%lu from reset; exact under QEMU -icount only)\n",

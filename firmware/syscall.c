@@ -172,10 +172,7 @@ static long sys_getrusage(struct trap_frame *tf)
 	struct k_rusage ru = { 0 };
 
 	if ((long)tf->a0 == RUSAGE_SELF) {
-		struct vm_counters c;
-
-		vm_counters(t->vm, &c);
-		ru.minflt = (int64_t)c.resolved;
+		ru.minflt = (int64_t)vm_faults_resolved(&t->vm->counters);
 		ru.maxrss = (int64_t)(t->vm->max_rss * (PAGE_SIZE / 1024));
 	} else if ((long)tf->a0 == RUSAGE_CHILDREN) {
 		ru.minflt = (int64_t)t->child_minflt;
@@ -350,7 +347,9 @@ static long fl_counters(struct trap_frame *tf)
 	struct pmm_stats st;
 	struct task *t = task_current();
 
-	_Static_assert(sizeof(g) == sizeof(c.global), "counters layout");
+	/* the user's copy is the kernel's kinds, in the same order, then their sum */
+	_Static_assert(__builtin_offsetof(struct fl_fault_counts, resolved) == sizeof(g),
+		       "counters layout");
 	_Static_assert(__builtin_offsetof(struct vm_counters, killed) ==
 			   __builtin_offsetof(struct fl_fault_counts, killed),
 		       "counters layout");
@@ -358,8 +357,9 @@ static long fl_counters(struct trap_frame *tf)
 		return -EINVAL;
 	vm_global_counters(&g);
 	__builtin_memcpy(&c.global, &g, sizeof(g));
-	vm_counters(t->vm, &g);
-	__builtin_memcpy(&c.task, &g, sizeof(g));
+	c.global.resolved = vm_faults_resolved(&g);
+	__builtin_memcpy(&c.task, &t->vm->counters, sizeof(g));
+	c.task.resolved = vm_faults_resolved(&t->vm->counters);
 	pmm_stats(&st);
 	c.frames_total = st.total;
 	c.frames_free = st.free;

@@ -293,11 +293,8 @@ void task_sleep_until(uint64_t when)
 /* The common end of a task: address space gone, status for the parent, never returns. */
 static __noreturn void finish(struct task *t, int status)
 {
-	struct vm_counters faults;
-
 	leave_vm();
-	vm_counters(t->vm, &faults);
-	t->minflt = faults.resolved;
+	t->minflt = vm_faults_resolved(&t->vm->counters);
 	t->maxrss_kib = t->vm->max_rss * (PAGE_SIZE / 1024);
 	vm_destroy(t->vm);
 	t->vm = NULL;

@@ -70,18 +70,6 @@ static void add_counters(struct vm_counters *to, const struct vm_counters *from)
 		t[i] += f[i];
 }
 
-static void fill_resolved(struct vm_counters *c)
-{
-	c->resolved = c->zero_map + c->anon_alloc + c->zero_to_private + c->cow_copy +
-		      c->cow_reuse + c->image_map + c->image_copy + c->ad_fixup + c->spurious;
-}
-
-void vm_counters(const struct vm *vm, struct vm_counters *out)
-{
-	*out = vm->counters;
-	fill_resolved(out);
-}
-
 void vm_global_counters(struct vm_counters *out)
 {
 	unsigned long irq = spin_lock_irqsave(&live_lock);
@@ -90,7 +78,6 @@ void vm_global_counters(struct vm_counters *out)
 	for (struct vm *vm = live_vms; vm; vm = vm->next_live)
 		add_counters(out, &vm->counters);
 	spin_unlock_irqrestore(&live_lock, irq);
-	fill_resolved(out);
 }
 
 static void link_live(struct vm *vm)

@@ -63,8 +63,15 @@ struct vm_counters {
 	uint64_t ad_fixup;	  /* PTE allowed the access but lacked A (or D): bits set */
 	uint64_t spurious;	  /* PTE allowed the access with A/D set: a stale TLB entry */
 	uint64_t killed;	  /* faults that could not be resolved */
-	uint64_t resolved;	  /* all resolved faults (a task's ru_minflt): see vm_counters() */
 };
+
+/* vm_faults_resolved - all resolved faults (a task's ru_minflt): each counts exactly one kind
+ * (stack growth comes with one of them), so this is their sum, not a counter of its own. */
+static inline uint64_t vm_faults_resolved(const struct vm_counters *c)
+{
+	return c->zero_map + c->anon_alloc + c->zero_to_private + c->cow_copy + c->cow_reuse +
+	       c->image_map + c->image_copy + c->ad_fixup + c->spurious;
+}
 
 #define VM_NO_SPAN (~(vaddr_t)0)
 
@@ -141,10 +148,6 @@ int vm_fault(struct vm *vm, vaddr_t addr, enum fault_access access,
 
 /* vm_fault_reason_text - "no mapping", "permission denied", ... */
 const char *vm_fault_reason_text(enum fault_reason reason);
-
-/* vm_counters - a copy of @vm's fault counters, resolved filled in: it is the sum of the
- * kinds above it (but stack_grow, which comes with one of them), not counted on its own. */
-void vm_counters(const struct vm *vm, struct vm_counters *out);
 
 /* vm_global_counters - fault counters summed over every address space since boot. */
 void vm_global_counters(struct vm_counters *out);
