@@ -173,6 +173,7 @@ static long sys_getrusage(struct trap_frame *tf)
 
 	if ((long)tf->a0 == RUSAGE_SELF) {
 		ru.minflt = (int64_t)vm_faults_resolved(&t->vm->counters);
+		ru.nivcsw = (int64_t)t->preempted;
 		ru.maxrss = (int64_t)(t->vm->max_rss * (PAGE_SIZE / 1024));
 	} else if ((long)tf->a0 == RUSAGE_CHILDREN) {
 		ru.minflt = (int64_t)t->child_minflt;

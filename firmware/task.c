@@ -279,6 +279,12 @@ void task_yield(void)
 	spin_unlock(&lock);
 }
 
+void task_preempt(void)
+{
+	task_current()->preempted++;
+	task_yield();
+}
+
 void task_sleep_until(uint64_t when)
 {
 	struct task *t = task_current();

@@ -40,6 +40,7 @@ struct task {
 	int wait_status;   /* Linux wait4 encoding, valid in TASK_ZOMBIE */
 	uint64_t wake_at;  /* time CSR value, TASK_SLEEPING */
 	uint64_t unknown_syscalls;
+	uint64_t preempted; /* timer ticks that took the hart from it (Linux's ru_nivcsw) */
 	uint64_t minflt, maxrss_kib; /* kept at exit for the parent's getrusage */
 	uint64_t child_minflt, child_maxrss_kib;
 };
@@ -65,8 +66,11 @@ static inline struct task *task_current(void)
  */
 void task_run_all(void);
 
-/* task_yield - give the hart to the next runnable task (also called on timer ticks). */
+/* task_yield - give the hart to the next runnable task. */
 void task_yield(void);
+
+/* task_preempt - task_yield() for a timer tick that interrupted the task, counted. */
+void task_preempt(void);
 
 /* task_sleep_until - sleep until the time CSR reaches @when. */
 void task_sleep_until(uint64_t when);

@@ -121,7 +121,7 @@ static void handle_interrupt(struct trap_frame *tf, bool from_user)
 			csr_clear(CSR_SIE, SIE_STIE); /* nobody wants ticks: stop them */
 		/* the kernel is not preemptible: tasks are switched on their way back to U-mode */
 		if (from_user)
-			task_yield();
+			task_preempt();
 		return;
 	default:
 		panic_trap(tf, "unexpected interrupt");
