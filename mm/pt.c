@@ -62,17 +62,28 @@ pte_t *pt_walk(paddr_t root, vaddr_t va, int *level)
 	return NULL;
 }
 
-pte_t *pt_level0_table(paddr_t root, vaddr_t va, vaddr_t *next)
+bool pt_next_span(paddr_t root, vaddr_t *va, vaddr_t end, struct pt_span *s)
 {
-	pte_t e = table_at(root)[pt_index(va, 2)];
+	while (*va < end) {
+		vaddr_t at = *va, next;
+		pte_t e = table_at(root)[pt_index(at, 2)];
 
-	if (!pte_table(e)) {
-		*next = align_down(va, GIGAPAGE_SIZE) + GIGAPAGE_SIZE;
-		return NULL;
+		if (!pte_table(e)) {
+			*va = align_down(at, GIGAPAGE_SIZE) + GIGAPAGE_SIZE;
+			continue;
+		}
+		next = align_down(at, MEGAPAGE_SIZE) + MEGAPAGE_SIZE;
+		*va = next;
+		e = table_at(pte_paddr(e))[pt_index(at, 1)];
+		if (!pte_table(e))
+			continue;
+		s->table = table_at(pte_paddr(e));
+		s->base = align_down(at, MEGAPAGE_SIZE);
+		s->first = pt_index(at, 0);
+		s->last = next <= end ? PTES_PER_TABLE : pt_index(end, 0);
+		return true;
 	}
-	*next = align_down(va, MEGAPAGE_SIZE) + MEGAPAGE_SIZE;
-	e = table_at(pte_paddr(e))[pt_index(va, 1)];
-	return pte_table(e) ? table_at(pte_paddr(e)) : NULL;
+	return false;
 }
 
 /* The slot for @va at @target level, creating tables above it. */

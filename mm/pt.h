@@ -24,12 +24,20 @@ void pt_destroy(paddr_t root);
  */
 pte_t *pt_walk(paddr_t root, vaddr_t va, int *level);
 
+/* One level-0 table's share of a range: its entries [first, last) map the pages from
+ * base + first pages on. */
+struct pt_span {
+	pte_t *table;
+	vaddr_t base; /* the 2 MiB the table maps */
+	unsigned int first, last;
+};
+
 /*
- * pt_level0_table - the level-0 table that maps @va, or NULL when none exists; either way
- * *@next is where the next table-sized span begins (the next 2 MiB, or 1 GiB when a whole
- * level-1 table is missing). For walks over ranges that skip what was never mapped.
+ * pt_next_span - the next level-0 table that maps part of [*va, end), in @s, with *va moved
+ * past it; false when no table is left in the range. Spans with no table (never mapped)
+ * are skipped a table's or a level-1 table's reach at a time. For loops over ranges.
  */
-pte_t *pt_level0_table(paddr_t root, vaddr_t va, vaddr_t *next);
+bool pt_next_span(paddr_t root, vaddr_t *va, vaddr_t end, struct pt_span *s);
 
 /*
  * pt_prebuild - make the missing tables a walk to every page of [start, end) would make, in

@@ -109,18 +109,12 @@ static void unlink_live(struct vm *vm)
 
 void vm_walk_leaves(struct vm *vm, vaddr_t start, vaddr_t end, leaf_fn fn, void *arg)
 {
-	vaddr_t va = start, next;
+	struct pt_span s;
 
-	for (; va < end; va = next) {
-		pte_t *t = pt_level0_table(vm->root, va, &next);
-
-		for (; t && va < next && va < end; va += PAGE_SIZE) {
-			pte_t *p = &t[pt_index(va, 0)];
-
-			if (*p)
-				fn(vm, va, p, arg);
-		}
-	}
+	while (pt_next_span(vm->root, &start, end, &s))
+		for (unsigned int i = s.first; i < s.last; i++)
+			if (s.table[i])
+				fn(vm, s.base + ((vaddr_t)i << PAGE_SHIFT), &s.table[i], arg);
 }
 
 int vm_create(struct vm **out)
@@ -159,28 +153,25 @@ int vm_create(struct vm **out)
  */
 static void zap_range(struct vm *vm, vaddr_t start, vaddr_t end, bool flush)
 {
+	const paddr_t zero = vm_zero_pa;
 	unsigned long flushes = 0;
 	uint64_t dropped = 0;
-	vaddr_t va = start, stop;
+	struct pt_span s;
 
-	for (; va < end; va = stop) {
-		pte_t *t = pt_level0_table(vm->root, va, &stop);
-		vaddr_t base = align_down(va, MEGAPAGE_SIZE);
+	while (pt_next_span(vm->root, &start, end, &s)) {
+		/* locals: the calls below could change anything whose address was passed on */
+		pte_t *t = s.table;
+		const vaddr_t base = s.base;
+		const unsigned int last = s.last;
 
-		if (!t)
-			continue;
-		if (stop > end)
-			stop = end;
-		for (unsigned int i = pt_index(va, 0),
-				  n = i + (unsigned int)((stop - va) / PAGE_SIZE);
-		     i < n; i++) {
+		for (unsigned int i = s.first; i < last; i++) {
 			pte_t pte = t[i];
 
 			if (!pte)
 				continue;
 			t[i] = 0;
 			/* the zero page and the image's frames hold no reference of ours */
-			if (pte_paddr(pte) != vm_zero_pa && pmm_put_ref(pte_paddr(pte)))
+			if (pte_paddr(pte) != zero && pmm_put_ref(pte_paddr(pte)))
 				dropped++;
 			if (flush && pte_valid(pte) && ++flushes <= FLUSH_PAGES_MAX)
 				arch_flush_page(base + ((vaddr_t)i << PAGE_SHIFT), vm->asid);
@@ -595,35 +586,29 @@ out:
  */
 static int copy_range(struct vm *parent, struct vm *child, vaddr_t start, vaddr_t end, bool shared)
 {
-	vaddr_t va = start, stop;
 	/* private pages lose W on both sides; shared pages keep it */
 	const pte_t take_away = shared ? 0 : PTE_W;
 	const paddr_t zero = vm_zero_pa; /* a local: the stores below cannot change it */
 	uint64_t rss = 0;
+	struct pt_span s;
 	int rc = 0;
 
-	for (; va < end && rc == 0; va = stop) {
-		pte_t *pt = pt_level0_table(parent->root, va, &stop);
-		pte_t *ct, *slot;
-		unsigned int i, n;
+	while (rc == 0 && pt_next_span(parent->root, &start, end, &s)) {
+		/* locals: the calls below could change anything whose address was passed on */
+		pte_t *pt = s.table, *ct, *slot;
+		unsigned int i = s.first, last = s.last;
 
-		if (!pt)
-			continue;
-		if (stop > end)
-			stop = end;
 		/* the child's level-0 table is made at the first entry: the parent's may have been
 		 * made ahead of need and hold none */
-		i = pt_index(va, 0);
-		n = i + (unsigned int)((stop - va) / PAGE_SIZE);
-		while (i < n && !pt[i])
+		while (i < last && !pt[i])
 			i++;
-		if (i == n)
+		if (i == last)
 			continue;
-		rc = pt_walk_alloc(child->root, va, &slot);
+		rc = pt_walk_alloc(child->root, s.base, &slot);
 		if (rc)
 			break;
-		ct = slot - pt_index(va, 0);
-		for (; i < n; i++) {
+		ct = slot; /* index 0 of the child's table: base is 2 MiB aligned */
+		for (; i < last; i++) {
 			pte_t pte = pt[i];
 
 			if (!pte)

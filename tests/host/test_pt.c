@@ -167,6 +167,33 @@ static void prebuild_makes_the_tables_a_range_needs_up_to_a_limit(void **state)
 	assert_null(pt_walk(root, 0x400000, NULL));
 }
 
+static void next_span_visits_only_existing_level0_tables_within_the_range(void **state)
+{
+	vaddr_t va = 0x3ff000;
+	struct pt_span sp;
+
+	(void)state;
+	assert_int_equal(pt_map(root, 0x400000, 0x80001000, PAGE_SIZE, RW, false), 0);
+	assert_int_equal(pt_map(root, GiB + 0x1000, 0x80002000, PAGE_SIZE, RW, false), 0);
+	assert_true(pt_next_span(root, &va, GiB + 0x2000, &sp));
+	assert_int_equal(sp.base, 0x400000);
+	assert_int_equal(sp.first, 0);
+	assert_int_equal(sp.last, 512);
+	assert_int_equal(pte_paddr(sp.table[0]), 0x80001000);
+	assert_true(pt_next_span(root, &va, GiB + 0x2000, &sp));
+	assert_int_equal(sp.base, GiB);
+	assert_int_equal(sp.first, 0);
+	assert_int_equal(sp.last, 2); /* the range ends two pages in */
+	assert_int_equal(pte_paddr(sp.table[1]), 0x80002000);
+	assert_false(pt_next_span(root, &va, GiB + 0x2000, &sp));
+	/* a range starting and ending inside one table */
+	va = 0x401000;
+	assert_true(pt_next_span(root, &va, 0x405000, &sp));
+	assert_int_equal(sp.first, 1);
+	assert_int_equal(sp.last, 5);
+	assert_false(pt_next_span(root, &va, 0x405000, &sp));
+}
+
 static void destroy_returns_every_table_page(void **state)
 {
 	(void)state;
@@ -214,6 +241,8 @@ int main(void)
 		cmocka_unit_test_setup(protect_skips_holes_in_the_range, setup),
 		cmocka_unit_test_setup(prebuild_makes_the_tables_a_range_needs_up_to_a_limit,
 				       setup),
+		cmocka_unit_test_setup(
+		    next_span_visits_only_existing_level0_tables_within_the_range, setup),
 		cmocka_unit_test_setup(destroy_returns_every_table_page, setup),
 		cmocka_unit_test_setup(allocation_failure_at_any_depth_leaks_nothing, setup),
 	};
