@@ -4,6 +4,7 @@
 
 #include "firmware/console.h"
 #include "firmware/early.h"
+#include "firmware/fpu.h"
 #include "firmware/kmem.h"
 #include "firmware/panic.h"
 #include "firmware/printf.h"
@@ -23,6 +24,7 @@
 #endif
 
 static struct sbi_info sbi;
+static bool have_fpu;
 static unsigned int asid_bits;
 
 void kmain(unsigned long hartid, paddr_t dtb_pa);
@@ -104,6 +106,8 @@ static void boot_log(const struct boot_facts *bf)
 	kprintf("\n  timer      %lu Hz timebase, %d Hz tick\n", (unsigned long)fi->timebase_hz,
 		TIMER_HZ);
 	kprintf("  asid       %u bits\n", asid_bits);
+	kprintf("  fpu        %s\n", have_fpu ? "f0-f31 and fcsr kept per task; no vector state"
+					      : "none: FP instructions are illegal in tasks");
 	pmm_stats(&st);
 	kprintf(
 	    "  frames     %lu free of %lu (%lu MiB), %lu bytes of descriptors (%lu per frame)\n",
@@ -155,6 +159,7 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
 				fi->uart.path);
 	}
 	asid_bits = probe_asid_bits();
+	have_fpu = fpu_init();
 	rc = vm_init(kmem_root());
 	if (rc)
 		panic("zero page: error %d", rc);

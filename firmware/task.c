@@ -5,6 +5,7 @@
 #include "firmware/task.h"
 
 #include "firmware/exec.h"
+#include "firmware/fpu.h"
 #include "firmware/kmem.h"
 #include "firmware/kstack.h"
 #include "firmware/printf.h"
@@ -118,10 +119,14 @@ static void leave_vm(void)
 /* First run of a task: the scheduler switched here holding the lock. */
 static void first_run(void)
 {
+	struct trap_frame *tf = task_current()->tf;
+
 	if (!first_task_instret)
 		first_task_instret = csr_read(CSR_INSTRET);
 	spin_unlock(&lock);
-	trap_return(task_current()->tf);
+	/* the frame was made before the switch-in loaded this task's FP state */
+	tf->sstatus = fpu_user_sstatus(tf->sstatus);
+	trap_return(tf);
 }
 
 /* User-mode registers for a fresh program at @entry with stack @sp. */
@@ -134,7 +139,8 @@ static void reset_frame(struct trap_frame *tf, vaddr_t entry, vaddr_t sp)
 	tf->sp = sp;
 	tf->full = 1; /* every register comes from the frame: zero but sp */
 	/* sret to U-mode with interrupts on there; no SUM: the task's pages stay its own */
-	tf->sstatus = (sstatus & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)) | SSTATUS_SPIE;
+	tf->sstatus =
+	    fpu_user_sstatus((sstatus & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)) | SSTATUS_SPIE);
 }
 
 static void make_runnable(struct task *t)
@@ -187,6 +193,7 @@ static void sched(void)
 	struct hart *h = this_hart();
 	struct task *t = h->current;
 
+	fpu_switch_out(&t->fp);
 	switch_context(&t->ctx, &h->sched_ctx);
 }
 
@@ -261,6 +268,7 @@ void task_run_all(void)
 		h->current = t;
 		h->kstack_top = t->kstack_top;
 		enter_vm(t->vm);
+		fpu_switch_in(&t->fp);
 		switch_context(&h->sched_ctx, &t->ctx);
 		/* the task gave the hart back, lock held */
 		h->current = NULL;
@@ -373,6 +381,8 @@ long task_fork(void)
 	child->vm->asid = asid_of(child->slot);
 	copy_name(child->name, parent->name);
 	*child->tf = *parent->tf;
+	fpu_switch_out(&parent->fp); /* the child starts from the parent's FP registers too */
+	child->fp = parent->fp;
 	child->tf->a0 = 0; /* fork returns 0 in the child */
 	child->parent = parent;
 	spin_lock(&lock);
@@ -439,6 +449,7 @@ long task_exec(int index, const char *const *argv, int argc)
 	vm_destroy(old); /* also flushes the ASID the new space inherits */
 	enter_vm(vm);
 	copy_name(t->name, img->name);
+	fpu_reset(&t->fp); /* a new program starts with zeroed FP registers */
 	reset_frame(t->tf, entry, sp);
 	return 0;
 }

@@ -4,6 +4,7 @@
 #ifndef FAULTLINE_FIRMWARE_TASK_H
 #define FAULTLINE_FIRMWARE_TASK_H
 
+#include "firmware/fpu.h"
 #include "firmware/hart.h"
 #include "mm/vm.h"
 
@@ -35,6 +36,7 @@ struct task {
 	char name[TASK_NAME_LEN];
 	struct vm *vm;
 	struct trap_frame *tf; /* user registers, at the top of the kernel stack */
+	struct fp_state fp;    /* its FP registers while another task has the hart */
 	uintptr_t kstack_top;
 	unsigned int slot; /* index in the task table and kernel-stack slot */
 	int wait_status;   /* Linux wait4 encoding, valid in TASK_ZOMBIE */

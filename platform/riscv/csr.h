@@ -13,7 +13,13 @@
 #define SSTATUS_SIE _UL(0x2)
 #define SSTATUS_SPIE _UL(0x20)
 #define SSTATUS_SPP _UL(0x100)
-#define SSTATUS_FS _UL(0x6000)
+#define SSTATUS_VS _UL(0x600) /* vector unit state: Off, Initial, Clean, Dirty */
+#define SSTATUS_VS_OFF _UL(0x0)
+#define SSTATUS_FS _UL(0x6000) /* floating-point unit state, the same four values */
+#define SSTATUS_FS_OFF _UL(0x0)
+#define SSTATUS_FS_INITIAL _UL(0x2000)
+#define SSTATUS_FS_CLEAN _UL(0x4000)
+#define SSTATUS_FS_DIRTY _UL(0x6000)
 #define SSTATUS_SUM _UL(0x40000)
 #define SSTATUS_MXR _UL(0x80000)
 
