@@ -10,6 +10,7 @@
 #include "firmware/panic.h"
 #include "firmware/syscall.h"
 #include "firmware/task.h"
+#include "firmware/uaccess.h"
 #include "mm/vm.h"
 #include "platform/errno.h"
 #include "platform/riscv/csr.h"
@@ -198,6 +199,36 @@ static void audit_or_panic(struct trap_frame *tf)
 		panic_trap(tf, why);
 }
 
+/* Major opcodes (the low 7 bits) and the width field of the FP loads and stores, which
+ * tell the vector ones (widths 0, 5, 6, 7) from the scalar (RISC-V unprivileged spec). */
+#define OPCODE_MASK	 0x7f
+#define OPCODE_LOAD_FP	 0x07
+#define OPCODE_STORE_FP	 0x27
+#define OPCODE_OP_V	 0x57
+#define INSN_WIDTH(insn) (((insn) >> 12) & 0x7)
+
+static bool is_vector_insn(uint32_t insn)
+{
+	unsigned int op = insn & OPCODE_MASK, w = INSN_WIDTH(insn);
+
+	if (op == OPCODE_OP_V)
+		return true;
+	return (op == OPCODE_LOAD_FP || op == OPCODE_STORE_FP) && (w == 0 || w >= 5);
+}
+
+/* Why an instruction is illegal, in words. Tasks run with sstatus.VS Off: a vector
+ * instruction must end the task rather than see another task's vector registers. */
+static const char *illegal_reason(const struct trap_frame *tf)
+{
+	uint32_t insn = (uint32_t)tf->stval; /* the instruction bits, where the hart reports them */
+
+	if (!insn && copy_from_user(&insn, tf->sepc, sizeof(insn)))
+		return "not a valid instruction";
+	if ((insn & 3) == 3 && is_vector_insn(insn))
+		return "vector instruction (tasks get no vector unit)";
+	return "not a valid instruction";
+}
+
 /* Everything from U-mode but the two fast cases: interrupts and the end of the task. */
 static __attribute__((noinline)) void user_slow_path(struct trap_frame *tf,
 						     enum fault_reason reason)
@@ -214,7 +245,7 @@ static __attribute__((noinline)) void user_slow_path(struct trap_frame *tf,
 	case CAUSE_STORE_ACCESS:
 		task_kill(tf->scause, tf->stval, tf->sepc, "no memory there", SIGSEGV);
 	case CAUSE_ILLEGAL_INSTRUCTION:
-		task_kill(tf->scause, tf->sepc, tf->sepc, "not a valid instruction", SIGILL);
+		task_kill(tf->scause, tf->sepc, tf->sepc, illegal_reason(tf), SIGILL);
 	case CAUSE_MISALIGNED_FETCH:
 	case CAUSE_MISALIGNED_LOAD:
 	case CAUSE_MISALIGNED_STORE:
