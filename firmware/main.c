@@ -8,6 +8,7 @@
 #include "firmware/kmem.h"
 #include "firmware/panic.h"
 #include "firmware/printf.h"
+#include "firmware/semihost.h"
 #include "firmware/task.h"
 #include "firmware/timer.h"
 #include "firmware/trap.h"
@@ -29,9 +30,15 @@ static unsigned int asid_bits;
 
 void kmain(unsigned long hartid, paddr_t dtb_pa);
 
+/*
+ * Ends the session: an attached host (QEMU with semihosting) takes the exit status, else the
+ * SBI powers off. Returns only when neither could stop the machine.
+ */
 static void shutdown(bool failure)
 {
-	sbi_shutdown(&sbi, failure);
+	(void)semihost_exit(failure ? 1 : 0);
+	if (board_sbi_poweroff_works())
+		sbi_shutdown(&sbi, failure);
 }
 
 /* Writes all ones to satp.ASID and reads back what sticks (the spec's way to find ASIDLEN). */
@@ -176,7 +183,7 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
 	rc = firmware_payload();
 	kprintf("faultline: shutting down (%s)\n", rc ? "failure" : "success");
 	shutdown(rc != 0);
-	/* QEMU 7.2's OpenSBI cannot power off sifive_u or spike: stop here, quietly. */
+	/* QEMU 7.2's OpenSBI cannot power off sifive_u or spike without semihosting */
 	kprintf("faultline: the SBI cannot power this machine off; halted\n");
 	irq_disable();
 	for (;;)

@@ -179,6 +179,9 @@ static void handle_kernel_exception(struct trap_frame *tf)
 		    (tf->scause == CAUSE_FETCH_PAGE_FAULT || tf->scause == CAUSE_FETCH_ACCESS))
 			fixup = extable_fixup(tf->ra - 4);
 	}
+	/* a semihosting request with no host listening (semihost.c) */
+	if (tf->scause == CAUSE_BREAKPOINT)
+		fixup = extable_fixup(tf->sepc);
 	if (!fixup)
 		panic_trap(tf, "unexpected kernel trap");
 	last_fault.scause = tf->scause;

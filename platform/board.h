@@ -18,6 +18,10 @@ const char *board_name(void);
 uint64_t board_pte_ram_bits(void);
 uint64_t board_pte_io_bits(void);
 
+/* board_sbi_poweroff_works - false where the SBI's power-off is known to hang without
+ * stopping the machine: the firmware then halts by itself and says so. */
+bool board_sbi_poweroff_works(void);
+
 /* board_hart_may_run - false for harts the firmware must never start (no MMU, or a monitor
  * core such as hart 0 of the JH7110 and FU540/FU740). */
 bool board_hart_may_run(const struct fdt_hart *hart);

@@ -21,6 +21,9 @@ MACHINES = [
 ]
 
 QEMU_TIMEOUT = 120  # seconds; a healthy run takes a few
+EXIT_TIMEOUT = 10  # seconds from the result line to QEMU's own exit
+# The firmware hands its result to QEMU as the exit status through semihosting.
+SEMIHOSTING = ["-semihosting-config", "enable=on,target=native"]
 RESULT = re.compile(r"^(\d+) passed, (\d+) failed\s*$")
 CASE = re.compile(r"^(ok|FAIL) - (\S+)")
 # A test task announces a kill it is about to cause; its report line must follow.
@@ -64,7 +67,7 @@ def run_host(tally, prog, env):
 
 def run_qemu(tally, qemu, image, label, machine, mem, extra, mem_line, logdir):
     cmd = [qemu, "-M", machine, "-m", mem, "-bios", "default", "-display", "none",
-           "-serial", "stdio", "-monitor", "none", "-kernel", image] + extra
+           "-serial", "stdio", "-monitor", "none", *SEMIHOSTING, "-kernel", image] + extra
     log_path = os.path.join(logdir, f"{label}.log")
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
@@ -101,8 +104,8 @@ def run_qemu(tally, qemu, image, label, machine, mem, extra, mem_line, logdir):
                         break
             if RESULT.match(line):
                 result = RESULT.match(line)
-    # Machines whose SBI cannot power off (sifive_u, spike) keep running: the line decides.
-    end = time.monotonic() + 1.0
+    # The firmware ends QEMU itself (semihosting), with its result as the exit status.
+    end = time.monotonic() + EXIT_TIMEOUT
     while time.monotonic() < end:
         ready, _, _ = select.select([fd], [], [], 0.1)
         if not ready:
@@ -115,6 +118,10 @@ def run_qemu(tally, qemu, image, label, machine, mem, extra, mem_line, logdir):
         buf += chunk
     if buf:
         lines.extend(buf.decode("utf-8", "replace").replace("\r", "").split("\n"))
+    try:  # its output may end a moment before the process does
+        status = proc.wait(timeout=max(0.1, end - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        status = None
     proc.kill()
     proc.wait()
     with open(log_path, "w") as f:
@@ -133,15 +140,22 @@ def run_qemu(tally, qemu, image, label, machine, mem, extra, mem_line, logdir):
     else:
         tally.case(True, label, "result_line_printed")
         tally.case("faultline: shutting down" in text, label, "firmware_shuts_down_after_tests")
+        want = 0 if result.group(2) == "0" else 1
+        tally.case(status == want, label, f"qemu_exits_by_itself_with_status_{want}",
+                   "" if status == want else
+                   "still running" if status is None else f"exit status {status}")
 
 
 def run_panic(tally, qemu, image, logdir):
     """An unexpected kernel trap must give a full report and stop the machine."""
     cmd = [qemu, "-M", "virt", "-m", "64M", "-bios", "default", "-display", "none",
-           "-serial", "stdio", "-monitor", "none", "-kernel", image, "-append", "ktest=panic"]
+           "-serial", "stdio", "-monitor", "none", *SEMIHOSTING, "-kernel", image,
+           "-append", "ktest=panic"]
     try:
         out = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
         text = out.stdout.decode("utf-8", "replace").replace("\r", "")
+        tally.case(out.returncode == 1, "virt-panic", "panic_ends_qemu_with_exit_status_1",
+                   f"exit status {out.returncode}")
     except subprocess.TimeoutExpired as e:
         text = (e.stdout or b"").decode("utf-8", "replace")
         tally.case(False, "virt-panic", "machine_stops_after_a_panic", "QEMU still running")

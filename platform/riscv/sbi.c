@@ -1,8 +1,8 @@
 /* SBI calls: the ecall convention (a7 = extension, a6 = function, a0/a1 = error/value). */
 #include "platform/riscv/sbi.h"
 
-struct sbiret sbi_call(unsigned long ext, unsigned long fid, unsigned long a0,
-		       unsigned long a1, unsigned long a2)
+struct sbiret sbi_call(unsigned long ext, unsigned long fid, unsigned long a0, unsigned long a1,
+		       unsigned long a2)
 {
 	register unsigned long r_a0 __asm__("a0") = a0;
 	register unsigned long r_a1 __asm__("a1") = a1;
@@ -39,7 +39,7 @@ void sbi_probe(struct sbi_info *info)
 	info->spec_version = (unsigned long)r.value;
 	info->impl_id = (unsigned long)sbi_call(SBI_EXT_BASE, SBI_BASE_GET_IMPL_ID, 0, 0, 0).value;
 	info->impl_version =
-		(unsigned long)sbi_call(SBI_EXT_BASE, SBI_BASE_GET_IMPL_VERSION, 0, 0, 0).value;
+	    (unsigned long)sbi_call(SBI_EXT_BASE, SBI_BASE_GET_IMPL_VERSION, 0, 0, 0).value;
 	info->has_time = probe(SBI_EXT_TIME);
 	info->has_ipi = probe(SBI_EXT_IPI);
 	info->has_rfence = probe(SBI_EXT_RFENCE);
@@ -89,8 +89,11 @@ long sbi_hart_status(unsigned long hartid)
 
 void sbi_shutdown(const struct sbi_info *info, bool failure)
 {
+	/* where SRST exists and refuses (no power-off device: sifive_u), the legacy call goes
+	 * to the same code in OpenSBI and never returns: do not try it */
 	if (info->has_srst)
 		sbi_call(SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_TYPE_SHUTDOWN,
 			 failure ? SBI_SRST_REASON_FAILURE : SBI_SRST_REASON_NONE, 0);
-	sbi_call(SBI_EXT_LEGACY_SHUTDOWN, 0, 0, 0, 0);
+	else
+		sbi_call(SBI_EXT_LEGACY_SHUTDOWN, 0, 0, 0, 0);
 }

@@ -64,7 +64,8 @@ void sbi_set_timer(const struct sbi_info *info, uint64_t when);
 /* sbi_hart_status - HSM state of @hartid, or a negative SBI error. */
 long sbi_hart_status(unsigned long hartid);
 
-/* sbi_shutdown - power off (SRST, else the legacy call). Returns only if both failed. */
+/* sbi_shutdown - power off (SRST where the SBI has it, else the legacy call). Returns only
+ * if that failed. */
 void sbi_shutdown(const struct sbi_info *info, bool failure);
 
 #endif
