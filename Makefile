@@ -60,6 +60,8 @@ TEST_TASKS := $(patsubst tests/qemu/tasks/%.c,$(O)/tasks/test/%.elf,$(wildcard t
 # Images the loader must refuse, made from a good one: cut short, and for another machine.
 BAD_TASKS := $(O)/tasks/bad/truncated.elf $(O)/tasks/bad/x86.elf
 BENCH_TASKS := $(patsubst tests/bench/%.c,$(O)/tasks/bench/%.elf,$(wildcard tests/bench/*.c))
+# Tasks for a normal image (what `make` builds) under test: what only test images may do.
+PLAIN_TASKS := $(patsubst tests/qemu/plain/%.c,$(O)/tasks/plain/%.elf,$(wildcard tests/qemu/plain/*.c))
 # make TASKS="a.elf b.elf": the boot tasks are exactly those files
 BOOT_TASKS := $(if $(TASKS),$(TASKS),$(DEMO_TASKS))
 KTEST_SRCS := $(wildcard tests/qemu/*.c)
@@ -73,7 +75,7 @@ KERNEL_OBJS := $(call objs,$(KERNEL_SRCS))
 
 .PHONY: all run test test-build debug clean help deps dtbs bench fuzz FORCE
 .SECONDARY:
-test-build: $(HOST_TESTS) $(O)/test/faultline-test.elf dtbs
+test-build: $(HOST_TESTS) $(O)/test/faultline-test.elf $(O)/test/faultline-plain.elf dtbs
 all: $(O)/faultline.elf $(O)/faultline.bin
 
 $(O)/obj/%.c.o: %.c
@@ -127,6 +129,11 @@ $(O)/tasks/test/%.elf: tests/qemu/tasks/%.c $(TASK_RUNTIME) linker/task.ld
 	@$(if $(Q),echo "  TASK    $@")
 	$(Q)$(CC) $(TASK_CFLAGS) $(TASK_LDFLAGS) $(TASK_RUNTIME) $< -o $@
 
+$(O)/tasks/plain/%.elf: tests/qemu/plain/%.c $(TASK_RUNTIME) linker/task.ld
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TASK    $@")
+	$(Q)$(CC) $(TASK_CFLAGS) $(TASK_LDFLAGS) $(TASK_RUNTIME) $< -o $@
+
 $(O)/tasks/bench/%.elf: tests/bench/%.c $(TASK_RUNTIME) linker/task.ld
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TASK    $@")
@@ -155,6 +162,9 @@ $(O)/obj/images.S.o: $(O)/images.list tools/mkimages.sh $(BOOT_TASKS)
 $(O)/obj/test-images.S.o: tools/mkimages.sh $(TEST_TASKS) $(DEMO_TASKS) $(BAD_TASKS)
 	$(Q)sh tools/mkimages.sh $(TEST_TASKS) -- $(DEMO_TASKS) $(BAD_TASKS) > $(O)/obj/test-images.S
 	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/test-images.S -o $@
+$(O)/obj/plain-images.S.o: tools/mkimages.sh $(PLAIN_TASKS)
+	$(Q)sh tools/mkimages.sh $(PLAIN_TASKS) > $(O)/obj/plain-images.S
+	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/plain-images.S -o $@
 $(O)/obj/bench-images.S.o: tools/mkimages.sh $(BENCH_TASKS)
 	$(Q)sh tools/mkimages.sh $(BENCH_TASKS) > $(O)/obj/bench-images.S
 	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/bench-images.S -o $@
@@ -167,6 +177,10 @@ $(O)/faultline.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/imag
 $(O)/bench/faultline-bench.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) \
 		$(O)/obj/bench-images.S.o $(O)/firmware.ld $(O)/obj/ksyms-empty.S.o tools/ksyms.sh
 	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/bench-images.S.o)
+
+$(O)/test/faultline-plain.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) \
+		$(O)/obj/plain-images.S.o $(O)/firmware.ld $(O)/obj/ksyms-empty.S.o tools/ksyms.sh
+	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/plain-images.S.o)
 
 $(O)/test/faultline-test.elf: $(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)) $(O)/firmware.ld \
 		$(O)/obj/test-images.S.o $(O)/obj/ksyms-empty.S.o tools/ksyms.sh

@@ -14,4 +14,11 @@ long syscall_dispatch(struct trap_frame *tf);
 /* syscall_unknown_total - calls with numbers we do not have, since boot. */
 uint64_t syscall_unknown_total(void);
 
+/*
+ * syscall_enable_test_calls - let tasks reach the test-only calls (SYS_FL_FAIL_ALLOC) through
+ * @fn. Only test images call this; in any other image those numbers are unknown (-ENOSYS),
+ * so no task can make the allocator fail for everyone.
+ */
+void syscall_enable_test_calls(long (*fn)(struct trap_frame *tf));
+
 #endif

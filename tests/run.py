@@ -146,6 +146,62 @@ def run_qemu(tally, qemu, image, label, machine, mem, extra, mem_line, logdir):
                    "still running" if status is None else f"exit status {status}")
 
 
+def boot(cmd, timeout, stop_at=None):
+    """Runs QEMU until it exits, or until a line matching stop_at appeared, or timeout.
+    Returns (console text, exit status or None when it had to be stopped)."""
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    fd, data = proc.stdout.fileno(), b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            data += chunk
+        if stop_at and re.search(stop_at, data.decode("utf-8", "replace"), re.M):
+            break
+    try:
+        status = proc.wait(timeout=0.1 if stop_at else max(0.1, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        status = None
+    proc.kill()
+    proc.wait()
+    return data.decode("utf-8", "replace").replace("\0", "").replace("\r", ""), status
+
+
+def run_plain(tally, qemu, image, logdir):
+    """A normal image (as `make` builds it, with test tasks of its own): what only test images
+    may do is refused, and every machine ends QEMU by itself, or says it halted."""
+    for machine, smp in (("virt", "1"), ("sifive_u", "2"), ("spike", "1")):
+        base = [qemu, "-M", machine, "-smp", smp, "-m", "128M", "-bios", "default",
+                "-display", "none", "-serial", "stdio", "-monitor", "none", "-kernel", image]
+        label = f"plain-{machine}"
+        text, status = boot(base + SEMIHOSTING, QEMU_TIMEOUT)
+        with open(os.path.join(logdir, f"{label}.log"), "w") as f:
+            f.write(text)
+        cases = 0
+        for line in text.splitlines():
+            m = CASE.match(line)
+            if m:
+                cases += 1
+                tally.case(m.group(1) == "ok", label, m.group(2))
+        tally.case(cases > 0, label, "plain_image_tasks_report_their_cases")
+        tally.case("faultline: shutting down (success)" in text and status == 0, label,
+                   "normal_image_ends_qemu_with_exit_status_0",
+                   "" if status == 0 else "still running" if status is None else
+                   f"exit status {status}")
+        if machine == "virt":
+            continue
+        # by hand, without semihosting: nothing can power these off, and the firmware says so
+        text, status = boot(base, QEMU_TIMEOUT, stop_at=r"^faultline: .*halted")
+        with open(os.path.join(logdir, f"{label}-nosemihosting.log"), "w") as f:
+            f.write(text)
+        tally.case("faultline: the SBI cannot power this machine off; halted" in text, label,
+                   "without_semihosting_the_firmware_says_it_halted")
+
+
 def run_panic(tally, qemu, image, logdir):
     """An unexpected kernel trap must give a full report and stop the machine."""
     cmd = [qemu, "-M", "virt", "-m", "64M", "-bios", "default", "-display", "none",
@@ -196,6 +252,7 @@ def main():
     for label, machine, mem, extra, mem_line in MACHINES:
         run_qemu(tally, args.qemu, image, label, machine, mem, extra, mem_line, logdir)
     run_panic(tally, args.qemu, image, logdir)
+    run_plain(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.elf"), logdir)
 
     print(f"{tally.passed} passed, {tally.failed} failed")
     return 1 if tally.failed or tally.passed == 0 else 0

@@ -7,8 +7,9 @@
 
 #define SYS_FL_COUNTERS 0x1000 /* (struct fl_counters *out, size_t size) */
 #define SYS_FL_AUDIT	0x1001 /* (): run the invariant auditor: 0, or -EINVAL (reason printed) */
-#define SYS_FL_FAIL_ALLOC                                                                          \
-	0x1002 /* (long n): the (n+1)-th frame allocation from now fails; -1 off */
+/* (long n): the (n+1)-th frame allocation from now fails; -1 off. Test images only: -ENOSYS
+ * in any other */
+#define SYS_FL_FAIL_ALLOC 0x1002
 
 /* Page faults resolved, by kind; the same order as the kernel's struct vm_counters. */
 struct fl_fault_counts {

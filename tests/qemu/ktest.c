@@ -8,6 +8,7 @@
 #include "firmware/kmem.h"
 #include "firmware/main.h"
 #include "firmware/printf.h"
+#include "firmware/syscall.h"
 #include "firmware/task.h"
 #include "firmware/trap.h"
 #include "mm/frame.h"
@@ -123,8 +124,16 @@ static __attribute__((noinline)) int panic_victim(volatile const int *p)
 	return *p + 1;
 }
 
+/* SYS_FL_FAIL_ALLOC: tasks test their out-of-memory paths with it */
+static long fail_alloc(struct trap_frame *tf)
+{
+	pmm_fail_after((long)tf->a0);
+	return 0;
+}
+
 int firmware_payload(void)
 {
+	syscall_enable_test_calls(fail_alloc);
 	if (has_word(boot_facts()->fdt.bootargs, "ktest=panic")) {
 		int v;
 
