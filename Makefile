@@ -32,7 +32,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes
 CFLAGS := -std=gnu11 -O2 -g $(WARN) -march=rv64imac_zicsr_zifencei -mabi=lp64 \
 	-mcmodel=medany -ffreestanding -fno-builtin -fno-common -fno-pic -fno-jump-tables \
 	-fno-omit-frame-pointer -fno-stack-protector -fno-tree-loop-distribute-patterns -nostdlib -I. \
-	-DFAULTLINE_VERSION='"$(FULL_VERSION)"' -MMD -MP
+	-MMD -MP $(EXTRA_CFLAGS)
 ASFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany -I. -D__ASSEMBLER__ -MMD -MP
 LDFLAGS := -nostdlib -static -Wl,--gc-sections -Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=4096
 
@@ -73,26 +73,45 @@ HOST_TESTS := $(patsubst tests/host/%.c,$(O)/host/%,$(wildcard tests/host/test_*
 objs = $(patsubst %,$(O)/obj/%.o,$(1))
 KERNEL_OBJS := $(call objs,$(KERNEL_SRCS))
 
+# Settings are dependencies. Each group of make variables that changes what is built is
+# written to a file under $(O)/settings/ whenever its value differs from the file's, and
+# what the group affects depends on that file: `make AUDIT=1` after `make` recompiles the
+# kernel, `make LOAD_PA=...` relinks, and an unchanged setting rebuilds nothing.
+SETTINGS_kernel = $(CC) $(CFLAGS) $(ASFLAGS)
+SETTINGS_link = $(CC) $(LDFLAGS) LOAD_PA=$(LOAD_PA)
+SETTINGS_tasks = $(CC) $(TASK_CFLAGS) $(TASK_LDFLAGS)
+SETTINGS_host = $(HOSTCC) $(HOST_CFLAGS)
+SETTINGS_version = $(FULL_VERSION)
+$(O)/settings/%: FORCE
+	$(shell mkdir -p $(dir $@))$(file >$@.new,$(strip $(SETTINGS_$*)))
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+SETTING = $(O)/settings/$(1)
+
+# Only these two say the version (boot log, uname): a new commit recompiles just them.
+VERSION_OBJS := $(call objs,firmware/main.c firmware/syscall.c)
+$(VERSION_OBJS): private CFLAGS += -DFAULTLINE_VERSION='"$(FULL_VERSION)"'
+$(VERSION_OBJS): $(call SETTING,version)
+
 .PHONY: all run test test-build debug clean help deps dtbs bench fuzz FORCE
 .SECONDARY:
 test-build: $(HOST_TESTS) $(O)/test/faultline-test.elf $(O)/test/faultline-plain.elf dtbs
 all: $(O)/faultline.elf $(O)/faultline.bin
 
-$(O)/obj/%.c.o: %.c
+$(O)/obj/%.c.o: %.c $(call SETTING,kernel)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(O)/obj/%.S.o: %.S
+$(O)/obj/%.S.o: %.S $(call SETTING,kernel)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
 
-$(O)/firmware.ld: linker/firmware.ld.S platform/riscv/memlayout.h
+$(O)/firmware.ld: linker/firmware.ld.S platform/riscv/memlayout.h $(call SETTING,link)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -E -P -x c -I. -D__ASSEMBLER__ -DLOAD_PA=$(LOAD_PA) $< -o $@
 
-$(O)/obj/ksyms-empty.S.o: tools/ksyms.sh
+$(O)/obj/ksyms-empty.S.o: tools/ksyms.sh $(call SETTING,kernel)
 	@mkdir -p $(dir $@)
 	$(Q)sh tools/ksyms.sh $(NM) - > $(O)/obj/ksyms-empty.S
 	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/ksyms-empty.S -o $@
@@ -111,36 +130,36 @@ define link
 		{ echo "ksyms: text moved between link passes" >&2; rm -f $(1); exit 1; }
 endef
 
-$(O)/tasks/runtime/%.o: firmware/tasks/runtime/%.S
+$(O)/tasks/runtime/%.o: firmware/tasks/runtime/%.S $(call SETTING,tasks)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(TASK_CFLAGS) -c $< -o $@
 
-$(O)/tasks/runtime/%.o: firmware/tasks/runtime/%.c
+$(O)/tasks/runtime/%.o: firmware/tasks/runtime/%.c $(call SETTING,tasks)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(TASK_CFLAGS) -c $< -o $@
 
-$(O)/tasks/%.elf: firmware/tasks/%.c $(TASK_RUNTIME) linker/task.ld
+$(O)/tasks/%.elf: firmware/tasks/%.c $(TASK_RUNTIME) linker/task.ld $(call SETTING,tasks)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TASK    $@")
 	$(Q)$(CC) $(TASK_CFLAGS) $(TASK_LDFLAGS) $(TASK_RUNTIME) $< -o $@
 
-$(O)/tasks/test/%.elf: tests/qemu/tasks/%.c $(TASK_RUNTIME) linker/task.ld
+$(O)/tasks/test/%.elf: tests/qemu/tasks/%.c $(TASK_RUNTIME) linker/task.ld $(call SETTING,tasks)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TASK    $@")
 	$(Q)$(CC) $(TASK_CFLAGS) $(TASK_LDFLAGS) $(TASK_RUNTIME) $< -o $@
 
-$(O)/tasks/plain/%.elf: tests/qemu/plain/%.c $(TASK_RUNTIME) linker/task.ld
+$(O)/tasks/plain/%.elf: tests/qemu/plain/%.c $(TASK_RUNTIME) linker/task.ld $(call SETTING,tasks)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TASK    $@")
 	$(Q)$(CC) $(TASK_CFLAGS) $(TASK_LDFLAGS) $(TASK_RUNTIME) $< -o $@
 
-$(O)/tasks/bench/%.elf: tests/bench/%.c $(TASK_RUNTIME) linker/task.ld
+$(O)/tasks/bench/%.elf: tests/bench/%.c $(TASK_RUNTIME) linker/task.ld $(call SETTING,tasks)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TASK    $@")
 	$(Q)$(CC) $(TASK_CFLAGS) $(TASK_LDFLAGS) $(TASK_RUNTIME) $< -o $@
 
 # Built as anyone would for Linux with no libc: the toolchain's own linker script.
-$(O)/tasks/test/rawecall.elf: tests/qemu/raw/rawecall.c
+$(O)/tasks/test/rawecall.elf: tests/qemu/raw/rawecall.c $(call SETTING,tasks)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TASK    $@")
 	$(Q)$(CC) -march=rv64imac -mabi=lp64 -O2 -ffreestanding -nostdlib -static $< -o $@
@@ -156,30 +175,32 @@ $(O)/tasks/bad/x86.elf: $(O)/tasks/hello.elf
 $(O)/images.list: FORCE
 	@mkdir -p $(dir $@)
 	@echo "$(BOOT_TASKS)" | cmp -s - $@ || echo "$(BOOT_TASKS)" > $@
-$(O)/obj/images.S.o: $(O)/images.list tools/mkimages.sh $(BOOT_TASKS)
+$(O)/obj/images.S.o: $(O)/images.list tools/mkimages.sh $(BOOT_TASKS) $(call SETTING,kernel)
 	$(Q)sh tools/mkimages.sh $(BOOT_TASKS) > $(O)/obj/images.S
 	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/images.S -o $@
-$(O)/obj/test-images.S.o: tools/mkimages.sh $(TEST_TASKS) $(DEMO_TASKS) $(BAD_TASKS)
+$(O)/obj/test-images.S.o: tools/mkimages.sh $(TEST_TASKS) $(DEMO_TASKS) $(BAD_TASKS) $(call SETTING,kernel)
 	$(Q)sh tools/mkimages.sh $(TEST_TASKS) -- $(DEMO_TASKS) $(BAD_TASKS) > $(O)/obj/test-images.S
 	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/test-images.S -o $@
-$(O)/obj/plain-images.S.o: tools/mkimages.sh $(PLAIN_TASKS)
+$(O)/obj/plain-images.S.o: tools/mkimages.sh $(PLAIN_TASKS) $(call SETTING,kernel)
 	$(Q)sh tools/mkimages.sh $(PLAIN_TASKS) > $(O)/obj/plain-images.S
 	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/plain-images.S -o $@
-$(O)/obj/bench-images.S.o: tools/mkimages.sh $(BENCH_TASKS)
+$(O)/obj/bench-images.S.o: tools/mkimages.sh $(BENCH_TASKS) $(call SETTING,kernel)
 	$(Q)sh tools/mkimages.sh $(BENCH_TASKS) > $(O)/obj/bench-images.S
 	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/bench-images.S -o $@
 FORCE:
 
 $(O)/faultline.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/images.S.o \
-		$(O)/firmware.ld $(O)/obj/ksyms-empty.S.o tools/ksyms.sh
+		$(O)/firmware.ld $(O)/obj/ksyms-empty.S.o tools/ksyms.sh $(call SETTING,link)
 	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/images.S.o)
 
 $(O)/bench/faultline-bench.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) \
-		$(O)/obj/bench-images.S.o $(O)/firmware.ld $(O)/obj/ksyms-empty.S.o tools/ksyms.sh
+		$(O)/obj/bench-images.S.o $(O)/firmware.ld $(O)/obj/ksyms-empty.S.o tools/ksyms.sh \
+		$(call SETTING,link)
 	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/bench-images.S.o)
 
 $(O)/test/faultline-plain.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) \
-		$(O)/obj/plain-images.S.o $(O)/firmware.ld $(O)/obj/ksyms-empty.S.o tools/ksyms.sh
+		$(O)/obj/plain-images.S.o $(O)/firmware.ld $(O)/obj/ksyms-empty.S.o tools/ksyms.sh \
+		$(call SETTING,link)
 	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/plain-images.S.o)
 
 $(O)/test/faultline-test.elf: $(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)) $(O)/firmware.ld \
@@ -214,7 +235,7 @@ debug: deps
 
 # ---- tests ---------------------------------------------------------------------------------
 $(O)/host/%: tests/host/%.c $(HOST_LIB_SRCS) $(wildcard tests/host/*.h mm/*.h platform/*.h \
-		platform/riscv/*.h)
+		platform/riscv/*.h) $(call SETTING,host)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $< $(HOST_LIB_SRCS) -lcmocka -o $@
@@ -229,7 +250,7 @@ $(O)/dtb/%.dtb:
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory test-build
-	$(Q)$(PYTHON) tests/run.py --build $(O) --qemu $(QEMU) $(HOST_TESTS)
+	$(Q)$(PYTHON) tests/run.py --build $(O) --qemu $(QEMU) --make $(MAKE) $(HOST_TESTS)
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(O)/bench/faultline-bench.elf
@@ -265,6 +286,8 @@ help:
 	@echo "  O=build          build directory;  CROSS_COMPILE=$(CROSS_COMPILE)"
 	@echo "  LOAD_PA=$(LOAD_PA)  physical load address written into the ELF"
 	@echo "  AUDIT=1          run the invariant auditor after every resolved fault (slow)"
+	@echo "  EXTRA_CFLAGS=... more flags for the firmware's C and assembly"
+	@echo "  (each setting is recorded in $(O)/settings/: changing one rebuilds what it affects)"
 	@echo "  V=1              show every command"
 
 -include $(shell find $(O)/obj $(O)/tasks -name '*.d' 2>/dev/null)

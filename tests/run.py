@@ -7,6 +7,8 @@ import argparse
 import os
 import re
 import select
+import shutil
+import struct
 import subprocess
 import sys
 import time
@@ -202,6 +204,61 @@ def run_plain(tally, qemu, image, logdir):
                    "without_semihosting_the_firmware_says_it_halted")
 
 
+def first_load_paddr(path):
+    """The physical address of an ELF64's first PT_LOAD segment."""
+    with open(path, "rb") as f:
+        data = f.read()
+    phoff, = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    for i in range(phnum):
+        p_type, = struct.unpack_from("<I", data, phoff + i * phentsize)
+        if p_type == 1:  # PT_LOAD
+            return struct.unpack_from("<Q", data, phoff + i * phentsize + 0x18)[0]
+    return None
+
+
+def run_rebuilds(tally, make, build):
+    """Every make variable that changes the image is a dependency: changing it rebuilds what
+    it affects, and an unchanged setting rebuilds nothing."""
+    out_dir = os.path.join(build, "test", "rebuild")
+    shutil.rmtree(out_dir, ignore_errors=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    cc = shutil.which("riscv64-unknown-elf-gcc")
+    base = {"AUDIT": "0"}
+
+    def build_with(**settings):
+        args = [make, "-j2", f"O={out_dir}", "all"] + [f"{k}={v}" for k, v in settings.items()]
+        out = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300)
+        steps = [l.split()[0] for l in out.stdout.splitlines()
+                 if l.startswith("  ") and l.split() and l.split()[0] in ("CC", "AS", "LD", "TASK")]
+        return out.returncode, out.stdout + out.stderr, steps
+
+    rc, text, _ = build_with(**base)
+    tally.case(rc == 0, "build", "fresh_build_succeeds", text[-300:] if rc else "")
+    rc, text, steps = build_with(**base)
+    tally.case(rc == 0 and not steps, "build", "unchanged_settings_rebuild_nothing",
+               "" if not steps else f"rebuilt: {' '.join(steps)}")
+    rc, text, steps = build_with(AUDIT="1")
+    tally.case(rc == 0 and "CC      firmware/trap.c" in text and "LD" in steps, "build",
+               "audit_setting_recompiles_and_relinks", "" if rc == 0 else text[-300:])
+    rc, text, steps = build_with(AUDIT="1", LOAD_PA="0x80400000")
+    paddr = first_load_paddr(os.path.join(out_dir, "faultline.elf"))
+    ok = rc == 0 and paddr == 0x80400000
+    tally.case(ok, "build", "load_pa_setting_relinks_at_the_new_address",
+               "" if ok else f"first segment at {paddr:#x}" if paddr is not None else text[-300:])
+    rc, text, steps = build_with(AUDIT="1", LOAD_PA="0x80400000", EXTRA_CFLAGS="-DSETTING_PROBE")
+    ok = rc == 0 and steps.count("CC") > 10 and "LD" in steps
+    tally.case(ok, "build", "compiler_flags_recompile_the_kernel",
+               "" if ok else f"steps: {' '.join(steps)}")
+    if cc:  # the same compiler named another way is another setting
+        rc, text, steps = build_with(AUDIT="1", LOAD_PA="0x80400000", EXTRA_CFLAGS="-DSETTING_PROBE",
+                                     CROSS_COMPILE=cc[:-len("gcc")])
+        ok = rc == 0 and steps.count("CC") > 10 and "TASK" in steps
+        tally.case(ok, "build", "cross_compile_setting_rebuilds_kernel_and_tasks",
+                   "" if ok else f"steps: {' '.join(steps)}")
+    shutil.rmtree(out_dir, ignore_errors=True)
+
+
 def run_panic(tally, qemu, image, logdir):
     """An unexpected kernel trap must give a full report and stop the machine."""
     cmd = [qemu, "-M", "virt", "-m", "64M", "-bios", "default", "-display", "none",
@@ -236,6 +293,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
     ap.add_argument("--qemu", default="qemu-system-riscv64")
+    ap.add_argument("--make", default="make")
     ap.add_argument("host_tests", nargs="*")
     args = ap.parse_args()
 
@@ -253,6 +311,7 @@ def main():
         run_qemu(tally, args.qemu, image, label, machine, mem, extra, mem_line, logdir)
     run_panic(tally, args.qemu, image, logdir)
     run_plain(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.elf"), logdir)
+    run_rebuilds(tally, args.make, args.build)
 
     print(f"{tally.passed} passed, {tally.failed} failed")
     return 1 if tally.failed or tally.passed == 0 else 0
