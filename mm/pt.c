@@ -135,6 +135,78 @@ int pt_prebuild(paddr_t root, vaddr_t start, vaddr_t end, unsigned int max)
 	return (int)made;
 }
 
+static inline vaddr_t va_max(vaddr_t a, vaddr_t b)
+{
+	return a > b ? a : b;
+}
+
+static inline vaddr_t va_min(vaddr_t a, vaddr_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * Puts the table at @pa, already cut from its parent, on @gone. The link goes in its first
+ * entry: a hart whose walk cache still holds the old parent entry reads it as an invalid PTE
+ * until the flush, as a link is page-aligned and so has V clear.
+ */
+static void chain(struct pt_unlinked *gone, paddr_t pa)
+{
+	table_at(pa)[0] = gone->head;
+	gone->head = pa;
+	gone->count++;
+}
+
+void pt_unlink_unused(paddr_t root, vaddr_t start, vaddr_t end, vaddr_t floor, vaddr_t ceiling,
+		      struct pt_unlinked *gone)
+{
+	pte_t *top = table_at(root);
+	vaddr_t va, hi;
+
+	ceiling = va_min(ceiling, SV39_USER_TOP); /* the kernel half's tables are shared */
+	/* the 2 MiB spans that meet [start, end) and lie inside [floor, ceiling) */
+	va = va_max(align_up(floor, MEGAPAGE_SIZE), align_down(start, MEGAPAGE_SIZE));
+	hi = va_min(align_down(ceiling, MEGAPAGE_SIZE), align_up(end, MEGAPAGE_SIZE));
+	while (va < hi) {
+		const vaddr_t giga = align_down(va, GIGAPAGE_SIZE);
+		const vaddr_t stop = va_min(giga + GIGAPAGE_SIZE, hi);
+		pte_t *p2 = &top[pt_index(va, 2)];
+		pte_t *mid;
+
+		if (!pte_table(*p2)) {
+			va = giga + GIGAPAGE_SIZE;
+			continue;
+		}
+		mid = table_at(pte_paddr(*p2));
+		for (; va < stop; va += MEGAPAGE_SIZE) {
+			pte_t *p1 = &mid[pt_index(va, 1)];
+			paddr_t pa = pte_paddr(*p1);
+
+			if (!pte_table(*p1))
+				continue;
+			*p1 = 0;
+			chain(gone, pa);
+		}
+		/* nothing may be mapped anywhere in its 1 GiB: it held no other table */
+		if (giga >= floor && giga + GIGAPAGE_SIZE <= ceiling) {
+			paddr_t pa = pte_paddr(*p2);
+
+			*p2 = 0;
+			chain(gone, pa);
+		}
+	}
+}
+
+void pt_free_unlinked(struct pt_unlinked *gone)
+{
+	for (; gone->count; gone->count--) {
+		paddr_t pa = gone->head;
+
+		gone->head = table_at(pa)[0];
+		pmm_put(pa);
+	}
+}
+
 /* The largest leaf level that va, pa and the remaining size allow. */
 static int leaf_level(vaddr_t va, paddr_t pa, uint64_t size, bool large)
 {

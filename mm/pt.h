@@ -47,6 +47,28 @@ bool pt_next_span(paddr_t root, vaddr_t *va, vaddr_t end, struct pt_span *s);
  */
 int pt_prebuild(paddr_t root, vaddr_t start, vaddr_t end, unsigned int max);
 
+/* Table pages taken out of a tree and not yet freed, chained through their first entry. */
+struct pt_unlinked {
+	paddr_t head;
+	unsigned int count;
+};
+
+/*
+ * pt_unlink_unused - take out of the user half of @root the tables nothing can use any more:
+ * each level-0 table whose 2 MiB, and each level-1 table whose 1 GiB, meets [start, end) and
+ * lies inside [floor, ceiling). The caller has just unmapped [start, end) and knows that
+ * nothing may be mapped in [floor, ceiling) (floor <= start, end <= ceiling): those tables
+ * are empty without a scan. Clears their parent entries and puts them on @gone; the root
+ * stays. Neither flushes nor frees: a hart may still hold a cleared entry in its walk cache,
+ * so the caller flushes the whole address space (sfence.vma x0, asid: a fence for one page
+ * need not drop non-leaf entries), then calls pt_free_unlinked().
+ */
+void pt_unlink_unused(paddr_t root, vaddr_t start, vaddr_t end, vaddr_t floor, vaddr_t ceiling,
+		      struct pt_unlinked *gone);
+
+/* pt_free_unlinked - give every table page on @gone back to the frame allocator. */
+void pt_free_unlinked(struct pt_unlinked *gone);
+
 /* pt_walk_alloc_slow - pt_walk_alloc() when a table on the way is missing (or a leaf). */
 int pt_walk_alloc_slow(paddr_t root, vaddr_t va, pte_t **ptep) __must_check;
 

@@ -194,6 +194,64 @@ static void next_span_visits_only_existing_level0_tables_within_the_range(void *
 	assert_false(pt_next_span(root, &va, 0x405000, &sp));
 }
 
+static void unlink_unused_takes_the_tables_between_floor_and_ceiling_and_no_other(void **state)
+{
+	const uint64_t before = free_frames();
+	struct pt_unlinked gone = { 0 };
+	paddr_t pa;
+
+	(void)state;
+	assert_int_equal(pt_prebuild(root, GiB, GiB + 8 * MiB, 16), 5); /* 4 level-0, 1 level-1 */
+	/* [GiB + 3 MiB, GiB + 5 MiB) unmapped; regions end at GiB + 1 MiB and start at
+	 * GiB + 7 MiB: the spans at 2 and 4 MiB are theirs no more, 0 and 6 MiB still are */
+	pt_unlink_unused(root, GiB + 3 * MiB, GiB + 5 * MiB, GiB + MiB, GiB + 7 * MiB, &gone);
+	assert_int_equal(gone.count, 2);
+	assert_non_null(pt_slot0(root, GiB));
+	assert_null(pt_slot0(root, GiB + 2 * MiB));
+	assert_null(pt_slot0(root, GiB + 4 * MiB));
+	assert_non_null(pt_slot0(root, GiB + 6 * MiB));
+	/* unlinked, not yet freed: still table pages, and each reads as invalid entries */
+	pa = gone.head;
+	for (unsigned int i = 0; i < gone.count; i++) {
+		const pte_t *t = phys_to_virt(pa);
+
+		assert_int_equal(pmm_kind(pa), FRAME_PAGETABLE);
+		for (int j = 0; j < PTES_PER_TABLE; j++)
+			assert_false(pte_valid(t[j]));
+		pa = t[0];
+	}
+	assert_int_equal(free_frames(), before - 5);
+	pt_free_unlinked(&gone);
+	assert_int_equal(gone.count, 0);
+	assert_int_equal(free_frames(), before - 3);
+	/* nothing left either side in its 1 GiB: the level-1 table goes with the last two */
+	pt_unlink_unused(root, GiB, GiB + 8 * MiB, 0, 4 * GiB, &gone);
+	assert_int_equal(gone.count, 3);
+	assert_false(pte_valid(((pte_t *)phys_to_virt(root))[pt_index(GiB, 2)]));
+	pt_free_unlinked(&gone);
+	assert_int_equal(free_frames(), before);
+}
+
+static void unlink_unused_keeps_a_level1_table_whose_gigabyte_holds_more(void **state)
+{
+	struct pt_unlinked gone = { 0 };
+
+	(void)state;
+	assert_int_equal(pt_prebuild(root, GiB - 2 * MiB, GiB + 2 * MiB, 16), 4);
+	/* the whole range is free, but a region begins 4 MiB above it */
+	pt_unlink_unused(root, GiB - 2 * MiB, GiB + 2 * MiB, 0, GiB + 6 * MiB, &gone);
+	assert_int_equal(gone.count, 3); /* two level-0 tables and the lower level-1 one */
+	assert_true(pte_table(((pte_t *)phys_to_virt(root))[pt_index(GiB, 2)]));
+	pt_free_unlinked(&gone);
+	/* a ceiling above the user half: the kernel half's tables stay */
+	assert_int_equal(pt_map(root, SV39_KERNEL_BASE, 0x80000000, PAGE_SIZE, RW, false), 0);
+	assert_int_equal(pt_prebuild(root, SV39_USER_TOP - 2 * MiB, SV39_USER_TOP, 16), 2);
+	pt_unlink_unused(root, SV39_USER_TOP - 2 * MiB, SV39_USER_TOP, 0, ~0ul, &gone);
+	assert_int_equal(gone.count, 2);
+	pt_free_unlinked(&gone);
+	assert_non_null(pt_walk(root, SV39_KERNEL_BASE, NULL));
+}
+
 static void destroy_returns_every_table_page(void **state)
 {
 	(void)state;
@@ -243,6 +301,10 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(
 		    next_span_visits_only_existing_level0_tables_within_the_range, setup),
+		cmocka_unit_test_setup(
+		    unlink_unused_takes_the_tables_between_floor_and_ceiling_and_no_other, setup),
+		cmocka_unit_test_setup(unlink_unused_keeps_a_level1_table_whose_gigabyte_holds_more,
+				       setup),
 		cmocka_unit_test_setup(destroy_returns_every_table_page, setup),
 		cmocka_unit_test_setup(allocation_failure_at_any_depth_leaks_nothing, setup),
 	};
