@@ -192,9 +192,10 @@ void vm_destroy(struct vm *vm)
 		vma_remove(&vm->vmas, v);
 		slab_free(&vma_cache, v);
 	}
-	pt_destroy_user(vm->root);
-	/* the ASID may be handed out again: nothing of this space may stay cached */
+	/* the ASID may be handed out again: nothing of this space may stay cached, and no walk
+	 * cache may name a table page once it is free */
 	arch_flush_asid(vm->asid);
+	pt_destroy_user(vm->root);
 	slab_free(&vm_cache, vm);
 }
 

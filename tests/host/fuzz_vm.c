@@ -340,6 +340,7 @@ static void audit(void)
 		if (sp[i].vm)
 			vms[n++] = sp[i].vm;
 	CHECK(vm_audit(vms, n, pt_count_tables(kroot), why, sizeof(why)) == 0);
+	CHECK(hart.stale_walks == 0 && hart.freed_before_flush == 0);
 }
 
 static void init_once(void)

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "mm/frame.h"
 #include "platform/errno.h"
 #include "platform/riscv/csr.h"
 #include "platform/riscv/memlayout.h"
@@ -34,6 +35,22 @@ void hm_flush_page(vaddr_t va, unsigned int asid)
 			active->tlb[i].valid = false;
 }
 
+/* Drops the walk cache entries of @asid (every one when @all), checking each still names a
+ * table page: one freed before this flush could have been walked through meanwhile. */
+static void drop_walk_cache(unsigned int asid, bool all)
+{
+	for (int l = 0; l < 2; l++)
+		for (int i = 0; i < HM_PWC_SIZE; i++) {
+			struct hm_pwc *c = &active->pwc[l][i];
+
+			if (!c->valid || !(all || asid == 0 || c->asid == asid))
+				continue;
+			if (pmm_kind(c->table) != FRAME_PAGETABLE)
+				active->freed_before_flush++;
+			c->valid = false;
+		}
+}
+
 void hm_flush_asid(unsigned int asid)
 {
 	if (!active)
@@ -41,13 +58,35 @@ void hm_flush_asid(unsigned int asid)
 	for (int i = 0; i < HM_TLB_SIZE; i++)
 		if (asid == 0 || active->tlb[i].asid == asid)
 			active->tlb[i].valid = false;
+	drop_walk_cache(asid, false);
 }
 
 void hm_flush_all(void)
 {
-	if (active)
-		for (int i = 0; i < HM_TLB_SIZE; i++)
-			active->tlb[i].valid = false;
+	if (!active)
+		return;
+	for (int i = 0; i < HM_TLB_SIZE; i++)
+		active->tlb[i].valid = false;
+	drop_walk_cache(0, true);
+}
+
+/* The walk cache slot for the table below a level-@level entry (2: root, 1: level 1). */
+static struct hm_pwc *pwc_slot(struct hart_model *hm, vaddr_t va, int level)
+{
+	vaddr_t tag = va >> (PAGE_SHIFT + PT_INDEX_BITS * level);
+
+	return &hm->pwc[level - 1][tag % HM_PWC_SIZE];
+}
+
+static bool pwc_hit(struct hart_model *hm, vaddr_t va, int level, paddr_t *table)
+{
+	const struct hm_pwc *c = pwc_slot(hm, va, level);
+
+	if (!c->valid || c->asid != hm->asid ||
+	    c->tag != va >> (PAGE_SHIFT + PT_INDEX_BITS * level))
+		return false;
+	*table = c->table;
+	return true;
 }
 
 static int cause_of(enum fault_access access)
@@ -57,24 +96,37 @@ static int cause_of(enum fault_access access)
 				      : CAUSE_LOAD_PAGE_FAULT;
 }
 
-/* The spec's walk (privileged spec 4.3.2) for a U-mode access. */
+/* The spec's walk (privileged spec 4.3.2) for a U-mode access, starting below the deepest
+ * non-leaf entry the walk cache holds for @va, as a real core may. */
 static int walk(struct hart_model *hm, vaddr_t va, enum fault_access access, pte_t *out)
 {
 	paddr_t table = hm->root;
+	int level = SV39_LEVELS - 1;
 
 	hm->walks++;
 	if (!va_canonical(va))
 		return cause_of(access);
-	for (int level = SV39_LEVELS - 1; level >= 0; level--) {
+	if (pwc_hit(hm, va, 1, &table))
+		level = 0;
+	else if (pwc_hit(hm, va, 2, &table))
+		level = 1;
+	if (level < SV39_LEVELS - 1 && pmm_kind(table) != FRAME_PAGETABLE)
+		hm->stale_walks++; /* and it goes on through whatever the page holds now */
+	for (; level >= 0; level--) {
 		pte_t *p = (pte_t *)phys_to_virt(table) + pt_index(va, level);
 		pte_t pte = __atomic_load_n(p, __ATOMIC_RELAXED);
 
 		if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)))
 			return cause_of(access);
 		if (!pte_leaf(pte)) {
+			struct hm_pwc *c;
+
 			if (level == 0 || (pte & (PTE_A | PTE_D | PTE_U)))
 				return cause_of(access); /* non-leaf A/D/U must be clear */
 			table = pte_paddr(pte);
+			c = pwc_slot(hm, va, level);
+			*c = (struct hm_pwc){ true, va >> (PAGE_SHIFT + PT_INDEX_BITS * level),
+					      hm->asid, table };
 			continue;
 		}
 		if (!(pte & PTE_U))

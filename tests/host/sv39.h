@@ -1,7 +1,7 @@
 /* A software model of an Sv39 hart for host tests: walks the real page tables as the
- * privileged spec says, keeps translations in a TLB until mm/ asks for a flush (so a missing
- * sfence.vma shows up as a wrong value), and either updates A/D itself (as QEMU 7.2) or
- * raises page faults on clear A/D (Svade, as many real cores). */
+ * privileged spec says, keeps translations in a TLB and non-leaf entries in a walk cache until
+ * mm/ asks for a flush (so a missing sfence.vma shows up as a wrong value), and either updates
+ * A/D itself (as QEMU 7.2) or raises page faults on clear A/D (Svade, as many real cores). */
 #ifndef FAULTLINE_TESTS_HOST_SV39_H
 #define FAULTLINE_TESTS_HOST_SV39_H
 
@@ -16,12 +16,29 @@ struct hm_tlb {
 	pte_t pte;
 };
 
+#define HM_PWC_SIZE 16
+
+/* A cached non-leaf entry: the table that translates the span @tag (va >> span shift). */
+struct hm_pwc {
+	bool valid;
+	vaddr_t tag;
+	unsigned int asid;
+	paddr_t table;
+};
+
 struct hart_model {
 	bool svade;
 	paddr_t root;
 	unsigned int asid;
 	struct hm_tlb tlb[HM_TLB_SIZE];
+	/* the walk cache, as real cores have: [0] level-0 tables by 2 MiB, [1] level-1 tables
+	 * by 1 GiB. A fence for one page keeps it (the spec lets it); one for the ASID drops it */
+	struct hm_pwc pwc[2][HM_PWC_SIZE];
 	unsigned long walks, hits, faults;
+	/* misuse of freed tables: walks that started from a cached table no longer a table
+	 * page, and cached entries found naming a freed table when the flush came (the table was
+	 * freed before the flush, when another hart could still walk through it) */
+	unsigned long stale_walks, freed_before_flush;
 };
 
 /* hm_init - a hart with an empty TLB; the flush hooks of mm/ now act on it. */

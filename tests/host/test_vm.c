@@ -130,12 +130,16 @@ static vaddr_t map(struct vm *vm, uint64_t len, unsigned int prot, unsigned int 
 	return at;
 }
 
+/* The invariants, then every frame back, and no walk through (or cached entry naming) a
+ * table page after it was freed. */
 static void finish(struct vm **vms, int n)
 {
 	audit(vms, n);
 	for (int i = 0; i < n; i++)
 		vm_destroy(vms[i]);
 	assert_int_equal(free_frames(), baseline_free);
+	assert_int_equal(hart.stale_walks, 0);
+	assert_int_equal(hart.freed_before_flush, 0);
 }
 
 static void reading_1g_of_untouched_memory_maps_the_zero_page_and_spends_no_frame(void **s)

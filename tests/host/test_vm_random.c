@@ -680,6 +680,8 @@ static void audit_all(struct run *r)
 	}
 	if (vm_audit(vms, n, pt_count_tables(kroot), why, sizeof(why)))
 		bad(r, "auditor: %s", why);
+	if (hart.stale_walks || hart.freed_before_flush)
+		bad(r, "a table page was freed while the hart's walk cache still named it");
 }
 
 /* Reads every probe byte of every live space: the model checked in full. */
