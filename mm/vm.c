@@ -147,14 +147,16 @@ int vm_create(struct vm **out)
 /* ---- zapping --------------------------------------------------------------------------- */
 
 /*
- * Empties every leaf of [start, end) and drops the references they held. With @flush, each
- * page that was valid is flushed, or the whole ASID once more than FLUSH_PAGES_MAX were.
- * One pass over each level-0 table: munmap's cost is this loop.
+ * Empties every leaf of [start, end) and drops the references they held. With @flushed (the
+ * pages flushed so far by this operation), each page that was valid is flushed while the count
+ * stays within FLUSH_PAGES_MAX; past it, the caller flushes the whole ASID instead. Without,
+ * nothing is flushed. One pass over each level-0 table: munmap's cost is this loop.
  */
-static void zap_range(struct vm *vm, vaddr_t start, vaddr_t end, bool flush)
+static void zap_range(struct vm *vm, vaddr_t start, vaddr_t end, unsigned long *flushed)
 {
 	const paddr_t zero = vm_zero_pa;
-	unsigned long flushes = 0;
+	const bool flush = flushed != NULL;
+	unsigned long flushes = flush ? *flushed : 0;
 	uint64_t dropped = 0;
 	struct pt_span s;
 
@@ -178,8 +180,8 @@ static void zap_range(struct vm *vm, vaddr_t start, vaddr_t end, bool flush)
 		}
 	}
 	vm->rss -= dropped;
-	if (flushes > FLUSH_PAGES_MAX)
-		arch_flush_asid(vm->asid);
+	if (flush)
+		*flushed = flushes;
 }
 
 void vm_destroy(struct vm *vm)
@@ -188,7 +190,7 @@ void vm_destroy(struct vm *vm)
 
 	unlink_live(vm);
 	while ((v = vma_first(&vm->vmas)) != NULL) {
-		zap_range(vm, v->start, v->end, false); /* the ASID is flushed below */
+		zap_range(vm, v->start, v->end, NULL); /* the ASID is flushed below */
 		vma_remove(&vm->vmas, v);
 		slab_free(&vma_cache, v);
 	}
@@ -326,18 +328,41 @@ static int split_at_edges(struct vm *vm, vaddr_t start, vaddr_t end)
 	return rc;
 }
 
+/*
+ * Removes the regions in [start, end) (cutting those that straddle its edges), drops their
+ * mappings and frees the page tables left with nothing to serve: those whose span lies
+ * between the regions either side of the range, where no region, hence no PTE, is left. So
+ * every table meets a region (the auditor checks it), and no table is scanned to prove it
+ * empty. For a hardware walker: entries cleared, the ASID flushed, then the tables freed.
+ * Returns 0, or -ENOMEM when a region to cut needs memory there is not (nothing changed).
+ */
 static int unmap_range(struct vm *vm, vaddr_t start, vaddr_t end)
 {
-	struct vma *v;
+	struct pt_unlinked gone = { 0 };
+	unsigned long flushes = 0;
+	struct vma *v, *prev;
 	int rc = split_at_edges(vm, start, end);
 
 	if (rc)
 		return rc;
-	while ((v = vma_find_next(&vm->vmas, start)) != NULL && v->start < end) {
-		zap_range(vm, v->start, v->end, true);
+	v = vma_find_next(&vm->vmas, start);
+	if (!v || v->start >= end)
+		return 0; /* no region: no PTE, and no table that only the range needed */
+	prev = vma_prev(v);
+	do {
+		zap_range(vm, v->start, v->end, &flushes);
 		vma_remove(&vm->vmas, v);
 		slab_free(&vma_cache, v);
-	}
+		v = vma_find_next(&vm->vmas, start);
+	} while (v && v->start < end);
+	pt_unlink_unused(vm->root, start, end, prev ? prev->end : 0, v ? v->start : USER_TOP,
+			 &gone);
+	if (gone.count)
+		vm->pt_span = VM_NO_SPAN; /* the fault path's remembered table may be among them */
+	/* only sfence.vma x0, asid is sure to drop cached non-leaf entries too */
+	if (flushes > FLUSH_PAGES_MAX || gone.count)
+		arch_flush_asid(vm->asid);
+	pt_free_unlinked(&gone);
 	return 0;
 }
 

@@ -87,8 +87,8 @@ struct vm {
 	uint64_t max_rss;
 	struct vm_counters counters;
 	struct vm *next_live, *prev_live; /* every live address space, for global counters */
-	/* the level-0 table of the 2 MiB span the last fault walked to: tables are freed only
-	 * with the whole space, so this stays right and saves the walk of a run of faults */
+	/* the level-0 table of the 2 MiB span the last fault walked to, which saves the walk of
+	 * a run of faults; whatever frees a table (munmap, brk, MAP_FIXED) forgets it first */
 	vaddr_t pt_span; /* va >> 21 of that span; VM_NO_SPAN before the first walk */
 	pte_t *pt_level0;
 };
@@ -120,8 +120,9 @@ int vm_map_region(struct vm *vm, vaddr_t start, uint64_t len, unsigned int prot,
 int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsigned int flags,
 	    vaddr_t *out) __must_check;
 
-/* vm_munmap - munmap(2): drop every mapping in the range, splitting regions. 0, -EINVAL,
- * or -ENOMEM when a region to split needs memory there is not. */
+/* vm_munmap - munmap(2): drop every mapping in the range, splitting regions, and free the
+ * page-table pages left serving no region; on return, frames and tables are free. 0,
+ * -EINVAL, or -ENOMEM when a region to split needs memory there is not. */
 int vm_munmap(struct vm *vm, vaddr_t addr, uint64_t len) __must_check;
 
 /* vm_mprotect - mprotect(2): the whole range must be mapped (-ENOMEM otherwise); PTEs lose

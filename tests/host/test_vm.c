@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -678,6 +679,245 @@ static void mmap_errors_are_those_of_linux(void **s)
 	finish(&vm, 1);
 }
 
+/* ---- page tables given back by munmap ---------------------------------------------------- */
+
+static vaddr_t map_at(struct vm *vm, vaddr_t at, uint64_t len)
+{
+	vaddr_t got = 0;
+
+	assert_int_equal(vm_mmap(vm, at, len, RW, ANON | MAP_FIXED_NOREPLACE, &got), 0);
+	assert_int_equal(got, at);
+	return at;
+}
+
+/* The page of the level-0 table that maps @va, and of the level-1 table above it. */
+static paddr_t level0_table(struct vm *vm, vaddr_t va)
+{
+	pte_t *slot = pt_slot0(vm->root, va);
+
+	assert_non_null(slot);
+	return align_down(virt_to_phys(slot), PAGE_SIZE);
+}
+
+static paddr_t level1_table(struct vm *vm, vaddr_t va)
+{
+	pte_t e = ((pte_t *)phys_to_virt(vm->root))[pt_index(va, 2)];
+
+	assert_true(pte_table(e));
+	return pte_paddr(e);
+}
+
+/* Allocates until the free frame @pa comes back (as another user of memory would), keeping
+ * the frames taken before it for the caller to put back: at most @n. */
+static int take_frame(paddr_t pa, paddr_t *taken, int n)
+{
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(pmm_alloc(FRAME_ANON, &taken[i]), 0);
+		if (taken[i] == pa)
+			return i + 1;
+	}
+	fail_msg("frame 0x%lx did not come back", (unsigned long)pa);
+	return n;
+}
+
+static void munmap_of_a_touched_range_returns_every_table_page(void **s)
+{
+	struct vm *vm = new_vm(1);
+	uint64_t tables = table_frames();
+	/* 8 MiB across a 1 GiB boundary: five level-0 tables under two level-1 tables */
+	vaddr_t a = map_at(vm, 8 * GiB - 3 * MiB, 8 * MiB);
+
+	(void)s;
+	for (vaddr_t off = 0; off < 8 * MiB; off += MiB)
+		wr(vm, a + off, 1);
+	wr(vm, a + 8 * MiB - PAGE_SIZE, 2);
+	assert_int_equal(table_frames() - tables, 7);
+	assert_int_equal(vm_munmap(vm, a, 8 * MiB), 0);
+	assert_int_equal(table_frames(), tables);
+	killed(vm, a, FAULT_READ, FAULT_NO_MAPPING);
+	finish(&vm, 1);
+}
+
+static void ten_thousand_rounds_of_map_touch_unmap_stay_within_64_pages(void **s)
+{
+	struct vm *vm = new_vm(1);
+	const uint64_t start = free_frames();
+
+	(void)s;
+	for (unsigned long i = 0; i < 10000; i++) {
+		/* a new address each round, across a 2 MiB boundary but the first time */
+		vaddr_t a = map_at(vm, 4 * GiB + i * (2 * MiB + PAGE_SIZE), 2 * MiB);
+		int64_t spent;
+
+		wr(vm, a, 1);
+		wr(vm, a + 2 * MiB - PAGE_SIZE, 2);
+		assert_int_equal(vm_munmap(vm, a, 2 * MiB), 0);
+		spent = (int64_t)(start - free_frames());
+		if (spent > 64)
+			fail_msg("round %lu: %ld frames not given back", i, (long)spent);
+	}
+	assert_int_equal(free_frames(), start);
+	finish(&vm, 1);
+}
+
+static void one_gib_read_written_sparsely_and_unmapped_gives_back_all_but_16_pages(void **s)
+{
+	struct vm *vm = new_vm(1);
+	const uint64_t start = free_frames(), tables = table_frames();
+	vaddr_t a = map(vm, GiB, RW, ANON);
+
+	(void)s;
+	for (vaddr_t off = 0; off < GiB; off += 16 * PAGE_SIZE)
+		assert_int_equal(rd(vm, a + off), 0);
+	for (vaddr_t off = 0; off < GiB; off += 1024 * PAGE_SIZE)
+		wr(vm, a + off + 5, 7);
+	assert_true(table_frames() - tables >= 513);
+	assert_int_equal(rd(vm, a + 5), 7);
+	assert_int_equal(vm_munmap(vm, a, GiB), 0);
+	assert_true(start - free_frames() <= 16);
+	assert_int_equal(free_frames(), start); /* nothing else lives here: all of it */
+	finish(&vm, 1);
+}
+
+static void partial_munmap_keeps_the_tables_the_rest_of_the_region_uses(void **s)
+{
+	struct vm *vm = new_vm(1);
+	vaddr_t a = map_at(vm, 6 * GiB, 6 * MiB); /* three 2 MiB spans, one table each */
+	uint64_t tables;
+
+	(void)s;
+	for (int k = 0; k < 3; k++) {
+		wr(vm, a + k * 2 * MiB + 2 * PAGE_SIZE, (uint8_t)(k + 1));
+		wr(vm, a + k * 2 * MiB + 2 * MiB - PAGE_SIZE, (uint8_t)(k + 10));
+	}
+	tables = table_frames();
+	/* the middle span, whole: its table serves nothing any more */
+	assert_int_equal(vm_munmap(vm, a + 2 * MiB, 2 * MiB), 0);
+	assert_int_equal(table_frames(), tables - 1);
+	/* half of the first span: the region's other half still needs the table */
+	assert_int_equal(vm_munmap(vm, a, MiB), 0);
+	assert_int_equal(table_frames(), tables - 1);
+	/* and a page out of the middle of the last span: the region is in two, both there */
+	assert_int_equal(vm_munmap(vm, a + 5 * MiB, PAGE_SIZE), 0);
+	assert_int_equal(table_frames(), tables - 1);
+	assert_int_equal(rd(vm, a + 2 * MiB - PAGE_SIZE), 10);
+	assert_int_equal(rd(vm, a + 4 * MiB + 2 * PAGE_SIZE), 3);
+	assert_int_equal(rd(vm, a + 6 * MiB - PAGE_SIZE), 12);
+	killed(vm, a + 2 * PAGE_SIZE, FAULT_READ, FAULT_NO_MAPPING);
+	killed(vm, a + 2 * MiB + 2 * PAGE_SIZE, FAULT_READ, FAULT_NO_MAPPING);
+	audit(&vm, 1);
+	/* what is left goes, its two tables and the level-1 one with it */
+	assert_int_equal(vm_munmap(vm, a, 6 * MiB), 0);
+	assert_int_equal(table_frames(), tables - 4);
+	finish(&vm, 1);
+}
+
+static void brk_shrink_frees_the_tables_of_the_heap_it_gives_back(void **s)
+{
+	struct vm *vm = new_vm(1);
+	const vaddr_t base = 3 * GiB + 4 * MiB;
+	uint64_t tables = table_frames();
+
+	(void)s;
+	vm_set_brk_base(vm, base);
+	assert_int_equal(vm_brk(vm, base + 10 * MiB), base + 10 * MiB);
+	for (vaddr_t off = 0; off < 10 * MiB; off += MiB)
+		wr(vm, base + off, (uint8_t)(off / MiB + 1));
+	assert_int_equal(table_frames() - tables, 6); /* five level-0 tables and a level-1 */
+	assert_int_equal(vm_brk(vm, base + MiB), base + MiB);
+	assert_int_equal(table_frames() - tables, 2); /* the first span's table stays in use */
+	assert_int_equal(rd(vm, base), 1);
+	assert_int_equal(vm_brk(vm, base), base);
+	assert_int_equal(table_frames(), tables);
+	finish(&vm, 1);
+}
+
+static void munmap_frees_the_tables_mmap_made_ahead_for_spans_never_touched(void **s)
+{
+	struct vm *vm = new_vm(1);
+	uint64_t tables = table_frames();
+	vaddr_t a = map_at(vm, 5 * GiB, 16 * MiB);
+
+	(void)s;
+	assert_int_equal(table_frames() - tables, 9); /* made ahead: 8 level-0, 1 level-1 */
+	assert_int_equal(vm_munmap(vm, a, 16 * MiB), 0);
+	assert_int_equal(table_frames(), tables);
+	/* longer than mmap makes ahead, one page touched past what it made */
+	a = map_at(vm, 5 * GiB + MiB, 40 * MiB);
+	wr(vm, a + 40 * MiB - PAGE_SIZE, 1);
+	assert_int_equal(vm_munmap(vm, a, 40 * MiB), 0);
+	assert_int_equal(table_frames(), tables);
+	finish(&vm, 1);
+}
+
+static void a_fault_after_munmap_freed_its_table_uses_the_new_table(void **s)
+{
+	struct vm *vm = new_vm(1);
+	vaddr_t a = map_at(vm, 7 * GiB, 2 * MiB);
+	paddr_t old, taken[4];
+	uint8_t *junk;
+	int n;
+
+	(void)s;
+	map_at(vm, 7 * GiB + 64 * MiB, PAGE_SIZE); /* keeps the level-1 table */
+	wr(vm, a, 1); /* the fault path now remembers this span's table */
+	old = level0_table(vm, a);
+	assert_int_equal(vm_munmap(vm, a, 2 * MiB), 0);
+	assert_int_equal(pmm_kind(old), FRAME_FREE);
+	/* the freed page goes to other use (zeroed: it looks like an empty table), so that a
+	 * new table for the span is another page */
+	n = take_frame(old, taken, 4);
+	junk = phys_to_virt(old);
+	memset(junk, 0, PAGE_SIZE);
+	map_at(vm, a, 2 * MiB);
+	assert_int_not_equal(level0_table(vm, a), old);
+	wr(vm, a + PAGE_SIZE, 2);
+	assert_int_equal(rd(vm, a + PAGE_SIZE), 2);
+	for (unsigned int i = 0; i < PAGE_SIZE; i++)
+		if (junk[i] != 0)
+			fail_msg("the fault wrote into the freed table at offset %u", i);
+	for (int i = 0; i < n; i++)
+		pmm_put(taken[i]);
+	finish(&vm, 1);
+}
+
+static void a_freed_table_leaves_nothing_in_the_harts_walk_cache(void **s)
+{
+	struct vm *vm = new_vm(1);
+	vaddr_t a = map_at(vm, 9 * GiB, 2 * MiB); /* alone in its 1 GiB */
+	paddr_t l0, l1, marker, taken[8];
+	pte_t *t0, *t1;
+	int n;
+
+	(void)s;
+	wr(vm, a, 1); /* the hart's walk cache holds both tables of the walk */
+	l0 = level0_table(vm, a);
+	l1 = level1_table(vm, a);
+	assert_int_equal(vm_munmap(vm, a, 2 * MiB), 0);
+	assert_int_equal(pmm_kind(l0), FRAME_FREE);
+	assert_int_equal(pmm_kind(l1), FRAME_FREE);
+	/* both pages reused and filled: through them, every address would read the marker */
+	n = take_frame(l0, taken, 8);
+	if (pmm_kind(l1) == FRAME_FREE)
+		n += take_frame(l1, taken + n, 8 - n);
+	assert_int_equal(pmm_alloc(FRAME_ANON, &marker), 0);
+	memset(phys_to_virt(marker), 0x5a, PAGE_SIZE);
+	t0 = phys_to_virt(l0);
+	t1 = phys_to_virt(l1);
+	for (int i = 0; i < PTES_PER_TABLE; i++) {
+		t0[i] = pte_make(marker, PTE_V | PTE_R | PTE_W | PTE_U | PTE_A | PTE_D);
+		t1[i] = pte_make_table(l0);
+	}
+	/* nothing is mapped there: a hart that walked from a stale entry would read 0x5a */
+	killed(vm, a + PAGE_SIZE, FAULT_READ, FAULT_NO_MAPPING);
+	killed(vm, a + 4 * MiB, FAULT_READ, FAULT_NO_MAPPING);
+	assert_int_equal(hart.stale_walks, 0);
+	for (int i = 0; i < n; i++)
+		pmm_put(taken[i]);
+	pmm_put(marker);
+	finish(&vm, 1);
+}
+
 #define BOTH(fn) cmocka_unit_test_setup(fn, setup_hw_ad), cmocka_unit_test_setup(fn, setup_svade)
 
 int main(void)
@@ -709,6 +949,14 @@ int main(void)
 		BOTH(out_of_memory_kills_with_a_reason_and_leaks_nothing),
 		BOTH(fork_and_cow_under_every_allocation_failure_leak_nothing),
 		BOTH(mmap_errors_are_those_of_linux),
+		BOTH(munmap_of_a_touched_range_returns_every_table_page),
+		BOTH(ten_thousand_rounds_of_map_touch_unmap_stay_within_64_pages),
+		BOTH(one_gib_read_written_sparsely_and_unmapped_gives_back_all_but_16_pages),
+		BOTH(partial_munmap_keeps_the_tables_the_rest_of_the_region_uses),
+		BOTH(brk_shrink_frees_the_tables_of_the_heap_it_gives_back),
+		BOTH(munmap_frees_the_tables_mmap_made_ahead_for_spans_never_touched),
+		BOTH(a_fault_after_munmap_freed_its_table_uses_the_new_table),
+		BOTH(a_freed_table_leaves_nothing_in_the_harts_walk_cache),
 	};
 
 	return cmocka_run_group_tests_name("vm", tests, NULL, NULL);
