@@ -116,13 +116,15 @@ $(O)/obj/ksyms-empty.S.o: tools/ksyms.sh $(call SETTING,kernel)
 	$(Q)sh tools/ksyms.sh $(NM) - > $(O)/obj/ksyms-empty.S
 	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/ksyms-empty.S -o $@
 
-# link IMAGE OBJECTS: two passes, so that the image carries its own symbol table. The table
-# sits last in rodata, after all text: its size moves no function, which the cmp checks.
+# link IMAGE OBJECTS TASKS: two passes, so that the image carries its own symbol table. The
+# table sits last in rodata, after all text: its size moves no function, which the cmp checks.
+# An image too big for the boot tables is refused with its size and its largest TASKS.
 define link
 	@mkdir -p $(dir $(1))
 	@$(if $(Q),echo "  LD      $(1)")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -T $(O)/firmware.ld $(2) $(O)/obj/ksyms-empty.S.o \
 		-o $(1).pass1 -lgcc
+	$(Q)sh tools/imagecheck.sh $(NM) $(1).pass1 $(3)
 	$(Q)sh tools/ksyms.sh $(NM) $(1).pass1 > $(1).ksyms.S
 	$(Q)$(CC) $(ASFLAGS) -c $(1).ksyms.S -o $(1).ksyms.o
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -T $(O)/firmware.ld $(2) $(1).ksyms.o -o $(1) -lgcc
@@ -190,22 +192,25 @@ $(O)/obj/bench-images.S.o: tools/mkimages.sh $(BENCH_TASKS) $(call SETTING,kerne
 FORCE:
 
 $(O)/faultline.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/images.S.o \
-		$(O)/firmware.ld $(O)/obj/ksyms-empty.S.o tools/ksyms.sh $(call SETTING,link)
-	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/images.S.o)
+		$(O)/firmware.ld $(O)/obj/ksyms-empty.S.o tools/ksyms.sh tools/imagecheck.sh $(call SETTING,link)
+	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/images.S.o,$(BOOT_TASKS))
 
 $(O)/bench/faultline-bench.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) \
 		$(O)/obj/bench-images.S.o $(O)/firmware.ld $(O)/obj/ksyms-empty.S.o tools/ksyms.sh \
 		$(call SETTING,link)
-	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/bench-images.S.o)
+	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/bench-images.S.o,\
+		$(BENCH_TASKS))
 
 $(O)/test/faultline-plain.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) \
 		$(O)/obj/plain-images.S.o $(O)/firmware.ld $(O)/obj/ksyms-empty.S.o tools/ksyms.sh \
 		$(call SETTING,link)
-	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/plain-images.S.o)
+	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/plain-images.S.o,\
+		$(PLAIN_TASKS))
 
 $(O)/test/faultline-test.elf: $(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)) $(O)/firmware.ld \
 		$(O)/obj/test-images.S.o $(O)/obj/ksyms-empty.S.o tools/ksyms.sh
-	$(call link,$@,$(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)) $(O)/obj/test-images.S.o)
+	$(call link,$@,$(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)) $(O)/obj/test-images.S.o,\
+		$(TEST_TASKS) $(DEMO_TASKS) $(BAD_TASKS))
 
 %.bin: %.elf
 	$(Q)$(OBJCOPY) -O binary $< $@

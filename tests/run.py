@@ -256,6 +256,14 @@ def run_rebuilds(tally, make, build):
         ok = rc == 0 and steps.count("CC") > 10 and "TASK" in steps
         tally.case(ok, "build", "cross_compile_setting_rebuilds_kernel_and_tasks",
                    "" if ok else f"steps: {' '.join(steps)}")
+    big = os.path.join(out_dir, "big.elf")  # too big to embed; never loaded, so any bytes
+    with open(big, "wb") as f:
+        f.write(b"\0" * (9 << 20))
+    rc, text, steps = build_with(**base, TASKS=big)
+    ok = rc != 0 and re.search(r"faultline\.elf would be \d+ KiB, over the 8192 KiB the boot "
+                               r"page tables map", text) and "big.elf 9216 KiB" in text
+    tally.case(bool(ok), "build", "too_big_an_image_is_refused_naming_size_limit_and_largest_task",
+               "" if ok else text[-400:])
     shutil.rmtree(out_dir, ignore_errors=True)
 
 
