@@ -1,5 +1,6 @@
 /* The invariant auditor: reference counts against PTEs, the zero page, free frames never
- * mapped, page-table pages accounted for. Walks everything: for tests and debug builds. */
+ * mapped, page-table pages accounted for and none left over no region. Walks everything:
+ * for tests and debug builds. */
 #include "mm/pt.h"
 #include "mm/vm.h"
 #include "mm/vm_priv.h"
@@ -82,6 +83,36 @@ static int count_tables(paddr_t pa, enum frame_kind kind, uint32_t ref, void *ar
 	return 0;
 }
 
+static bool meets_region(struct vm *vm, vaddr_t start, vaddr_t end)
+{
+	const struct vma *v = vma_find_next(&vm->vmas, start);
+
+	return v && v->start < end;
+}
+
+/* Every user table must meet a region: one over a gap serves nothing, and munmap frees it. */
+static void audit_tables(struct vm *vm, struct audit *a)
+{
+	const pte_t *top = phys_to_virt(vm->root);
+
+	for (vaddr_t giga = 0; giga < USER_TOP; giga += GIGAPAGE_SIZE) {
+		pte_t e = top[pt_index(giga, 2)];
+		const pte_t *mid;
+
+		if (!pte_table(e))
+			continue;
+		if (!meets_region(vm, giga, giga + GIGAPAGE_SIZE))
+			say(a, "level-1 table left over no region at", giga);
+		mid = phys_to_virt(pte_paddr(e));
+		for (unsigned int i = 0; i < PTES_PER_TABLE; i++) {
+			vaddr_t va = giga + i * MEGAPAGE_SIZE;
+
+			if (pte_table(mid[i]) && !meets_region(vm, va, va + MEGAPAGE_SIZE))
+				say(a, "level-0 table left over no region at", va);
+		}
+	}
+}
+
 static void walk_all(struct vm *const *vms, int n, struct audit *a)
 {
 	for (int i = 0; i < n; i++)
@@ -108,8 +139,10 @@ int vm_audit(struct vm *const *vms, int n, uint64_t kernel_table_pages, char *wh
 	a.restore = 1;
 	walk_all(vms, n, &a);
 
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		expected += pt_count_user_tables(vms[i]->root);
+		audit_tables(vms[i], &a);
+	}
 	pmm_for_each_used(count_tables, &tables);
 	if (tables != expected)
 		say(&a,

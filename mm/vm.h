@@ -167,8 +167,9 @@ int vm_copy_out(struct vm *vm, vaddr_t dst, const void *src, uint64_t n) __must_
 /*
  * vm_audit - check the invariants over @n address spaces that are all there are: every
  * anonymous frame's reference count equals the PTEs that map it; the zero page is never
- * writable and all zeros; no PTE maps a free frame; page-table pages add up. Must run with
- * nothing else changing memory. Returns 0, or -EINVAL with a sentence in @why.
+ * writable and all zeros; no PTE maps a free frame; page-table pages add up, and no user
+ * table (level 0 or 1) lies wholly outside the regions, as one munmap forgot would. Must run
+ * with nothing else changing memory. Returns 0, or -EINVAL with a sentence in @why.
  */
 int vm_audit(struct vm *const *vms, int n, uint64_t kernel_table_pages, char *why,
 	     size_t whylen) __must_check;

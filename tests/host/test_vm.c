@@ -918,6 +918,28 @@ static void a_freed_table_leaves_nothing_in_the_harts_walk_cache(void **s)
 	finish(&vm, 1);
 }
 
+static void auditor_reports_a_table_left_over_no_region(void **s)
+{
+	struct vm *vm = new_vm(1);
+	char why[160];
+
+	(void)s;
+	map_at(vm, 10 * GiB + 4 * MiB, PAGE_SIZE);
+	audit(&vm, 1);
+	/* a level-0 table beside the region's, in its level-1 table: over nothing */
+	assert_int_equal(pt_prebuild(vm->root, 10 * GiB + 8 * MiB, 10 * GiB + 9 * MiB, 16), 1);
+	assert_int_equal(vm_audit(&vm, 1, pt_count_tables(kroot), why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "level-0 table left over no region at 0x0000000280800000"));
+	map_at(vm, 10 * GiB + 9 * MiB, PAGE_SIZE); /* now it serves a region */
+	audit(&vm, 1);
+	/* a level-1 table (and its level-0 one) in a 1 GiB holding no region */
+	assert_int_equal(pt_prebuild(vm->root, 11 * GiB, 11 * GiB + PAGE_SIZE, 16), 2);
+	assert_int_equal(vm_audit(&vm, 1, pt_count_tables(kroot), why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "level-1 table left over no region at 0x00000002c0000000"));
+	map_at(vm, 11 * GiB, PAGE_SIZE);
+	finish(&vm, 1);
+}
+
 #define BOTH(fn) cmocka_unit_test_setup(fn, setup_hw_ad), cmocka_unit_test_setup(fn, setup_svade)
 
 int main(void)
@@ -957,6 +979,7 @@ int main(void)
 		BOTH(munmap_frees_the_tables_mmap_made_ahead_for_spans_never_touched),
 		BOTH(a_fault_after_munmap_freed_its_table_uses_the_new_table),
 		BOTH(a_freed_table_leaves_nothing_in_the_harts_walk_cache),
+		BOTH(auditor_reports_a_table_left_over_no_region),
 	};
 
 	return cmocka_run_group_tests_name("vm", tests, NULL, NULL);
