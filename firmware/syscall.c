@@ -51,7 +51,7 @@ static long sys_read(struct trap_frame *tf)
 	if (tf->a0 != 0)
 		return -EBADF;
 	/* as Linux's access_ok(): the buffer must lie in the user half even when nothing is read */
-	if (tf->a1 >= USER_TOP || tf->a2 > USER_TOP - tf->a1)
+	if (!user_range_ok(tf->a1, tf->a2))
 		return -EFAULT;
 	/* no input device for tasks yet: standard input is at its end */
 	return 0;
@@ -65,6 +65,10 @@ static long sys_write(struct trap_frame *tf)
 
 	if (tf->a0 != 1 && tf->a0 != 2)
 		return -EBADF;
+	/* as Linux's access_ok(): the whole buffer must lie in the user half, before any byte
+	 * is copied */
+	if (!user_range_ok(buf, len))
+		return -EFAULT;
 	if (len > (1ul << 30))
 		len = 1ul << 30;
 	while (done < len) {
@@ -102,14 +106,13 @@ static uint64_t now_ns(void)
 static long sys_nanosleep(struct trap_frame *tf)
 {
 	struct k_timespec req;
-	uint64_t hz = timer_timebase(), ticks;
 
 	if (copy_from_user(&req, tf->a0, sizeof(req)))
 		return -EFAULT;
 	if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000)
 		return -EINVAL;
-	ticks = (uint64_t)req.tv_sec * hz + (uint64_t)req.tv_nsec * hz / 1000000000ull;
-	task_sleep_until(timer_now() + ticks);
+	/* a sleep too long for the time CSR lasts until the end, as on Linux */
+	task_sleep_until(timer_deadline(timer_now(), (uint64_t)req.tv_sec, (uint64_t)req.tv_nsec));
 	/* rem is written only when a signal cuts the sleep short; there are none here */
 	return 0;
 }
@@ -392,13 +395,11 @@ static long fl_audit(struct trap_frame *tf)
 	return rc;
 }
 
-long syscall_dispatch(struct trap_frame *tf)
+/* Numbers outside Linux's table: faultline's own calls, and the unknown. Out of line, so
+ * that the dispatch of Linux calls needs no stack frame of its own. */
+static __attribute__((noinline)) long other_call(struct trap_frame *tf)
 {
-	unsigned long nr = tf->a7;
-
-	if (nr < SYS_MAX && table[nr])
-		return table[nr](tf);
-	switch (nr) {
+	switch (tf->a7) {
 	case SYS_FL_COUNTERS:
 		return fl_counters(tf);
 	case SYS_FL_AUDIT:
@@ -411,4 +412,14 @@ long syscall_dispatch(struct trap_frame *tf)
 	task_current()->unknown_syscalls++;
 	unknown_total++;
 	return -ENOSYS;
+}
+
+/* Only tail calls from here: no frame record, so the hot dispatch costs no stores. */
+__leaf_no_frame long syscall_dispatch(struct trap_frame *tf)
+{
+	unsigned long nr = tf->a7;
+
+	if (nr < SYS_MAX && table[nr])
+		return table[nr](tf);
+	return other_call(tf);
 }

@@ -49,6 +49,16 @@ uint64_t timer_ticks(void)
 	return ticks;
 }
 
+uint64_t timer_deadline(uint64_t from, uint64_t sec, uint64_t nsec)
+{
+	uint64_t hz = timebase, n;
+
+	if (hz && sec > (UINT64_MAX - from) / hz)
+		return UINT64_MAX;
+	n = sec * hz + nsec * hz / 1000000000ull; /* nsec * hz fits: both below 2^32 */
+	return n > UINT64_MAX - from ? UINT64_MAX : from + n;
+}
+
 uint64_t timer_timebase(void)
 {
 	return timebase;

@@ -18,4 +18,10 @@ uint64_t timer_now(void);
 /* timer_timebase - timebase frequency in Hz. */
 uint64_t timer_timebase(void);
 
+/*
+ * timer_deadline - the time CSR value @sec seconds and @nsec nanoseconds (below 10^9) after
+ * @from, saturated at UINT64_MAX (never reached) instead of wrapping for huge durations.
+ */
+uint64_t timer_deadline(uint64_t from, uint64_t sec, uint64_t nsec);
+
 #endif

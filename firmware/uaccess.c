@@ -10,7 +10,7 @@
 
 #define ENAMETOOLONG 36
 
-static bool user_range(uintptr_t addr, size_t n)
+bool user_range_ok(uintptr_t addr, size_t n)
 {
 	return addr < USER_TOP && n <= USER_TOP - addr;
 }
@@ -20,7 +20,7 @@ int copy_from_user(void *dst, uintptr_t src, size_t n)
 	uint8_t *d = dst;
 	int rc = 0;
 
-	if (!user_range(src, n))
+	if (!user_range_ok(src, n))
 		return -EFAULT;
 	csr_set(CSR_SSTATUS, SSTATUS_SUM);
 	for (size_t i = 0; i < n && !rc; i++)
@@ -34,7 +34,7 @@ int copy_to_user(uintptr_t dst, const void *src, size_t n)
 	const uint8_t *s = src;
 	int rc = 0;
 
-	if (!user_range(dst, n))
+	if (!user_range_ok(dst, n))
 		return -EFAULT;
 	csr_set(CSR_SSTATUS, SSTATUS_SUM);
 	for (size_t i = 0; i < n && !rc; i++)

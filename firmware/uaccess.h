@@ -7,6 +7,11 @@
 
 #include "platform/types.h"
 
+/* user_range_ok - whether [@addr, @addr + @n) lies wholly in the user half, without
+ * overflow (Linux's access_ok()). Every pointer and length from a task is checked so before
+ * anything is copied. */
+bool user_range_ok(uintptr_t addr, size_t n);
+
 /* copy_from_user - @n bytes from user @src. Returns 0 or -EFAULT. */
 int copy_from_user(void *dst, uintptr_t src, size_t n) __must_check;
 

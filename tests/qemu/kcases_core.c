@@ -19,6 +19,22 @@ static bool streq(const char *a, const char *b)
 	return *a == *b;
 }
 
+KTEST(timer_deadlines_saturate_instead_of_wrapping)
+{
+	uint64_t hz = timer_timebase(), now = timer_now();
+
+	KT_EXPECT(hz != 0);
+	/* 1,844,674,407,371 s at a 10 MHz timebase wrapped 64 bits into 45 ms: whatever the
+	 * timebase, the deadline must lie at least that many ticks ahead */
+	KT_EXPECT(timer_deadline(now, 1844674407371ull, 0) >= now + 1844674407371ull);
+	if (hz >= 10000000)
+		KT_EXPECT_EQ(timer_deadline(now, 1844674407371ull, 0), UINT64_MAX);
+	KT_EXPECT_EQ(timer_deadline(now, UINT64_MAX / 2, 999999999), UINT64_MAX);
+	KT_EXPECT_EQ(timer_deadline(UINT64_MAX - 1, 0, 999999999), UINT64_MAX);
+	KT_EXPECT_EQ(timer_deadline(now, 2, 500000000), now + 2 * hz + hz / 2);
+	KT_EXPECT_EQ(timer_deadline(now, 0, 0), now);
+}
+
 KTEST(timer_interrupts_tick_at_the_programmed_rate)
 {
 	uint64_t hz = timer_timebase();

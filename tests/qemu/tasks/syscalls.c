@@ -56,6 +56,20 @@ int main(int argc, char **argv)
 		CHECK_EQ(fl_write(-1, "x", 1), -EBADF);
 	}
 
+	CASE(write_of_a_length_past_the_user_half_fails_with_efault_before_any_byte)
+	{
+		char buf[8] = "garbage\n";
+		struct fl_counters before, after;
+
+		snap(&before);
+		CHECK_EQ(fl_write(1, buf, (size_t)-1), -EFAULT);
+		CHECK_EQ(fl_write(1, buf, 1ul << 40), -EFAULT);
+		CHECK_EQ(fl_write(2, (void *)(0x4000000000ul - 4), 8), -EFAULT);
+		snap(&after);
+		/* refused by the range check: not a single user access was tried */
+		CHECK_EQ(after.task.killed, before.task.killed);
+	}
+
 	CASE(read_of_stdin_is_at_its_end_and_other_descriptors_are_bad)
 	{
 		char c;
