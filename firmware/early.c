@@ -54,7 +54,7 @@ static void map_gigapage(vaddr_t va, paddr_t pa, uint64_t bits)
 }
 
 struct early_result early_boot(unsigned long hartid, paddr_t dtb_pa, paddr_t load_pa,
-			       uint64_t entry_instret)
+			       uint64_t entry_instret, uint64_t entry_time)
 {
 	const uint64_t rw = PTE_R | PTE_W | PTE_G;
 	uint64_t image_size = (uint64_t)(_end - _start_image);
@@ -66,6 +66,7 @@ struct early_result early_boot(unsigned long hartid, paddr_t dtb_pa, paddr_t loa
 	facts.load_pa = load_pa;
 	facts.image_size = image_size;
 	facts.entry_instret = entry_instret;
+	facts.entry_time = entry_time;
 
 	if (!dtb_pa || !is_aligned(dtb_pa, 8))
 		early_halt("devicetree", "no devicetree address from the boot loader", dtb_pa);

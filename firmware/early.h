@@ -13,6 +13,7 @@ struct boot_facts {
 	paddr_t load_pa;	/* where the image runs (after any realignment) */
 	uint64_t image_size;	/* bytes from the image start to the end of bss */
 	uint64_t entry_instret; /* instret at the image's first instruction */
+	uint64_t entry_time;	/* and the time CSR there */
 	struct fdt_info fdt;
 };
 
@@ -26,7 +27,7 @@ struct early_result {
  * the boot tables. Never returns on a bad devicetree: it says why on the SBI console and halts.
  */
 struct early_result early_boot(unsigned long hartid, paddr_t dtb_pa, paddr_t load_pa,
-			       uint64_t entry_instret);
+			       uint64_t entry_instret, uint64_t entry_time);
 
 /* boot_facts - what early_boot() found; valid for the firmware's whole life. */
 const struct boot_facts *boot_facts(void);

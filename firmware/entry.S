@@ -7,6 +7,7 @@
 	.globl _start
 _start:
 	csrr	s3, CSR_INSTRET		/* for the boot-cost figure: counted from here */
+	csrr	s4, CSR_TIME
 	csrw	CSR_SIE, zero
 	csrw	CSR_SATP, zero
 
@@ -46,6 +47,7 @@ _start:
 	mv	s1, a1
 	lla	a2, _start
 	mv	a3, s3
+	mv	a4, s4
 	call	early_boot		/* a0 = boot satp, a1 = virtual minus physical offset */
 	sfence.vma
 	csrw	CSR_SATP, a0

@@ -25,11 +25,22 @@ static int next_pid = 1;
 static unsigned int asid_limit;	    /* ASIDs 1 .. asid_limit - 1 exist; 0 is the kernel's */
 static unsigned int rr_next;	    /* round-robin cursor */
 static uint64_t first_task_instret; /* instret when the first task was entered */
+static uint64_t first_task_time;
+static struct task_stats stats;
 static bool poweroff;
 
-uint64_t task_first_instret(void)
+bool task_first_entry(uint64_t *instret, uint64_t *time)
 {
-	return first_task_instret;
+	*instret = first_task_instret;
+	*time = first_task_time;
+	return first_task_instret != 0;
+}
+
+void task_stats(struct task_stats *out)
+{
+	spin_lock(&lock);
+	*out = stats;
+	spin_unlock(&lock);
 }
 
 void task_init(unsigned int asid_bits)
@@ -88,7 +99,6 @@ static struct task *alloc_task(void)
 		t->kstack_top = top;
 		t->tf = (struct trap_frame *)(top - sizeof(struct trap_frame));
 		*t->tf = (struct trap_frame){ 0 };
-		t->pid = next_pid++;
 		return t;
 	}
 	return NULL;
@@ -121,8 +131,10 @@ static void first_run(void)
 {
 	struct trap_frame *tf = task_current()->tf;
 
-	if (!first_task_instret)
+	if (!first_task_instret) {
 		first_task_instret = csr_read(CSR_INSTRET);
+		first_task_time = csr_read(CSR_TIME);
+	}
 	spin_unlock(&lock);
 	/* the frame was made before the switch-in loaded this task's FP state */
 	tf->sstatus = fpu_user_sstatus(tf->sstatus);
@@ -143,8 +155,11 @@ static void reset_frame(struct trap_frame *tf, vaddr_t entry, vaddr_t sp)
 	    fpu_user_sstatus((sstatus & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)) | SSTATUS_SPIE);
 }
 
+/* A task that will run: it gets its pid only now, so refused images use up none. Lock held. */
 static void make_runnable(struct task *t)
 {
+	t->pid = next_pid++;
+	stats.started++;
 	t->ctx = (struct context){ 0 };
 	t->ctx.ra = (unsigned long)first_run;
 	t->ctx.sp = (unsigned long)t->tf;
@@ -159,7 +174,7 @@ int task_spawn_image(int index)
 	vaddr_t entry, sp;
 	struct task *t;
 	struct vm *vm;
-	int rc;
+	int rc, pid;
 
 	spin_lock(&lock);
 	t = alloc_task();
@@ -183,8 +198,9 @@ int task_spawn_image(int index)
 	reset_frame(t->tf, entry, sp);
 	spin_lock(&lock);
 	make_runnable(t);
+	pid = t->pid;
 	spin_unlock(&lock);
-	return t->pid;
+	return pid;
 }
 
 /* Gives the hart back to the scheduler loop. Lock held; returns with it held. */
@@ -324,6 +340,10 @@ static __noreturn void finish(struct task *t, int status)
 			release_task(c);
 	}
 	t->wait_status = status;
+	if (status & 0x7f)
+		stats.killed_by[(status & 0x7f) % TASK_SIGNALS]++;
+	else
+		stats.exited++;
 	t->state = TASK_ZOMBIE;
 	if (t->parent && t->parent->state == TASK_WAITING)
 		t->parent->state = TASK_RUNNABLE;
@@ -364,7 +384,7 @@ void task_request_poweroff(void)
 long task_fork(void)
 {
 	struct task *parent = task_current(), *child;
-	int rc;
+	int rc, pid;
 
 	spin_lock(&lock);
 	child = alloc_task();
@@ -387,8 +407,9 @@ long task_fork(void)
 	child->parent = parent;
 	spin_lock(&lock);
 	make_runnable(child);
+	pid = child->pid;
 	spin_unlock(&lock);
-	return child->pid;
+	return pid;
 }
 
 long task_wait(int pid, int options, int *status, uint64_t *ru_minflt, uint64_t *ru_maxrss)

@@ -99,8 +99,20 @@ long task_wait(int pid, int options, int *status, uint64_t *ru_minflt, uint64_t 
 /* task_exec - replace the current task's program by embedded image @index with @argv. */
 long task_exec(int index, const char *const *argv, int argc);
 
-/* task_first_instret - instret when the first task was first entered (0 if none was). */
-uint64_t task_first_instret(void);
+/* task_first_entry - instret and time CSR values when the first task was first entered;
+ * false if none was. */
+bool task_first_entry(uint64_t *instret, uint64_t *time);
+
+/* How tasks have ended since boot: exits, and kills by signal (Linux numbers). */
+#define TASK_SIGNALS 32
+struct task_stats {
+	uint64_t started; /* tasks that ran: boot tasks and forks, not refused images */
+	uint64_t exited;
+	uint64_t killed_by[TASK_SIGNALS];
+};
+
+/* task_stats - the figures above. */
+void task_stats(struct task_stats *out);
 
 /* task_count - tasks that exist (not free), for sysinfo. */
 int task_count(void);

@@ -190,11 +190,24 @@ def run_plain(tally, qemu, image, logdir):
                 cases += 1
                 tally.case(m.group(1) == "ok", label, m.group(2))
         tally.case(cases > 0, label, "plain_image_tasks_report_their_cases")
+        if machine == "virt":  # the summary counts what plainkills.elf did, by cause
+            tally.case(re.search(r"; 2 unresolved$", text, re.M) is not None, label,
+                       "summary_counts_unresolved_faults_not_efaults_as_kills")
+            tally.case(re.search(r"^  tasks +5 started: 2 exited, 3 killed \(1 by SIGILL, "
+                                 r"1 by SIGTRAP, 1 by SIGSEGV\)$", text, re.M) is not None,
+                       label, "summary_counts_kills_by_signal")
+            tally.case(re.search(r"^  boot +\d+\.\d{3} ms from the firmware's entry", text, re.M)
+                       is not None and "from reset" not in text, label,
+                       "boot_cost_is_time_when_instructions_are_not_exact")
         tally.case("faultline: shutting down (success)" in text and status == 0, label,
                    "normal_image_ends_qemu_with_exit_status_0",
                    "" if status == 0 else "still running" if status is None else
                    f"exit status {status}")
         if machine == "virt":
+            text, status = boot(base + SEMIHOSTING + ["-icount", "shift=0"], QEMU_TIMEOUT)
+            tally.case(re.search(r"^  boot +\d+ instructions from the firmware's entry to the "
+                                 r"first task \(\d+ from reset\)$", text, re.M) is not None,
+                       label, "boot_cost_is_instructions_under_icount")
             continue
         # by hand, without semihosting: nothing can power these off, and the firmware says so
         text, status = boot(base, QEMU_TIMEOUT, stop_at=r"^faultline: .*halted")
