@@ -23,7 +23,7 @@ struct fl_fault_counts {
 	uint64_t stack_grow;
 	uint64_t ad_fixup;
 	uint64_t spurious;
-	uint64_t killed;   /* faults that ended a task */
+	uint64_t killed;   /* faults not resolved: the task was killed, or its call got -EFAULT */
 	uint64_t resolved; /* all resolved faults */
 };
 
