@@ -88,7 +88,7 @@ $(O)/settings/%: FORCE
 SETTING = $(O)/settings/$(1)
 
 # Only these two say the version (boot log, uname): a new commit recompiles just them.
-VERSION_OBJS := $(call objs,firmware/main.c firmware/syscall.c)
+VERSION_OBJS := $(call objs,firmware/main.c firmware/sys_info.c)
 $(VERSION_OBJS): private CFLAGS += -DFAULTLINE_VERSION='"$(FULL_VERSION)"'
 $(VERSION_OBJS): $(call SETTING,version)
 

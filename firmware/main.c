@@ -9,6 +9,7 @@
 #include "firmware/panic.h"
 #include "firmware/printf.h"
 #include "firmware/semihost.h"
+#include "firmware/syscall.h"
 #include "firmware/task.h"
 #include "firmware/timer.h"
 #include "firmware/trap.h"
@@ -171,6 +172,7 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
 	if (rc)
 		panic("zero page: error %d", rc);
 	task_init(asid_bits);
+	syscall_init();
 	/* U-mode may read the cycle, time and instret counters (benchmarks need them). */
 	csr_write(CSR_SCOUNTEREN, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
 	boot_log(bf);

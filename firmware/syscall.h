@@ -8,6 +8,10 @@
 
 #include "firmware/uapi/faultline.h"
 
+/* syscall_init - build the dispatch table from the calls each area file registered. Once,
+ * before the first task. */
+void syscall_init(void);
+
 /* syscall_dispatch - run the call in @tf (sepc already past the ecall); returns a0. */
 long syscall_dispatch(struct trap_frame *tf);
 

@@ -49,6 +49,15 @@ uint64_t timer_ticks(void)
 	return ticks;
 }
 
+uint64_t timer_now_ns(void)
+{
+	uint64_t t = timer_now(), hz = timebase;
+
+	if (!hz)
+		return 0;
+	return (t / hz) * 1000000000ull + (t % hz) * 1000000000ull / hz;
+}
+
 uint64_t timer_deadline(uint64_t from, uint64_t sec, uint64_t nsec)
 {
 	uint64_t hz = timebase, n;

@@ -15,6 +15,9 @@ uint64_t timer_ticks(void);
 /* timer_now - the time CSR, in timebase units. */
 uint64_t timer_now(void);
 
+/* timer_now_ns - the time CSR in nanoseconds since it started (at reset). */
+uint64_t timer_now_ns(void);
+
 /* timer_timebase - timebase frequency in Hz. */
 uint64_t timer_timebase(void);
 

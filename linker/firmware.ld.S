@@ -33,6 +33,10 @@ SECTIONS
 		KEEP(*(__ex_table))
 		__ex_table_end = .;
 		. = ALIGN(8);
+		__syscalls_start = .; /* struct syscall_entry, one per call (firmware/syscall_impl.h) */
+		KEEP(*(.syscalls))
+		__syscalls_end = .;
+		. = ALIGN(8);
 		__ktests_start = .; /* in-QEMU test cases, present in the test image only */
 		KEEP(*(.ktests))
 		__ktests_end = .;
