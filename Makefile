@@ -65,9 +65,9 @@ PLAIN_TASKS := $(patsubst tests/qemu/plain/%.c,$(O)/tasks/plain/%.elf,$(wildcard
 # make TASKS="a.elf b.elf": the boot tasks are exactly those files
 BOOT_TASKS := $(if $(TASKS),$(TASKS),$(DEMO_TASKS))
 KTEST_SRCS := $(wildcard tests/qemu/*.c)
-# mm/ and the pure parts of platform/ compile unchanged on the host.
-HOST_LIB_SRCS := $(wildcard mm/*.c) platform/fdt.c platform/board.c tests/host/mm_host.c \
-	tests/host/host_ram.c tests/host/sv39.c
+# mm/, the pure parts of platform/ and the ChaCha20 block compile unchanged on the host.
+HOST_LIB_SRCS := $(wildcard mm/*.c) platform/fdt.c platform/board.c firmware/chacha20.c \
+	tests/host/mm_host.c tests/host/host_ram.c tests/host/sv39.c
 HOST_TESTS := $(patsubst tests/host/%.c,$(O)/host/%,$(wildcard tests/host/test_*.c))
 
 objs = $(patsubst %,$(O)/obj/%.o,$(1))
