@@ -3,7 +3,7 @@
 
 #include "firmware/elf.h"
 #include "firmware/kmem.h"
-#include "firmware/timer.h"
+#include "firmware/random.h"
 #include "platform/errno.h"
 
 /* aux vector keys (Linux include/uapi/linux/auxvec.h) */
@@ -26,18 +26,6 @@
 #define AT_EXECFN 31
 
 #define AUXV_PAIRS 18
-
-static uint64_t rng_state;
-
-/* A little entropy for AT_RANDOM: the time counter stirred by xorshift. Not for secrets. */
-static uint64_t next_random(void)
-{
-	rng_state ^= timer_now() + 0x9e3779b97f4a7c15ul;
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
 
 static uint64_t str_len(const char *s)
 {
@@ -73,9 +61,10 @@ static int build_stack(struct vm *vm, const struct task_image *img, const struct
 {
 	vaddr_t sp = USER_STACK_TOP, str[EXEC_ARGS_MAX], random, execfn;
 	uint64_t words[1 + EXEC_ARGS_MAX + 1 + 1 + 2 * AUXV_PAIRS];
-	uint64_t rnd[2] = { next_random(), next_random() };
+	uint64_t rnd[2];
 	int n = 0, rc;
 
+	random_bytes(rnd, sizeof(rnd)); /* glibc's stack protector and pointer guard */
 	for (int i = argc - 1; i >= 0; i--) {
 		uint64_t len = str_len(argv[i]) + 1;
 

@@ -179,8 +179,9 @@ static void handle_kernel_exception(struct trap_frame *tf)
 		    (tf->scause == CAUSE_FETCH_PAGE_FAULT || tf->scause == CAUSE_FETCH_ACCESS))
 			fixup = extable_fixup(tf->ra - 4);
 	}
-	/* a semihosting request with no host listening (semihost.c) */
-	if (tf->scause == CAUSE_BREAKPOINT)
+	/* a semihosting request with no host listening (semihost.c), or a CSR the hart lacks or
+	 * does not let S-mode read (the Zkr seed probe in random.c) */
+	if (tf->scause == CAUSE_BREAKPOINT || tf->scause == CAUSE_ILLEGAL_INSTRUCTION)
 		fixup = extable_fixup(tf->sepc);
 	if (!fixup)
 		panic_trap(tf, "unexpected kernel trap");
