@@ -4,6 +4,7 @@
 #include "firmware/elf.h"
 #include "firmware/kmem.h"
 #include "firmware/random.h"
+#include "firmware/vdso.h"
 #include "platform/errno.h"
 
 /* aux vector keys (Linux include/uapi/linux/auxvec.h) */
@@ -25,7 +26,9 @@
 #define AT_RANDOM 25
 #define AT_EXECFN 31
 
-#define AUXV_PAIRS 18
+#define AT_SYSINFO_EHDR 33 /* the vDSO's ELF header */
+
+#define AUXV_PAIRS 19
 
 static uint64_t str_len(const char *s)
 {
@@ -107,6 +110,7 @@ static int build_stack(struct vm *vm, const struct task_image *img, const struct
 	AUX(AT_SECURE, 0);
 	AUX(AT_RANDOM, random);
 	AUX(AT_EXECFN, execfn);
+	AUX(AT_SYSINFO_EHDR, VDSO_TEXT_VA);
 	AUX(AT_NULL, 0);
 #undef AUX
 	sp = align_down(sp - (uint64_t)n * sizeof(uint64_t), 16);
@@ -144,6 +148,8 @@ int exec_load(const struct task_image *img, const char *const *argv, int argc, s
 	if (rc == 0)
 		rc = vm_map_region(vm, USER_STACK_TOP - USER_STACK_INIT, USER_STACK_INIT,
 				   PROT_READ | PROT_WRITE, VMA_STACK, 0, 0);
+	if (rc == 0)
+		rc = vdso_map(vm);
 	vm_set_brk_base(vm, plan.brk);
 	if (rc == 0)
 		rc = build_stack(vm, img, &plan, argv, argc, sp);

@@ -2,6 +2,7 @@
  * console, the SBI, the timer; then the boot log and the payload (tasks, or the test suite). */
 #include "firmware/main.h"
 
+#include "firmware/clock.h"
 #include "firmware/console.h"
 #include "firmware/early.h"
 #include "firmware/fpu.h"
@@ -114,6 +115,7 @@ static void boot_log(const struct boot_facts *bf)
 		kprintf(" (%s at 0x%lx)", fi->uart.path, (unsigned long)fi->uart.base);
 	kprintf("\n  timer      %lu Hz timebase, %d Hz tick\n", (unsigned long)fi->timebase_hz,
 		TIMER_HZ);
+	clock_log();
 	random_log();
 	kprintf("  asid       %u bits\n", asid_bits);
 	kprintf("  fpu        %s\n", have_fpu ? "f0-f31 and fcsr kept per task; no vector state"
@@ -184,6 +186,7 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
 		panic("zero page: error %d", rc);
 	task_init(asid_bits);
 	syscall_init();
+	clock_init(fi);
 	random_init(fi, boot_hart_flags(fi, bf->hartid));
 	/* U-mode may read the cycle, time and instret counters (benchmarks need them). */
 	csr_write(CSR_SCOUNTEREN, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);

@@ -120,6 +120,7 @@ static void handle_interrupt(struct trap_frame *tf, bool from_user)
 			tick_handler();
 		else
 			csr_clear(CSR_SIE, SIE_STIE); /* nobody wants ticks: stop them */
+		task_tick(tf, from_user);
 		/* the kernel is not preemptible: tasks are switched on their way back to U-mode */
 		if (from_user)
 			task_preempt();
