@@ -19,6 +19,9 @@ endif
 CC := $(CROSS_COMPILE)gcc
 OBJCOPY := $(CROSS_COMPILE)objcopy
 NM := $(CROSS_COMPILE)nm
+READELF := $(CROSS_COMPILE)readelf
+# The bare-metal linker cannot make shared objects: the vDSO is linked by the Linux one.
+VDSO_LD ?= riscv64-linux-gnu-ld
 HOSTCC ?= cc
 QEMU ?= qemu-system-riscv64
 GDB ?= gdb-multiarch
@@ -45,7 +48,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 $(WARN) -I. -DHOST_TEST \
 
 # Sources shared by every image: everything but the payload and the task image table.
 KERNEL_SRCS := $(wildcard firmware/*.c firmware/*.S platform/*.c platform/riscv/*.c mm/*.c \
-	drivers/uart/*.c)
+	drivers/uart/*.c drivers/rtc/*.c)
 KERNEL_SRCS := $(filter-out firmware/payload.c,$(KERNEL_SRCS))
 
 # Tasks: static RISC-V executables built against picolibc and our small runtime.
@@ -69,13 +72,22 @@ PLAIN_TASKS := $(patsubst tests/qemu/plain/%.c,$(O)/tasks/plain/%.elf,$(wildcard
 # make TASKS="a.elf b.elf": the boot tasks are exactly those files
 BOOT_TASKS := $(if $(TASKS),$(TASKS),$(DEMO_TASKS))
 KTEST_SRCS := $(wildcard tests/qemu/*.c)
-# mm/ and the pure parts of platform/ compile unchanged on the host.
-HOST_LIB_SRCS := $(wildcard mm/*.c) platform/fdt.c platform/board.c tests/host/mm_host.c \
-	tests/host/host_ram.c tests/host/sv39.c
+# mm/, the pure parts of platform/ and the ChaCha20 block compile unchanged on the host.
+HOST_LIB_SRCS := $(wildcard mm/*.c) platform/fdt.c platform/board.c firmware/chacha20.c \
+	tests/host/mm_host.c tests/host/host_ram.c tests/host/sv39.c
 HOST_TESTS := $(patsubst tests/host/%.c,$(O)/host/%,$(wildcard tests/host/test_*.c))
 
 objs = $(patsubst %,$(O)/obj/%.o,$(1))
 KERNEL_OBJS := $(call objs,$(KERNEL_SRCS))
+
+# The vDSO (firmware/vdso/): a small shared object that every task maps, position-independent
+# with no relocation to process, built with its own flags and linker script.
+VDSO_CFLAGS := -std=gnu11 -O2 $(WARN) -march=rv64imac_zicsr -mabi=lp64 -fPIC -ffreestanding \
+	-fno-builtin -nostdlib -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fomit-frame-pointer -I. -MMD -MP
+VDSO_LDFLAGS := -shared -soname=linux-vdso.so.1 --hash-style=both --no-undefined \
+	-z max-page-size=4096 -z noexecstack
+VDSO_OBJS := $(patsubst firmware/vdso/%,$(O)/vdso/%.o,$(wildcard firmware/vdso/*.c firmware/vdso/*.S))
 
 # Settings are dependencies. Each group of make variables that changes what is built is
 # written to a file under $(O)/settings/ whenever its value differs from the file's, and
@@ -86,6 +98,7 @@ SETTINGS_link = $(CC) $(LDFLAGS) LOAD_PA=$(LOAD_PA)
 SETTINGS_tasks = $(CC) $(TASK_CFLAGS) $(TASK_LDFLAGS)
 SETTINGS_host = $(HOSTCC) $(HOST_CFLAGS)
 SETTINGS_glibc = $(GLIBC_CC) $(GLIBC_CFLAGS)
+SETTINGS_vdso = $(CC) $(VDSO_CFLAGS) $(VDSO_LD) $(VDSO_LDFLAGS)
 SETTINGS_version = $(FULL_VERSION)
 $(O)/settings/%: FORCE
 	$(shell mkdir -p $(dir $@))$(file >$@.new,$(strip $(SETTINGS_$*)))
@@ -112,6 +125,30 @@ $(O)/obj/%.S.o: %.S $(call SETTING,kernel)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+
+$(O)/vdso/%.c.o: firmware/vdso/%.c $(call SETTING,vdso)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(VDSO_CFLAGS) -c $< -o $@
+
+$(O)/vdso/%.S.o: firmware/vdso/%.S $(call SETTING,vdso)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(VDSO_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+# A relocation would need a loader to process it in every task: refuse the object instead.
+# The symbol offsets become a header for the kernel (the signal trampoline's address).
+$(O)/vdso/vdso.so: $(VDSO_OBJS) firmware/vdso/vdso.lds $(call SETTING,vdso)
+	@$(if $(Q),echo "  VDSO    $@")
+	$(Q)$(VDSO_LD) $(VDSO_LDFLAGS) -T firmware/vdso/vdso.lds $(VDSO_OBJS) -o $@.dbg
+	$(Q)$(READELF) -r $@.dbg | grep -q "no relocations" || \
+		{ echo "vdso: the vDSO has relocations" >&2; rm -f $@.dbg; exit 1; }
+	$(Q)$(OBJCOPY) -S $@.dbg $@
+	$(Q)$(NM) $@.dbg | awk '$$3 ~ /^__vdso_/ { printf "#define VDSO_SYM%s 0x%s\n", \
+		substr($$3, 7), $$1 }' > $(O)/vdso/vdso-syms.h
+
+$(call objs,firmware/vdso.c): $(O)/vdso/vdso.so
+$(call objs,firmware/vdso.c): private CFLAGS += -I$(O)/vdso -DVDSO_SO_PATH='"$(O)/vdso/vdso.so"'
 
 $(O)/firmware.ld: linker/firmware.ld.S platform/riscv/memlayout.h $(call SETTING,link)
 	@mkdir -p $(dir $@)
@@ -315,4 +352,4 @@ help:
 	@echo "  (each setting is recorded in $(O)/settings/: changing one rebuilds what it affects)"
 	@echo "  V=1              show every command"
 
--include $(shell find $(O)/obj $(O)/tasks -name '*.d' 2>/dev/null)
+-include $(shell find $(O)/obj $(O)/tasks $(O)/vdso -name '*.d' 2>/dev/null)

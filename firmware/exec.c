@@ -3,7 +3,8 @@
 
 #include "firmware/elf.h"
 #include "firmware/kmem.h"
-#include "firmware/timer.h"
+#include "firmware/random.h"
+#include "firmware/vdso.h"
 #include "platform/errno.h"
 
 /* aux vector keys (Linux include/uapi/linux/auxvec.h) */
@@ -25,19 +26,9 @@
 #define AT_RANDOM 25
 #define AT_EXECFN 31
 
-#define AUXV_PAIRS 18
+#define AT_SYSINFO_EHDR 33 /* the vDSO's ELF header */
 
-static uint64_t rng_state;
-
-/* A little entropy for AT_RANDOM: the time counter stirred by xorshift. Not for secrets. */
-static uint64_t next_random(void)
-{
-	rng_state ^= timer_now() + 0x9e3779b97f4a7c15ul;
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+#define AUXV_PAIRS 19
 
 static uint64_t str_len(const char *s)
 {
@@ -73,9 +64,10 @@ static int build_stack(struct vm *vm, const struct task_image *img, const struct
 {
 	vaddr_t sp = USER_STACK_TOP, str[EXEC_ARGS_MAX], random, execfn;
 	uint64_t words[1 + EXEC_ARGS_MAX + 1 + 1 + 2 * AUXV_PAIRS];
-	uint64_t rnd[2] = { next_random(), next_random() };
+	uint64_t rnd[2];
 	int n = 0, rc;
 
+	random_bytes(rnd, sizeof(rnd)); /* glibc's stack protector and pointer guard */
 	for (int i = argc - 1; i >= 0; i--) {
 		uint64_t len = str_len(argv[i]) + 1;
 
@@ -118,6 +110,7 @@ static int build_stack(struct vm *vm, const struct task_image *img, const struct
 	AUX(AT_SECURE, 0);
 	AUX(AT_RANDOM, random);
 	AUX(AT_EXECFN, execfn);
+	AUX(AT_SYSINFO_EHDR, VDSO_TEXT_VA);
 	AUX(AT_NULL, 0);
 #undef AUX
 	sp = align_down(sp - (uint64_t)n * sizeof(uint64_t), 16);
@@ -155,6 +148,8 @@ int exec_load(const struct task_image *img, const char *const *argv, int argc, s
 	if (rc == 0)
 		rc = vm_map_region(vm, USER_STACK_TOP - USER_STACK_INIT, USER_STACK_INIT,
 				   PROT_READ | PROT_WRITE, VMA_STACK, 0, 0);
+	if (rc == 0)
+		rc = vdso_map(vm);
 	vm_set_brk_base(vm, plan.brk);
 	if (rc == 0)
 		rc = build_stack(vm, img, &plan, argv, argc, sp);

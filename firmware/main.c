@@ -3,12 +3,14 @@
 #include "firmware/main.h"
 
 #include "firmware/bootargs.h"
+#include "firmware/clock.h"
 #include "firmware/console.h"
 #include "firmware/early.h"
 #include "firmware/fpu.h"
 #include "firmware/kmem.h"
 #include "firmware/panic.h"
 #include "firmware/printf.h"
+#include "firmware/random.h"
 #include "firmware/semihost.h"
 #include "firmware/syscall.h"
 #include "firmware/task.h"
@@ -115,6 +117,8 @@ static void boot_log(const struct boot_facts *bf)
 		kprintf(" (%s at 0x%lx)", fi->uart.path, (unsigned long)fi->uart.base);
 	kprintf("\n  timer      %lu Hz timebase, %d Hz tick\n", (unsigned long)fi->timebase_hz,
 		TIMER_HZ);
+	clock_log();
+	random_log();
 	kprintf("  asid       %u bits\n", asid_bits);
 	kprintf("  fpu        %s\n", have_fpu ? "f0-f31 and fcsr kept per task; no vector state"
 					      : "none: FP instructions are illegal in tasks");
@@ -125,6 +129,15 @@ static void boot_log(const struct boot_facts *bf)
 	    (unsigned long)(st.total >> (20 - PAGE_SHIFT)), (unsigned long)st.meta_bytes,
 	    (unsigned long)(st.meta_bytes / (st.total + st.reserved)));
 	kprintf("  kernel map %lu table pages\n", (unsigned long)kmem_table_pages());
+}
+
+/* The devicetree's flags for the hart we boot on (0 if it is not listed). */
+static uint32_t boot_hart_flags(const struct fdt_info *fi, unsigned long hartid)
+{
+	for (int i = 0; i < fi->nharts; i++)
+		if (fi->harts[i].hartid == hartid)
+			return fi->harts[i].flags;
+	return 0;
 }
 
 /* Frames the allocator must not hand out: the image, the devicetree, reserved regions. */
@@ -175,6 +188,8 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
 		panic("zero page: error %d", rc);
 	task_init(asid_bits);
 	syscall_init();
+	clock_init(fi);
+	random_init(fi, boot_hart_flags(fi, bf->hartid));
 	/* U-mode may read the cycle, time and instret counters (benchmarks need them). */
 	csr_write(CSR_SCOUNTEREN, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
 	boot_log(bf);

@@ -217,9 +217,17 @@ static long sys_execve(struct trap_frame *tf)
 	return task_exec(index, argv, argc);
 }
 
+/* Linux's timeval from nanoseconds, as rusage carries them */
+static void to_timeval(uint64_t ns, int64_t tv[2])
+{
+	tv[0] = (int64_t)(ns / 1000000000ull);
+	tv[1] = (int64_t)(ns % 1000000000ull / 1000);
+}
+
 static long sys_wait4(struct trap_frame *tf)
 {
 	uint64_t minflt = 0, maxrss = 0;
+	struct task_times before, after;
 	int status = 0;
 	long pid;
 
@@ -227,9 +235,14 @@ static long sys_wait4(struct trap_frame *tf)
 		return -EINVAL;
 	if ((long)tf->a0 < -1 || (long)tf->a0 == 0)
 		return -EINVAL; /* process groups do not exist here */
+	/* the child's times (its own children's included) are what reaping it added to ours */
+	if (task_times(0, true, &before))
+		return -ESRCH;
 	pid = task_wait((int)tf->a0, (int)tf->a2, &status, &minflt, &maxrss);
 	if (pid <= 0)
 		return pid;
+	if (task_times(0, true, &after))
+		return -ESRCH;
 	if (tf->a1 && copy_to_user(tf->a1, &status, sizeof(status)))
 		return -EFAULT;
 	if (tf->a3) {
@@ -237,6 +250,8 @@ static long sys_wait4(struct trap_frame *tf)
 
 		ru.minflt = (int64_t)minflt;
 		ru.maxrss = (int64_t)maxrss;
+		to_timeval(after.utime_ns - before.utime_ns, ru.utime);
+		to_timeval(after.stime_ns - before.stime_ns, ru.stime);
 		if (copy_to_user(tf->a3, &ru, sizeof(ru)))
 			return -EFAULT;
 	}
@@ -256,7 +271,14 @@ static long sys_getrusage(struct trap_frame *tf)
 {
 	struct task *t = task_current();
 	struct k_rusage ru = { 0 };
+	struct task_times times;
 
+	if ((long)tf->a0 != RUSAGE_SELF && (long)tf->a0 != RUSAGE_CHILDREN)
+		return -EINVAL;
+	if (task_times(0, (long)tf->a0 == RUSAGE_CHILDREN, &times))
+		return -ESRCH;
+	to_timeval(times.utime_ns, ru.utime);
+	to_timeval(times.stime_ns, ru.stime);
 	if ((long)tf->a0 == RUSAGE_SELF) {
 		ru.minflt = (int64_t)vm_faults_resolved(&t->vm->counters);
 		ru.nivcsw = (int64_t)t->preempted;

@@ -16,6 +16,7 @@
 #include "platform/errno.h"
 #include "platform/riscv/csr.h"
 #include "platform/riscv/irq.h"
+#include "platform/riscv/memlayout.h"
 #include "platform/riscv/spinlock.h"
 
 #define WNOHANG 1
@@ -230,6 +231,7 @@ static void sched(void)
 	struct hart *h = this_hart();
 	struct task *t = h->current;
 
+	t->run_time += timer_now() - t->run_since;
 	fpu_switch_out(&t->fp);
 	switch_context(&t->ctx, &h->sched_ctx);
 }
@@ -249,6 +251,17 @@ static struct task *pick_next(void)
 		}
 	}
 	return NULL;
+}
+
+/* The time CSR value at which the first sleeper wakes; UINT64_MAX when none sleeps. */
+static uint64_t first_wake(void)
+{
+	uint64_t when = UINT64_MAX;
+
+	for (int i = 0; i < TASK_MAX; i++)
+		if (tasks[i].state == TASK_SLEEPING && tasks[i].wake_at < when)
+			when = tasks[i].wake_at;
+	return when;
 }
 
 static bool any_task(void)
@@ -292,10 +305,12 @@ void task_run_all(void)
 		if (!t) {
 			bool left = any_task();
 
+			/* everyone sleeps or waits: idle until the next interrupt, which comes no
+			 * later than the first sleeper's time */
+			timer_wake_at(first_wake());
 			spin_unlock(&lock);
 			if (!left)
 				return;
-			/* everyone sleeps or waits: idle until the next interrupt */
 			irq_enable();
 			__asm__ volatile("wfi");
 			irq_disable();
@@ -306,6 +321,7 @@ void task_run_all(void)
 		h->kstack_top = t->kstack_top;
 		enter_vm(t->vm);
 		fpu_switch_in(&t->fp);
+		t->run_since = timer_now();
 		switch_context(&h->sched_ctx, &t->ctx);
 		/* the task gave the hart back, lock held */
 		h->current = NULL;
@@ -471,6 +487,20 @@ long task_fork(const struct task_clone *c)
 	return pid;
 }
 
+/* @t's run time split as its ticks were (all user time before the first tick). Lock held, or
+ * @t is the current task. */
+static void split_times(const struct task *t, struct task_times *out)
+{
+	uint64_t run = t->run_time, ticks = t->user_ticks + t->sys_ticks, ns;
+
+	if (t->state == TASK_RUNNING)
+		run += timer_now() - t->run_since;
+	ns = timer_to_ns(run);
+	/* as Linux's cputime_adjust(): stime = rtime * stime / (stime + utime) */
+	out->stime_ns = ticks ? ns / ticks * t->sys_ticks + ns % ticks * t->sys_ticks / ticks : 0;
+	out->utime_ns = ns - out->stime_ns;
+}
+
 long task_wait(int pid, int options, int *status, uint64_t *ru_minflt, uint64_t *ru_maxrss)
 {
 	struct task *me = task_current();
@@ -481,6 +511,7 @@ long task_wait(int pid, int options, int *status, uint64_t *ru_minflt, uint64_t 
 
 		for (int i = 0; i < TASK_MAX; i++) {
 			struct task *c = &tasks[i];
+			struct task_times ct;
 			long got;
 
 			if (c->state == TASK_FREE || c->parent != me || (pid > 0 && c->pid != pid))
@@ -489,6 +520,9 @@ long task_wait(int pid, int options, int *status, uint64_t *ru_minflt, uint64_t 
 			if (c->state != TASK_ZOMBIE)
 				continue;
 			*status = c->wait_status;
+			split_times(c, &ct);
+			me->child_utime_ns += ct.utime_ns + c->child_utime_ns;
+			me->child_stime_ns += ct.stime_ns + c->child_stime_ns;
 			*ru_minflt = c->minflt;
 			*ru_maxrss = c->maxrss_kib;
 			me->child_minflt += c->minflt;
@@ -510,6 +544,56 @@ long task_wait(int pid, int options, int *status, uint64_t *ru_minflt, uint64_t 
 		me->state = TASK_WAITING;
 		sched();
 	}
+}
+
+int task_times(int pid, bool children, struct task_times *out)
+{
+	struct task *me = task_current(), *t = NULL;
+
+	spin_lock(&lock);
+	if (pid == 0 || pid == me->pid) {
+		t = me;
+	} else {
+		for (int i = 0; i < TASK_MAX && !t; i++)
+			if (tasks[i].state != TASK_FREE && tasks[i].pid == pid)
+				t = &tasks[i];
+	}
+	if (t && children) {
+		out->utime_ns = t->child_utime_ns;
+		out->stime_ns = t->child_stime_ns;
+	} else if (t) {
+		split_times(t, out);
+	}
+	spin_unlock(&lock);
+	return t ? 0 : -ESRCH;
+}
+
+/*
+ * The kernel runs with interrupts masked, so a tick that falls inside a system call is taken
+ * just after it, in U-mode, at the instruction after the ecall: such a tick is system time.
+ * (Faults cannot be told apart so: a tick after one counts as user time.)
+ */
+static bool after_ecall(struct task *t, vaddr_t pc)
+{
+	const uint32_t ecall = 0x00000073;
+	paddr_t pa;
+
+	if (pc % PAGE_SIZE < sizeof(ecall) ||
+	    vm_translate(t->vm, pc - sizeof(ecall), FAULT_EXEC, &pa))
+		return false;
+	return *(const uint32_t *)phys_to_virt(pa) == ecall;
+}
+
+void task_tick(const struct trap_frame *tf, bool from_user)
+{
+	struct task *t = task_current();
+
+	if (!t)
+		return;
+	if (from_user && !after_ecall(t, tf->sepc))
+		t->user_ticks++;
+	else
+		t->sys_ticks++;
 }
 
 long task_exec(int index, const char *const *argv, int argc)

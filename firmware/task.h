@@ -54,6 +54,11 @@ struct task {
 	uint64_t preempted;  /* timer ticks that took the hart from it (Linux's ru_nivcsw) */
 	uint64_t minflt, maxrss_kib; /* kept at exit for the parent's getrusage */
 	uint64_t child_minflt, child_maxrss_kib;
+	/* CPU time: precise run time from the scheduler, split by where ticks found it */
+	uint64_t run_time;  /* time CSR units on a hart, up to its last switch-out */
+	uint64_t run_since; /* time CSR at its last switch-in */
+	uint64_t user_ticks, sys_ticks;
+	uint64_t child_utime_ns, child_stime_ns; /* reaped children's (and theirs), summed */
 };
 
 /* task_init - empty task table; ASIDs of @asid_bits width. */
@@ -145,6 +150,23 @@ void task_stats(struct task_stats *out);
 
 /* task_pid_exists - whether a live (not ended) task has @pid. */
 bool task_pid_exists(int pid);
+/* CPU time in nanoseconds: utime + stime is the precise run time; the split between them
+ * follows the timer ticks that found the task in U-mode or in the kernel, as Linux's. */
+struct task_times {
+	uint64_t utime_ns, stime_ns;
+};
+
+/*
+ * task_times - the CPU time of task @pid (0: the current task) in @out, or with @children the
+ * times of its reaped children. Returns 0, or -ESRCH when no task has that pid.
+ */
+int task_times(int pid, bool children, struct task_times *out) __must_check;
+
+/*
+ * task_tick - account a timer tick to the current task, if any: user time when it came from
+ * U-mode, system time otherwise. @tf is the interrupted frame. Interrupts off.
+ */
+void task_tick(const struct trap_frame *tf, bool from_user);
 
 /* task_count - tasks that exist (not free), for sysinfo. */
 int task_count(void);

@@ -21,6 +21,11 @@ static void tick(void)
 {
 	uint64_t now = timer_now();
 
+	/* an early wake-up that timer_wake_at() asked for: no tick yet, back to the period */
+	if (now < deadline) {
+		sbi_set_timer(sbi, deadline);
+		return;
+	}
 	ticks++;
 	deadline += period;
 	if (deadline <= now) /* we fell behind (a long masked section): skip, do not storm */
@@ -51,11 +56,7 @@ uint64_t timer_ticks(void)
 
 uint64_t timer_now_ns(void)
 {
-	uint64_t t = timer_now(), hz = timebase;
-
-	if (!hz)
-		return 0;
-	return (t / hz) * 1000000000ull + (t % hz) * 1000000000ull / hz;
+	return timer_to_ns(timer_now());
 }
 
 uint64_t timer_deadline(uint64_t from, uint64_t sec, uint64_t nsec)
@@ -71,4 +72,19 @@ uint64_t timer_deadline(uint64_t from, uint64_t sec, uint64_t nsec)
 uint64_t timer_timebase(void)
 {
 	return timebase;
+}
+
+uint64_t timer_to_ns(uint64_t t)
+{
+	uint64_t hz = timebase;
+
+	if (!hz)
+		return 0;
+	return (t / hz) * 1000000000ull + (t % hz) * 1000000000ull / hz;
+}
+
+void timer_wake_at(uint64_t when)
+{
+	if (sbi && when < deadline)
+		sbi_set_timer(sbi, when);
 }

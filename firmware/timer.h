@@ -21,6 +21,16 @@ uint64_t timer_now_ns(void);
 /* timer_timebase - timebase frequency in Hz. */
 uint64_t timer_timebase(void);
 
+/* timer_to_ns - @t timebase units in nanoseconds (0 without a timebase). */
+uint64_t timer_to_ns(uint64_t t);
+
+/*
+ * timer_wake_at - have an interrupt come at time CSR value @when too, if that is before the
+ * next tick: the idle loop asks for it so that sleeps end on time, not at the next tick.
+ * Called with interrupts off; good until the next tick re-arms the timer.
+ */
+void timer_wake_at(uint64_t when);
+
 /*
  * timer_deadline - the time CSR value @sec seconds and @nsec nanoseconds (below 10^9) after
  * @from, saturated at UINT64_MAX (never reached) instead of wrapping for huge durations.

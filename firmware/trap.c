@@ -120,6 +120,7 @@ static void handle_interrupt(struct trap_frame *tf, bool from_user)
 			tick_handler();
 		else
 			csr_clear(CSR_SIE, SIE_STIE); /* nobody wants ticks: stop them */
+		task_tick(tf, from_user);
 		/* the kernel is not preemptible: tasks are switched on their way back to U-mode */
 		if (from_user)
 			task_preempt();
@@ -179,8 +180,9 @@ static void handle_kernel_exception(struct trap_frame *tf)
 		    (tf->scause == CAUSE_FETCH_PAGE_FAULT || tf->scause == CAUSE_FETCH_ACCESS))
 			fixup = extable_fixup(tf->ra - 4);
 	}
-	/* a semihosting request with no host listening (semihost.c) */
-	if (tf->scause == CAUSE_BREAKPOINT)
+	/* a semihosting request with no host listening (semihost.c), or a CSR the hart lacks or
+	 * does not let S-mode read (the Zkr seed probe in random.c) */
+	if (tf->scause == CAUSE_BREAKPOINT || tf->scause == CAUSE_ILLEGAL_INSTRUCTION)
 		fixup = extable_fixup(tf->sepc);
 	if (!fixup)
 		panic_trap(tf, "unexpected kernel trap");

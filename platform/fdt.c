@@ -512,6 +512,7 @@ static uint32_t ext_flags(const char *s, uint32_t n)
 	       : ext_is(s, n, "svpbmt")	 ? FDT_HART_SVPBMT
 	       : ext_is(s, n, "svnapot") ? FDT_HART_SVNAPOT
 	       : ext_is(s, n, "svadu")	 ? FDT_HART_SVADU
+	       : ext_is(s, n, "zkr")	 ? FDT_HART_ZKR
 					 : 0;
 }
 
@@ -728,6 +729,82 @@ static void read_console(const struct fdt *f, int root, struct fdt_info *info)
 		read_uart(f, root, path, len, &info->uart);
 }
 
+/*
+ * The first enabled node, in blob order, whose compatible list holds @lit; root..node in
+ * @chain, the node's depth in *@depth. -1 when there is none.
+ */
+static int find_compatible(const struct fdt *f, const char *lit, int *chain, int *depth)
+{
+	struct token t;
+	uint32_t off;
+	int d = -1;
+
+	for (off = 0; !read_token(f, off, &t) && t.tag != FDT_END; off = t.next) {
+		if (t.tag == FDT_BEGIN_NODE) {
+			if (++d >= FDT_MAX_DEPTH) /* check_struct() made this impossible */
+				return -1;
+			chain[d] = (int)off;
+		} else if (t.tag == FDT_END_NODE) {
+			d--;
+		} else if (d >= 0 && mem_is(t.name, str_len(t.name), "compatible") &&
+			   has_str(&t.p, lit, true) && node_enabled(f, chain[d])) {
+			*depth = d;
+			return chain[d];
+		}
+	}
+	return -1;
+}
+
+/* The first reg entry of chain[depth] as a CPU physical address, through every bus above. */
+static bool cpu_reg(const struct fdt *f, const int *chain, int depth, uint64_t *base,
+		    uint64_t *size)
+{
+	struct prop pr;
+	int i;
+
+	if (depth == 0 || !get_prop(f, chain[depth], "reg", &pr) ||
+	    !reg_entry(&pr, 0, node_cells(f, chain[depth - 1]), base, size))
+		return false;
+	for (i = depth - 1; i > 0; i--)
+		if (!map_ranges(f, chain[i], node_cells(f, chain[i - 1]).ac, base))
+			return false;
+	return true;
+}
+
+static void read_rtc(const struct fdt *f, struct fdt_info *info)
+{
+	int chain[FDT_MAX_DEPTH], depth, i;
+	struct fdt_rtc *r = &info->rtc;
+	uint32_t pos = 0, off;
+	const char *name;
+
+	if (find_compatible(f, "google,goldfish-rtc", chain, &depth) < 0 ||
+	    !cpu_reg(f, chain, depth, &r->base, &r->size))
+		return;
+	r->kind = FDT_RTC_GOLDFISH;
+	for (i = 1; i <= depth; i++) {
+		name = node_body(f, chain[i], &off);
+		append(r->path, &pos, "/", 1);
+		append(r->path, &pos, name, str_len(name));
+	}
+}
+
+/* Entropy the boot loader left in /chosen for the kernel's random generator. */
+static void read_seeds(const struct fdt *f, int root, struct fdt_info *info)
+{
+	int chosen = child(f, root, "chosen");
+	struct prop pr;
+	uint32_t i;
+
+	if (get_prop(f, chosen, "rng-seed", &pr)) {
+		for (i = 0; i < pr.len && i < FDT_RNG_SEED_MAX; i++)
+			info->rng_seed[i] = pr.val[i];
+		info->rng_seed_len = i;
+	}
+	if (get_prop(f, chosen, "kaslr-seed", &pr) && read_uint(&pr, &info->kaslr_seed))
+		info->has_kaslr_seed = true;
+}
+
 /* Zeroed through volatile: a plain loop may be turned into a call to memset, which we lack. */
 static void clear(struct fdt_info *info)
 {
@@ -761,5 +838,7 @@ int fdt_parse(const void *blob, size_t maxlen, struct fdt_info *info)
 	read_cpus(&f, root, info);
 	read_console(&f, root, info);
 	copy_first_str(&f, child(&f, root, "chosen"), "bootargs", info->bootargs);
+	read_rtc(&f, info);
+	read_seeds(&f, root, info);
 	return 0;
 }

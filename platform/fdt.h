@@ -45,6 +45,22 @@ struct fdt_uart {
 #define FDT_HART_SVNAPOT    (1u << 4)
 #define FDT_HART_SVADU	    (1u << 5)
 #define FDT_HART_THEAD_C906 (1u << 6) /* compatible "thead,c906": non-standard PTE bits */
+#define FDT_HART_ZKR	    (1u << 7) /* Zkr: the seed CSR (entropy source) */
+
+enum fdt_rtc_kind {
+	FDT_RTC_NONE = 0, /* no clock that knows the date: realtime starts at 0 */
+	FDT_RTC_GOLDFISH, /* "google,goldfish-rtc" (QEMU virt) */
+};
+
+/* The first enabled real-time clock with a driver, found anywhere in the tree. */
+struct fdt_rtc {
+	enum fdt_rtc_kind kind;
+	paddr_t base; /* CPU physical address, after bus `ranges` translation */
+	uint64_t size;
+	char path[FDT_NAME_LEN]; /* full node path, e.g. "/soc/rtc@101000" */
+};
+
+#define FDT_RNG_SEED_MAX 64 /* bytes of /chosen/rng-seed kept (QEMU gives 32) */
 
 struct fdt_hart {
 	uint32_t hartid; /* the cpu node's reg */
@@ -67,6 +83,14 @@ struct fdt_info {
 	char bootargs[FDT_NAME_LEN];	/* /chosen/bootargs (QEMU -append), truncated; "" if none */
 
 	uint64_t timebase_hz; /* /cpus/timebase-frequency (or the first cpu's), 0 if absent */
+	struct fdt_rtc rtc;
+
+	/* boot-loader entropy: /chosen/rng-seed (QEMU, U-Boot) and /chosen/kaslr-seed (U-Boot) */
+	uint8_t rng_seed[FDT_RNG_SEED_MAX];
+	uint32_t rng_seed_len;
+	uint64_t kaslr_seed;
+	bool has_kaslr_seed;
+
 	struct fdt_hart harts[FDT_MAX_HARTS]; /* every cpu node, in blob order */
 	int nharts;
 

@@ -10,6 +10,7 @@ need() { # need PACKAGE TEST-COMMAND...
 	"$@" >/dev/null 2>&1 || missing="$missing $pkg"
 }
 need gcc-riscv64-unknown-elf command -v riscv64-unknown-elf-gcc
+need binutils-riscv64-linux-gnu command -v riscv64-linux-gnu-ld
 need picolibc-riscv64-unknown-elf test -d /usr/lib/picolibc/riscv64-unknown-elf
 need qemu-system-misc command -v qemu-system-riscv64
 need opensbi test -d /usr/lib/riscv64-linux-gnu/opensbi

@@ -1080,6 +1080,147 @@ static void isa_extensions_come_from_isa_string_and_extension_list(void **state)
 						  FDT_HART_THEAD_C906);
 }
 
+/* QEMU virt's goldfish RTC sits in /soc (identity ranges); /chosen carries 32 seed bytes. */
+static void virt_fixtures_have_goldfish_rtc_and_a_32_byte_rng_seed(void **state)
+{
+	static const char *const files[] = { "qemu-7.2-virt_m_128M.dtb",
+					     "qemu-7.2-virt_m_2G_smp_4.dtb" };
+	/* the first cell of each blob's rng-seed, as fdtget prints it */
+	static const uint8_t first[2][4] = { { 0xd1, 0x12, 0x24, 0x51 },
+					     { 0x01, 0x9b, 0xe8, 0xa9 } };
+	struct fdt_info info;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		parse_file(files[i], &info);
+		assert_int_equal(info.rtc.kind, FDT_RTC_GOLDFISH);
+		assert_int_equal(info.rtc.base, 0x101000);
+		assert_int_equal(info.rtc.size, 0x1000);
+		assert_string_equal(info.rtc.path, "/soc/rtc@101000");
+		assert_int_equal(info.rng_seed_len, 32);
+		assert_memory_equal(info.rng_seed, first[i], 4);
+		assert_false(info.has_kaslr_seed);
+	}
+}
+
+/* Other RTCs (Allwinner, Microchip, the Dialog PMIC's) have no driver: no clock, no seed. */
+static void boards_without_a_goldfish_rtc_report_none(void **state)
+{
+	static const char *const files[] = { "qemu-7.2-sifive_u.dtb", "qemu-7.2-spike_m_256M.dtb",
+					     "sun20i-d1-nezha.dtb", "mpfs-icicle-kit.dtb",
+					     "hifive-unmatched-a00.dtb" };
+	struct fdt_info info;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		parse_file(files[i], &info);
+		assert_int_equal(info.rtc.kind, FDT_RTC_NONE);
+		assert_string_equal(info.rtc.path, "");
+		assert_int_equal(info.rng_seed_len, 0);
+	}
+}
+
+/* A goldfish RTC two buses down: reg goes through both ranges; a disabled one is skipped. */
+static void rtc_reg_is_translated_and_disabled_rtcs_are_skipped(void **state)
+{
+	struct dtb *d = skeleton();
+	struct fdt_info info;
+
+	(void)state;
+	begin(d, "rtc@0");
+	PROP_STR(d, "compatible", "google,goldfish-rtc");
+	prop_cells(d, "reg", 4, 0, 0x5000, 0, 0x1000);
+	PROP_STR(d, "status", "disabled");
+	end(d);
+	begin(d, "bus@f0000000");
+	prop_cells(d, "#address-cells", 1, 1);
+	prop_cells(d, "#size-cells", 1, 1);
+	prop_cells(d, "ranges", 4, 0, 0x1, 0xf0000000, 0x1000000);
+	begin(d, "sub@100000");
+	prop_cells(d, "#address-cells", 1, 1);
+	prop_cells(d, "#size-cells", 1, 1);
+	prop_cells(d, "ranges", 3, 0x0, 0x100000, 0x10000);
+	begin(d, "rtc@3000");
+	PROP_STR(d, "compatible", "vendor,rtc\0google,goldfish-rtc");
+	prop_cells(d, "reg", 2, 0x3000, 0x1000);
+	end(d);
+	end(d);
+	end(d);
+	assert_int_equal(build_and_parse(d, &info), 0);
+	assert_int_equal(info.rtc.kind, FDT_RTC_GOLDFISH);
+	assert_int_equal(info.rtc.base, 0x1f0103000);
+	assert_int_equal(info.rtc.size, 0x1000);
+	assert_string_equal(info.rtc.path, "/bus@f0000000/sub@100000/rtc@3000");
+}
+
+static void rtc_outside_its_bus_ranges_is_not_offered(void **state)
+{
+	struct dtb *d = skeleton();
+	struct fdt_info info;
+
+	(void)state;
+	begin(d, "bus@0");
+	prop_cells(d, "#address-cells", 1, 1);
+	prop_cells(d, "#size-cells", 1, 1);
+	prop_cells(d, "ranges", 4, 0x10000, 0, 0x10000, 0x1000);
+	begin(d, "rtc@3000");
+	PROP_STR(d, "compatible", "google,goldfish-rtc");
+	prop_cells(d, "reg", 2, 0x3000, 0x1000);
+	end(d);
+	end(d);
+	assert_int_equal(build_and_parse(d, &info), 0);
+	assert_int_equal(info.rtc.kind, FDT_RTC_NONE);
+}
+
+/* U-Boot's /chosen: kaslr-seed (two cells) beside rng-seed; a long rng-seed is cut to the
+ * maximum kept. */
+static void chosen_seeds_are_read_and_long_rng_seed_is_truncated(void **state)
+{
+	struct dtb *d = skeleton();
+	struct fdt_info info;
+	uint8_t seed[FDT_RNG_SEED_MAX + 16];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(seed); i++)
+		seed[i] = (uint8_t)(i + 1);
+	begin(d, "chosen");
+	prop(d, "rng-seed", seed, sizeof(seed));
+	prop_cells(d, "kaslr-seed", 2, 0x01234567, 0x89abcdef);
+	end(d);
+	assert_int_equal(build_and_parse(d, &info), 0);
+	assert_int_equal(info.rng_seed_len, FDT_RNG_SEED_MAX);
+	assert_memory_equal(info.rng_seed, seed, FDT_RNG_SEED_MAX);
+	assert_true(info.has_kaslr_seed);
+	assert_int_equal(info.kaslr_seed, 0x0123456789abcdefull);
+}
+
+static void zkr_comes_from_isa_string_or_extension_list(void **state)
+{
+	struct dtb *d = cpus_open();
+	struct fdt_info info;
+	const uint32_t base = FDT_HART_MMU_SV39 | FDT_HART_ENABLED;
+
+	(void)state;
+	add_cpu(d, "cpu@0", 0, "cpu", "riscv,sv39", NULL);
+	PROP_STR(d, "riscv,isa", "rv64imac_zicsr_zkr");
+	end(d);
+	add_cpu(d, "cpu@1", 1, "cpu", "riscv,sv39", NULL);
+	PROP_STR(d, "riscv,isa", "rv64imac");
+	PROP_STR(d, "riscv,isa-extensions", "i\0m\0a\0c\0zkr");
+	end(d);
+	add_cpu(d, "cpu@2", 2, "cpu", "riscv,sv39", NULL);
+	PROP_STR(d, "riscv,isa", "rv64imac_zkt_zkn");
+	end(d);
+	end(d);
+	assert_int_equal(build_and_parse(d, &info), 0);
+	assert_int_equal(info.harts[0].flags, base | FDT_HART_ZKR);
+	assert_int_equal(info.harts[1].flags, base | FDT_HART_ZKR);
+	assert_int_equal(info.harts[2].flags, base);
+}
+
 static void cpu_nodes_are_found_by_device_type_or_by_name(void **state)
 {
 	struct dtb *d = cpus_open();
@@ -1781,6 +1922,12 @@ int main(int argc, char **argv)
 		cmocka_unit_test(unknown_uart_compatible_keeps_the_path_only),
 		cmocka_unit_test(hart_flags_follow_mmu_type_and_status),
 		cmocka_unit_test(isa_extensions_come_from_isa_string_and_extension_list),
+		cmocka_unit_test(virt_fixtures_have_goldfish_rtc_and_a_32_byte_rng_seed),
+		cmocka_unit_test(boards_without_a_goldfish_rtc_report_none),
+		cmocka_unit_test(rtc_reg_is_translated_and_disabled_rtcs_are_skipped),
+		cmocka_unit_test(rtc_outside_its_bus_ranges_is_not_offered),
+		cmocka_unit_test(chosen_seeds_are_read_and_long_rng_seed_is_truncated),
+		cmocka_unit_test(zkr_comes_from_isa_string_or_extension_list),
 		cmocka_unit_test(cpu_nodes_are_found_by_device_type_or_by_name),
 		cmocka_unit_test(harts_beyond_the_maximum_are_dropped_without_error),
 		cmocka_unit_test(long_model_and_compatible_are_truncated_with_a_nul),

@@ -99,6 +99,9 @@ static inline uint64_t fl_rdtime(void)
 	return v;
 }
 
+/* fl_getauxval - the value of auxiliary-vector entry @type (AT_*), or 0 (in start.c). */
+unsigned long fl_getauxval(unsigned long type);
+
 /* Wait-status decoding, as <sys/wait.h> has it. */
 #define FL_WIFEXITED(s)	  (((s)&0x7f) == 0)
 #define FL_WEXITSTATUS(s) (((s) >> 8) & 0xff)

@@ -67,10 +67,24 @@ void *sbrk(ptrdiff_t incr)
 	return old;
 }
 
+static const unsigned long *auxv;
+
+unsigned long fl_getauxval(unsigned long type)
+{
+	for (const unsigned long *a = auxv; a && a[0]; a += 2)
+		if (a[0] == type)
+			return a[1];
+	return 0;
+}
+
 void __fl_start(long *sp)
 {
 	int argc = (int)sp[0];
 	char **argv = (char **)&sp[1];
+	long *p = &sp[argc + 2]; /* past argv and its NULL: the environment */
 
+	while (*p)
+		p++;
+	auxv = (const unsigned long *)(p + 1);
 	exit(main(argc, argv));
 }

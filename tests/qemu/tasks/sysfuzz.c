@@ -39,9 +39,11 @@ struct call {
 };
 
 static const long implemented[] = {
-	SYS_read,      SYS_write,    SYS_nanosleep, SYS_clock_gettime, SYS_sched_yield, SYS_uname,
-	SYS_getrusage, SYS_getpid,   SYS_getppid,   SYS_sysinfo,       SYS_brk,		SYS_munmap,
-	SYS_mmap,      SYS_mprotect, SYS_wait4,	    SYS_FL_COUNTERS,   SYS_FL_AUDIT,
+	SYS_read,	 SYS_write,	SYS_nanosleep,	  SYS_clock_gettime,   SYS_sched_yield,
+	SYS_uname,	 SYS_getrusage, SYS_getpid,	  SYS_getppid,	       SYS_sysinfo,
+	SYS_brk,	 SYS_munmap,	SYS_mmap,	  SYS_mprotect,	       SYS_wait4,
+	SYS_FL_COUNTERS, SYS_FL_AUDIT,	SYS_clock_getres, SYS_clock_nanosleep, SYS_gettimeofday,
+	SYS_getrandom,
 };
 
 /* They end the task or the machine, replace the task, fork, or change the allocator; or
@@ -455,7 +457,23 @@ static void make_args(struct call *c)
 		c->a[1] = one_in(2) ? 0 : (long)any_ptr();
 		break;
 	case SYS_clock_gettime:
-		c->a[0] = one_in(2) ? (long)below(3) : any_int();
+	case SYS_clock_getres:
+		c->a[0] = one_in(2) ? (long)below(12) : any_int();
+		break;
+	case SYS_clock_nanosleep:
+		/* never a process's CPU-time clock (2, or negative without the thread bit 4): a
+		 * sleep on one's own CPU time never ends */
+		c->a[0] = one_in(4) ? (long)((int)any_int() | 4) : (long)below(12);
+		if (c->a[0] == 2)
+			c->a[0] = 1;
+		c->a[1] = one_in(2) ? (long)below(2) : any_int();
+		c->a[2] = (long)sleep_req();
+		break;
+	case SYS_getrandom:
+		/* at most a page: the fuzzer's own buffer is two */
+		c->a[0] = (long)any_ptr();
+		c->a[1] = (long)below(PAGE + 1);
+		c->a[2] = one_in(2) ? (long)below(8) : any_int();
 		break;
 	case SYS_uname:
 	case SYS_sysinfo:
@@ -669,6 +687,12 @@ static void efault_everywhere(void)
 	CHECK_EQ(fl_syscall(SYS_execve, (long)straddle, (long)args, 0, 0, 0, 0), -EFAULT);
 	for (unsigned int i = 0; i < sizeof(out) / sizeof(out[0]); i++) {
 		CHECK_EQ(fl_syscall(SYS_clock_gettime, 1, (long)out[i], 0, 0, 0, 0), -EFAULT);
+		CHECK_EQ(fl_syscall(SYS_clock_getres, 1, (long)out[i], 0, 0, 0, 0), -EFAULT);
+		CHECK_EQ(fl_syscall(SYS_gettimeofday, (long)out[i], 0, 0, 0, 0, 0), -EFAULT);
+		CHECK_EQ(fl_syscall(SYS_gettimeofday, 0, (long)out[i], 0, 0, 0, 0), -EFAULT);
+		/* getrandom counts what it wrote before the hole */
+		CHECK_EQ(fl_syscall(SYS_getrandom, (long)out[i], 16, 0, 0, 0, 0),
+			 out[i] == straddle ? 2 : -EFAULT);
 		CHECK_EQ(fl_syscall(SYS_uname, (long)out[i], 0, 0, 0, 0, 0), -EFAULT);
 		CHECK_EQ(fl_syscall(SYS_getrusage, 0, (long)out[i], 0, 0, 0, 0), -EFAULT);
 		CHECK_EQ(fl_syscall(SYS_getrusage, -1, (long)out[i], 0, 0, 0, 0), -EFAULT);
