@@ -99,6 +99,7 @@ static struct task *alloc_task(void)
 		t->kstack_top = top;
 		t->tf = (struct trap_frame *)(top - sizeof(struct trap_frame));
 		*t->tf = (struct trap_frame){ 0 };
+		limits_init(&t->limits);
 		return t;
 	}
 	return NULL;
@@ -403,7 +404,8 @@ long task_fork(void)
 	*child->tf = *parent->tf;
 	fpu_switch_out(&parent->fp); /* the child starts from the parent's FP registers too */
 	child->fp = parent->fp;
-	child->tf->a0 = 0; /* fork returns 0 in the child */
+	child->tf->a0 = 0;		/* fork returns 0 in the child */
+	child->limits = parent->limits; /* vm_fork gave the child's space the same limits */
 	child->parent = parent;
 	spin_lock(&lock);
 	make_runnable(child);
@@ -467,6 +469,7 @@ long task_exec(int index, const char *const *argv, int argc)
 	vm->asid = old->asid;
 	leave_vm();
 	t->vm = vm;
+	limits_apply(t);
 	vm_destroy(old); /* also flushes the ASID the new space inherits */
 	enter_vm(vm);
 	copy_name(t->name, img->name);

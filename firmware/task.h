@@ -6,6 +6,7 @@
 
 #include "firmware/fpu.h"
 #include "firmware/hart.h"
+#include "firmware/limits.h"
 #include "mm/vm.h"
 
 #define TASK_MAX      64
@@ -45,6 +46,7 @@ struct task {
 	uint64_t preempted; /* timer ticks that took the hart from it (Linux's ru_nivcsw) */
 	uint64_t minflt, maxrss_kib; /* kept at exit for the parent's getrusage */
 	uint64_t child_minflt, child_maxrss_kib;
+	struct task_limits limits; /* getrlimit/setrlimit: inherited at fork, kept by exec */
 };
 
 /* task_init - empty task table; ASIDs of @asid_bits width. */
