@@ -3,21 +3,25 @@
  * and every call that takes a user pointer answers a bad one with -EFAULT. */
 #include "t.h"
 
-#define USER_BASE     0x10000ul
-#define USER_TOP      0x4000000000ul /* first address above the user half */
-#define SCRATCH	      0x2000000000ul /* the fuzzer's playground: munmap, mprotect, MAP_FIXED */
-#define SCRATCH_LEN   MiB
-#define VOID_BASE     0x1000000000ul /* nothing of the task lives here: free to map and unmap */
-#define VOID_LEN      (1ul << 30)
-#define KERNEL_DIRECT 0xffffffc000000000ul
-#define KERNEL_IMAGE  0xffffffff80000000ul
-#define ERRNO_MAX     133 /* the highest errno Linux has (EHWPOISON) */
-#define EACCES	      13
-#define WNOHANG	      1
-#define CHILDREN      3
-#define CALLS	      25000
-#define RING	      4		  /* mappings made outside the scratch window, unmapped in turn */
-#define SHARED_MAX    (16 * PAGE) /* MAP_SHARED allocates at once: kept small */
+#define USER_BASE	    0x10000ul
+#define USER_TOP	    0x4000000000ul /* first address above the user half */
+#define SCRATCH		    0x2000000000ul /* the fuzzer's playground: munmap, mprotect, MAP_FIXED */
+#define SCRATCH_LEN	    MiB
+#define VOID_BASE	    0x1000000000ul /* nothing of the task lives here: free to map and unmap */
+#define VOID_LEN	    (1ul << 30)
+#define KERNEL_DIRECT	    0xffffffc000000000ul
+#define KERNEL_IMAGE	    0xffffffff80000000ul
+#define ERRNO_MAX	    133 /* the highest errno Linux has (EHWPOISON) */
+#define EACCES		    13
+#define WNOHANG		    1
+#define CHILDREN	    3
+#define CALLS		    25000
+#define RING		    4 /* mappings made outside the scratch window, unmapped in turn */
+#define SHARED_MAX	    (16 * PAGE) /* MAP_SHARED allocates at once: kept small */
+#define MADV_DONTNEED	    4
+#define MADV_POPULATE_READ  22
+#define MADV_POPULATE_WRITE 23
+#define MLOCK_ONFAULT	    1
 
 /*
  * mmap(2) once took an address above the user half, as a hint or with MAP_FIXED, and mapped it
@@ -39,14 +43,27 @@ struct call {
 };
 
 static const long implemented[] = {
-	SYS_read,      SYS_write,    SYS_nanosleep, SYS_clock_gettime, SYS_sched_yield, SYS_uname,
-	SYS_getrusage, SYS_getpid,   SYS_getppid,   SYS_sysinfo,       SYS_brk,		SYS_munmap,
-	SYS_mmap,      SYS_mprotect, SYS_wait4,	    SYS_FL_COUNTERS,   SYS_FL_AUDIT,
+	SYS_read,	 SYS_write,	SYS_nanosleep, SYS_clock_gettime, SYS_sched_yield,
+	SYS_uname,	 SYS_getrusage, SYS_getpid,    SYS_getppid,	  SYS_sysinfo,
+	SYS_brk,	 SYS_munmap,	SYS_mmap,      SYS_mprotect,	  SYS_wait4,
+	SYS_FL_COUNTERS, SYS_FL_AUDIT,	SYS_madvise,   SYS_mremap,	  SYS_msync,
+	SYS_mincore,	 SYS_munlock,	SYS_mlock2,    SYS_munlockall,	  SYS_getrlimit,
 };
 
 /* They end the task or the machine, replace the task, fork, or change the allocator. */
 static const long excluded[] = {
-	SYS_exit, SYS_exit_group, SYS_reboot, SYS_clone, SYS_execve, SYS_FL_FAIL_ALLOC,
+	SYS_exit,
+	SYS_exit_group,
+	SYS_reboot,
+	SYS_clone,
+	SYS_execve,
+	SYS_FL_FAIL_ALLOC,
+	/* they fault whole regions in (the tasks share a small machine), or shrink the limits
+	 * the fuzzer itself lives within (its stack, its mappings) */
+	SYS_mlock,
+	SYS_mlockall,
+	SYS_setrlimit,
+	SYS_prlimit64,
 };
 
 static const char dots[] = "....";
@@ -422,7 +439,28 @@ static void make_args(struct call *c)
 		c->a[0] = brk_arg();
 		break;
 	case SYS_munmap:
+	case SYS_msync:
+	case SYS_mincore:
+	case SYS_munlock:
 		any_range(&c->a[0], &c->a[1]);
+		break;
+	case SYS_madvise:
+		any_range(&c->a[0], &c->a[1]);
+		c->a[2] = (long)below(26);
+		/* populating may take every frame of the machine: never asked for here */
+		if (c->a[2] == MADV_POPULATE_READ || c->a[2] == MADV_POPULATE_WRITE)
+			c->a[2] = MADV_DONTNEED;
+		break;
+	case SYS_mlock2:
+		any_range(&c->a[0], &c->a[1]);
+		c->a[2] = one_in(4) ? (long)below(4) : MLOCK_ONFAULT;
+		if (c->a[2] == 0)
+			c->a[2] = 2; /* refused: a plain mlock would populate */
+		break;
+	case SYS_mremap:
+		any_range(&c->a[0], &c->a[1]);
+		any_range(&c->a[4], &c->a[2]);
+		c->a[3] = one_in(4) ? (long)(unsigned int)rnd() : (long)below(8);
 		break;
 	case SYS_mprotect:
 		any_range(&c->a[0], &c->a[1]);
