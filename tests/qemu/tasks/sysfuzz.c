@@ -440,9 +440,18 @@ static void make_args(struct call *c)
 		break;
 	case SYS_munmap:
 	case SYS_msync:
-	case SYS_mincore:
 	case SYS_munlock:
 		any_range(&c->a[0], &c->a[1]);
+		break;
+	case SYS_getrlimit:
+		c->a[1] = (long)any_ptr(); /* written to */
+		break;
+	case SYS_mincore:
+		/* the answer is written to a2, a byte a page: short, and only where it may go */
+		any_range(&c->a[0], &c->a[1]);
+		if ((unsigned long)c->a[1] > 16 * PAGE)
+			c->a[1] = (long)(1 + below(16 * PAGE));
+		c->a[2] = (long)any_ptr();
 		break;
 	case SYS_madvise:
 		any_range(&c->a[0], &c->a[1]);
