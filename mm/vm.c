@@ -458,7 +458,7 @@ int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsign
 	if (type == MAP_SHARED_VALIDATE || (type == MAP_SHARED && (flags & MAP_GROWSDOWN)))
 		return -EINVAL;
 	if (flags & MAP_HUGETLB)
-		return -ENOSYS; /* Linux without hugetlbfs */
+		return -ENOMEM; /* as Linux with no huge pages set aside */
 	if (len > USER_TOP)
 		return -ENOMEM;
 	len = align_up(len, PAGE_SIZE);

@@ -263,8 +263,12 @@ static unsigned long keep_within(unsigned long addr, unsigned long len, unsigned
 	return 1 + below(hi - addr);
 }
 
-/* An address range for munmap or mprotect that can hit nothing of the task's own. */
-static void any_range(long *addr, long *len)
+/*
+ * An address range for munmap or mprotect that can hit nothing of the task's own. Lengths
+ * past the user half are left long (munmap and mprotect refuse them); with @strict they are
+ * cut too, for the calls that take them (madvise walks whatever regions lie there).
+ */
+static void any_range_in(long *addr, long *len, int strict)
 {
 	unsigned long r = below(20), a, lo, hi;
 	int ringi = (int)below(RING);
@@ -299,6 +303,14 @@ static void any_range(long *addr, long *len)
 	}
 	*addr = (long)a;
 	*len = (long)keep_within(a, any_len(), lo, hi);
+	if (strict && !(a & (PAGE - 1)) && a >= lo && a < hi &&
+	    align_page((unsigned long)*len) > hi - a)
+		*len = (long)(1 + below(hi - a));
+}
+
+static void any_range(long *addr, long *len)
+{
+	any_range_in(addr, len, 0);
 }
 
 static long brk_arg(void)
@@ -439,36 +451,38 @@ static void make_args(struct call *c)
 		c->a[0] = brk_arg();
 		break;
 	case SYS_munmap:
+		any_range(&c->a[0], &c->a[1]);
+		break;
 	case SYS_msync:
 	case SYS_munlock:
-		any_range(&c->a[0], &c->a[1]);
+		any_range_in(&c->a[0], &c->a[1], 1);
 		break;
 	case SYS_getrlimit:
 		c->a[1] = (long)any_ptr(); /* written to */
 		break;
 	case SYS_mincore:
 		/* the answer is written to a2, a byte a page: short, and only where it may go */
-		any_range(&c->a[0], &c->a[1]);
+		any_range_in(&c->a[0], &c->a[1], 1);
 		if ((unsigned long)c->a[1] > 16 * PAGE)
 			c->a[1] = (long)(1 + below(16 * PAGE));
 		c->a[2] = (long)any_ptr();
 		break;
 	case SYS_madvise:
-		any_range(&c->a[0], &c->a[1]);
+		any_range_in(&c->a[0], &c->a[1], 1);
 		c->a[2] = (long)below(26);
 		/* populating may take every frame of the machine: never asked for here */
 		if (c->a[2] == MADV_POPULATE_READ || c->a[2] == MADV_POPULATE_WRITE)
 			c->a[2] = MADV_DONTNEED;
 		break;
 	case SYS_mlock2:
-		any_range(&c->a[0], &c->a[1]);
+		any_range_in(&c->a[0], &c->a[1], 1);
 		c->a[2] = one_in(4) ? (long)below(4) : MLOCK_ONFAULT;
 		if (c->a[2] == 0)
 			c->a[2] = 2; /* refused: a plain mlock would populate */
 		break;
 	case SYS_mremap:
-		any_range(&c->a[0], &c->a[1]);
-		any_range(&c->a[4], &c->a[2]);
+		any_range_in(&c->a[0], &c->a[1], 1);
+		any_range_in(&c->a[4], &c->a[2], 1);
 		c->a[3] = one_in(4) ? (long)(unsigned int)rnd() : (long)below(8);
 		break;
 	case SYS_mprotect:
