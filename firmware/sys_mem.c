@@ -1,6 +1,8 @@
-/* Memory calls: the break and anonymous mappings, handed to the address space (mm/vm.h). */
+/* Memory calls: the break, anonymous mappings, remapping, advice, locks and residency, handed
+ * to the address space (mm/vm.h). */
 #include "firmware/syscall_impl.h"
 #include "firmware/task.h"
+#include "firmware/uaccess.h"
 #include "mm/vm.h"
 #include "platform/errno.h"
 
@@ -37,3 +39,91 @@ SYSCALL(brk, sys_brk);
 SYSCALL(munmap, sys_munmap);
 SYSCALL(mmap, sys_mmap);
 SYSCALL(mprotect, sys_mprotect);
+
+static long sys_madvise(struct trap_frame *tf)
+{
+	return vm_madvise(task_current()->vm, tf->a0, tf->a1, (int)tf->a2);
+}
+
+static long sys_mremap(struct trap_frame *tf)
+{
+	vaddr_t out;
+	long rc = vm_mremap(task_current()->vm, tf->a0, tf->a1, tf->a2, (unsigned int)tf->a3,
+			    tf->a4, &out);
+
+	return rc ? rc : (long)out;
+}
+
+static long sys_mlock(struct trap_frame *tf)
+{
+	return vm_mlock(task_current()->vm, tf->a0, tf->a1, true, 0);
+}
+
+static long sys_mlock2(struct trap_frame *tf)
+{
+	return vm_mlock(task_current()->vm, tf->a0, tf->a1, true, (unsigned int)tf->a2);
+}
+
+static long sys_munlock(struct trap_frame *tf)
+{
+	return vm_mlock(task_current()->vm, tf->a0, tf->a1, false, 0);
+}
+
+static long sys_mlockall(struct trap_frame *tf)
+{
+	return vm_mlockall(task_current()->vm, (unsigned int)tf->a0);
+}
+
+static long sys_munlockall(struct trap_frame *tf)
+{
+	(void)tf;
+	vm_munlockall(task_current()->vm);
+	return 0;
+}
+
+static long sys_msync(struct trap_frame *tf)
+{
+	return vm_msync(task_current()->vm, tf->a0, tf->a1, (int)tf->a2);
+}
+
+/* mincore's answer is gathered this many pages at a time and copied out */
+#define MINCORE_CHUNK 256
+
+static long sys_mincore(struct trap_frame *tf)
+{
+	vaddr_t addr = tf->a0;
+	uintptr_t vec = tf->a2;
+	uint64_t len = tf->a1, pages;
+
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (len > USER_TOP || addr > USER_TOP - len)
+		return -ENOMEM; /* Linux's access_ok() of the range itself */
+	pages = (len >> PAGE_SHIFT) + ((len & (PAGE_SIZE - 1)) != 0);
+	if (!user_range_ok(vec, pages))
+		return -EFAULT;
+	while (pages) {
+		uint8_t buf[MINCORE_CHUNK];
+		long n = vm_mincore(task_current()->vm, addr,
+				    pages < MINCORE_CHUNK ? pages : MINCORE_CHUNK, buf);
+
+		if (n < 0)
+			return n;
+		if (copy_to_user(vec, buf, (size_t)n))
+			return -EFAULT;
+		pages -= (uint64_t)n;
+		vec += (uintptr_t)n;
+		addr += (vaddr_t)n << PAGE_SHIFT;
+	}
+	return 0;
+}
+
+SYSCALL(madvise, sys_madvise);
+SYSCALL(mremap, sys_mremap);
+SYSCALL(mlock, sys_mlock);
+SYSCALL(mlock2, sys_mlock2);
+SYSCALL(munlock, sys_munlock);
+SYSCALL(mlockall, sys_mlockall);
+SYSCALL(munlockall, sys_munlockall);
+SYSCALL(msync, sys_msync);
+SYSCALL(mincore, sys_mincore);

@@ -132,6 +132,7 @@ static struct task *alloc_task(void)
 		t->kstack_top = top;
 		t->tf = (struct trap_frame *)(top - sizeof(struct trap_frame));
 		*t->tf = (struct trap_frame){ 0 };
+		limits_init(&t->limits);
 		return t;
 	}
 	return NULL;
@@ -595,7 +596,8 @@ long task_fork(const struct task_clone *c)
 	*child->tf = *parent->tf;
 	fpu_switch_out(&parent->fp); /* the child starts from the parent's FP registers too */
 	child->fp = parent->fp;
-	child->tf->a0 = 0; /* fork returns 0 in the child */
+	child->tf->a0 = 0;		/* fork returns 0 in the child */
+	child->limits = parent->limits; /* vm_fork gave the child's space the same limits */
 	if (c->newsp)
 		child->tf->sp = c->newsp;
 	if (c->flags & CLONE_SETTLS)
@@ -749,6 +751,7 @@ long task_exec(int index, const char *const *argv, int argc)
 	vm->asid = old->asid;
 	leave_vm();
 	t->vm = vm;
+	limits_apply(t);
 	vm_destroy(old); /* also flushes the ASID the new space inherits */
 	enter_vm(vm);
 	copy_name(t->name, img->name);

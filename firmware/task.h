@@ -6,6 +6,7 @@
 
 #include "firmware/fpu.h"
 #include "firmware/hart.h"
+#include "firmware/limits.h"
 #include "firmware/signal.h"
 #include "firmware/syscall.h"
 #include "mm/vm.h"
@@ -56,6 +57,7 @@ struct task {
 	uint64_t run_since; /* time CSR at its last switch-in */
 	uint64_t user_ticks, sys_ticks;
 	uint64_t child_utime_ns, child_stime_ns; /* reaped children's (and theirs), summed */
+	struct task_limits limits; /* getrlimit/setrlimit: inherited at fork, kept by exec */
 };
 
 /* task_init - empty task table; ASIDs of @asid_bits width. */

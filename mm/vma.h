@@ -20,6 +20,13 @@ enum vma_kind {
 #define VMA_WRITE 0x2
 #define VMA_EXEC  0x4
 
+/* Region flags (struct vma.flags): what mlock and madvise asked of it. */
+#define VMA_LOCKED	0x1 /* mlock: populated, and MADV_DONTNEED refuses it */
+#define VMA_LOCKONFAULT 0x2 /* with VMA_LOCKED: pages are locked as they fault in */
+#define VMA_DONTCOPY	0x4 /* MADV_DONTFORK: a forked child does not get the region */
+#define VMA_WIPEONFORK	0x8 /* MADV_WIPEONFORK: a forked child gets it empty */
+#define VMA_LOCK_FLAGS	(VMA_LOCKED | VMA_LOCKONFAULT)
+
 struct vma_node {
 	struct vma_node *left, *right, *parent;
 	int height; /* AVL: height of the subtree rooted here (a leaf is 1) */
@@ -31,6 +38,7 @@ struct vma {
 	vaddr_t end;	      /* page-aligned, exclusive */
 	unsigned int prot;    /* VMA_READ | VMA_WRITE | VMA_EXEC */
 	enum vma_kind kind;
+	unsigned int flags; /* VMA_LOCKED, ...: regions merge only with equal flags */
 	/* image-backed regions: where the region's first page comes from in the image */
 	paddr_t image_pa;     /* physical address of the bytes for `start` (page-aligned) */
 	uint64_t image_bytes; /* bytes available from image_pa; beyond them the region is zeros */
