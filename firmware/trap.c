@@ -240,9 +240,12 @@ static __attribute__((noinline)) void user_slow_path(struct trap_frame *tf,
 	case CAUSE_FETCH_PAGE_FAULT:
 	case CAUSE_LOAD_PAGE_FAULT:
 	case CAUSE_STORE_PAGE_FAULT:
-		/* Linux's OOM killer ends a task with SIGKILL; other faults are SIGSEGV */
+		/* Linux's OOM killer ends a task with SIGKILL; a page past the end of what a
+		 * region maps is SIGBUS; other faults are SIGSEGV */
 		task_kill(tf->scause, tf->stval, tf->sepc, vm_fault_reason_text(reason),
-			  reason == FAULT_OUT_OF_MEMORY ? SIGKILL : SIGSEGV);
+			  reason == FAULT_OUT_OF_MEMORY	  ? SIGKILL
+			  : reason == FAULT_BEYOND_OBJECT ? SIGBUS
+							  : SIGSEGV);
 	case CAUSE_FETCH_ACCESS:
 	case CAUSE_LOAD_ACCESS:
 	case CAUSE_STORE_ACCESS:

@@ -3,6 +3,7 @@
  * for MAP_SHARED regions, whose frames must exist before a child can share them. */
 #include "mm/vm.h"
 
+#include "mm/memobj.h"
 #include "mm/pt.h"
 #include "mm/slab.h"
 #include "mm/vm_priv.h"
@@ -48,6 +49,7 @@ int vm_init(paddr_t kroot)
 	kernel_root = kroot;
 	slab_cache_init(&vm_cache, "vm", sizeof(struct vm));
 	slab_cache_init(&vma_cache, "vma", sizeof(struct vma));
+	memobj_init();
 	live_vms = NULL;
 	retired = (struct vm_counters){ 0 };
 	return 0;
@@ -144,6 +146,14 @@ int vm_create(struct vm **out)
 	return 0;
 }
 
+/* Gives back a region that left its tree, and its reference to the object behind it. */
+static void free_vma(struct vma *v)
+{
+	if (v->obj)
+		memobj_put(v->obj);
+	slab_free(&vma_cache, v);
+}
+
 /* ---- zapping --------------------------------------------------------------------------- */
 
 /*
@@ -192,7 +202,7 @@ void vm_destroy(struct vm *vm)
 	while ((v = vma_first(&vm->vmas)) != NULL) {
 		zap_range(vm, v->start, v->end, NULL); /* the ASID is flushed below */
 		vma_remove(&vm->vmas, v);
-		slab_free(&vma_cache, v);
+		free_vma(v);
 	}
 	/* the ASID may be handed out again: nothing of this space may stay cached, and no walk
 	 * cache may name a table page once it is free */
@@ -310,6 +320,9 @@ static int split(struct vm *vm, struct vma *v, vaddr_t at)
 	if (rc) { /* cannot happen: the range was v's */
 		v->end = w->end;
 		slab_free(&vma_cache, w);
+	} else if (w->obj) {
+		memobj_get(w->obj);
+		w->obj_pgoff += delta / PAGE_SIZE;
 	}
 	return rc;
 }
@@ -352,7 +365,7 @@ static int unmap_range(struct vm *vm, vaddr_t start, vaddr_t end)
 	do {
 		zap_range(vm, v->start, v->end, &flushes);
 		vma_remove(&vm->vmas, v);
-		slab_free(&vma_cache, v);
+		free_vma(v);
 		v = vma_find_next(&vm->vmas, start);
 	} while (v && v->start < end);
 	pt_unlink_unused(vm->root, start, end, prev ? prev->end : 0, v ? v->start : USER_TOP,
@@ -432,8 +445,9 @@ static int populate_shared(struct vm *vm, struct vma *v)
 	return 0;
 }
 
-int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsigned int flags,
-	    vaddr_t *out)
+/* mmap of anonymous memory (@obj NULL) or of @obj from its page @pgoff. */
+static int do_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot,
+		   unsigned int flags, struct memobj *obj, uint64_t pgoff, vaddr_t *out)
 {
 	unsigned int type = flags & MAP_TYPE;
 	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
@@ -447,12 +461,12 @@ int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsign
 		return -EINVAL;
 	if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
-		return -EBADF; /* no files here: there is no descriptor to map */
 	if (len > USER_TOP)
 		return -ENOMEM;
 	len = align_up(len, PAGE_SIZE);
-	if (type != MAP_PRIVATE)
+	if (obj)
+		kind = type == MAP_PRIVATE ? VMA_OBJ_PRIVATE : VMA_OBJ_SHARED;
+	else if (type != MAP_PRIVATE)
 		kind = VMA_SHARED;
 	if (fixed && !is_aligned(addr, PAGE_SIZE))
 		return -EINVAL;
@@ -481,6 +495,11 @@ int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsign
 	}
 	if (rc == 0)
 		rc = insert_region(vm, start, len, prot, kind, 0, 0, &v);
+	if (rc == 0 && obj) { /* object regions never merge: v is the new one */
+		memobj_get(obj);
+		v->obj = obj;
+		v->obj_pgoff = pgoff;
+	}
 	if (rc == 0)
 		prebuild_tables(vm, start, start + len);
 	if (rc == 0 && kind == VMA_SHARED) {
@@ -492,6 +511,22 @@ int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsign
 	if (rc == 0)
 		*out = start;
 	return rc;
+}
+
+int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsigned int flags,
+	    vaddr_t *out)
+{
+	if (!(flags & MAP_ANONYMOUS))
+		return -EBADF; /* a descriptor's memory comes through vm_mmap_object() */
+	return do_mmap(vm, addr, len, prot, flags, NULL, 0, out);
+}
+
+int vm_mmap_object(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot,
+		   unsigned int flags, struct memobj *obj, uint64_t pgoff, vaddr_t *out)
+{
+	if (len && pgoff + align_up(len, PAGE_SIZE) / PAGE_SIZE < pgoff)
+		return -EOVERFLOW;
+	return do_mmap(vm, addr, len, prot, flags & ~(unsigned int)MAP_ANONYMOUS, obj, pgoff, out);
 }
 
 /* ---- mprotect -------------------------------------------------------------------------- */
@@ -674,12 +709,15 @@ int vm_fork(struct vm *parent, struct vm **out)
 		}
 		*c = *v;
 		c->node = (struct vma_node){ 0 };
+		if (c->obj)
+			memobj_get(c->obj);
 		rc = vma_insert(&child->vmas, c);
 		if (rc) {
-			slab_free(&vma_cache, c);
+			free_vma(c);
 			break;
 		}
-		rc = copy_range(parent, child, v->start, v->end, v->kind == VMA_SHARED);
+		rc = copy_range(parent, child, v->start, v->end,
+				v->kind == VMA_SHARED || v->kind == VMA_OBJ_SHARED);
 	}
 	/* the parent's PTEs lost W: its cached translations must go */
 	arch_flush_asid(parent->asid);
