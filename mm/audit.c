@@ -1,6 +1,6 @@
-/* The invariant auditor: reference counts against PTEs and memory objects, the zero page, free frames never
- * mapped, page-table pages accounted for and none left over no region. Walks everything:
- * for tests and debug builds. */
+/* The invariant auditor: reference counts against PTEs and memory objects, the zero page, free
+ * frames never mapped, page-table pages accounted for and none left over no region. Walks
+ * everything: for tests and debug builds. */
 #include "mm/memobj.h"
 #include "mm/pt.h"
 #include "mm/vm.h"

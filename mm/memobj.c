@@ -196,7 +196,8 @@ static paddr_t *leaf_slot(struct memobj *o, uint64_t index, bool alloc, int *rc)
 			if (*rc)
 				return NULL;
 		}
-		ep = (paddr_t *)phys_to_virt(*ep) + ((index >> (SLOT_BITS * (level - 1))) & (SLOTS - 1));
+		ep = (paddr_t *)phys_to_virt(*ep) +
+		     ((index >> (SLOT_BITS * (level - 1))) & (SLOTS - 1));
 	}
 	return ep;
 }
@@ -259,8 +260,7 @@ int memobj_resize(struct memobj *o, uint64_t bytes)
 	return 0;
 }
 
-static int each_frame(paddr_t node, unsigned int level, int (*fn)(paddr_t pa, void *arg),
-		      void *arg)
+static int each_frame(paddr_t node, unsigned int level, int (*fn)(paddr_t pa, void *arg), void *arg)
 {
 	const paddr_t *e = phys_to_virt(node);
 	int rc = 0;

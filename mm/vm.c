@@ -446,8 +446,8 @@ static int populate_shared(struct vm *vm, struct vma *v)
 }
 
 /* mmap of anonymous memory (@obj NULL) or of @obj from its page @pgoff. */
-static int do_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot,
-		   unsigned int flags, struct memobj *obj, uint64_t pgoff, vaddr_t *out)
+static int do_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsigned int flags,
+		   struct memobj *obj, uint64_t pgoff, vaddr_t *out)
 {
 	unsigned int type = flags & MAP_TYPE;
 	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
@@ -521,8 +521,8 @@ int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsign
 	return do_mmap(vm, addr, len, prot, flags, NULL, 0, out);
 }
 
-int vm_mmap_object(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot,
-		   unsigned int flags, struct memobj *obj, uint64_t pgoff, vaddr_t *out)
+int vm_mmap_object(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsigned int flags,
+		   struct memobj *obj, uint64_t pgoff, vaddr_t *out)
 {
 	if (len && pgoff + align_up(len, PAGE_SIZE) / PAGE_SIZE < pgoff)
 		return -EOVERFLOW;
