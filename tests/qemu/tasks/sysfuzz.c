@@ -39,14 +39,19 @@ struct call {
 };
 
 static const long implemented[] = {
-	SYS_read,      SYS_write,    SYS_nanosleep, SYS_clock_gettime, SYS_sched_yield, SYS_uname,
-	SYS_getrusage, SYS_getpid,   SYS_getppid,   SYS_sysinfo,       SYS_brk,		SYS_munmap,
-	SYS_mmap,      SYS_mprotect, SYS_wait4,	    SYS_FL_COUNTERS,   SYS_FL_AUDIT,
+	SYS_read,	 SYS_write,	SYS_nanosleep,	  SYS_clock_gettime, SYS_sched_yield,
+	SYS_uname,	 SYS_getrusage, SYS_getpid,	  SYS_getppid,	     SYS_sysinfo,
+	SYS_brk,	 SYS_munmap,	SYS_mmap,	  SYS_mprotect,	     SYS_wait4,
+	SYS_FL_COUNTERS, SYS_FL_AUDIT,	SYS_close,	  SYS_readv,	     SYS_writev,
+	SYS_pread64,	 SYS_pwrite64,	SYS_lseek,	  SYS_fstat,	     SYS_newfstatat,
+	SYS_ioctl,	 SYS_ftruncate, SYS_memfd_create, SYS_openat,	     SYS_readlinkat,
 };
 
-/* They end the task or the machine, replace the task, fork, or change the allocator. */
+/* They end the task or the machine, replace the task, fork, or change the allocator; or
+ * make more console descriptors, which random writes would print through. */
 static const long excluded[] = {
-	SYS_exit, SYS_exit_group, SYS_reboot, SYS_clone, SYS_execve, SYS_FL_FAIL_ALLOC,
+	SYS_exit,	   SYS_exit_group, SYS_reboot, SYS_clone, SYS_execve,
+	SYS_FL_FAIL_ALLOC, SYS_dup,	   SYS_dup3,   SYS_fcntl,
 };
 
 static const char dots[] = "....";
@@ -375,7 +380,7 @@ static void mmap_args(struct call *c)
 
 static int console(long fd)
 {
-	return fd == 1 || fd == 2 || (unsigned int)fd == 1 || (unsigned int)fd == 2;
+	return (unsigned int)fd <= 2; /* 0 too: the console is open for reading and writing */
 }
 
 static void make_args(struct call *c)
@@ -390,6 +395,11 @@ static void make_args(struct call *c)
 	switch (c->nr) {
 	case SYS_read:
 		c->a[0] = any_fd();
+		break;
+	case SYS_writev: /* on the console: nothing, from a bad vector */
+		c->a[0] = any_fd();
+		if (console(c->a[0]))
+			c->a[1] = (long)bad_ptr();
 		break;
 	case SYS_write:
 		c->a[0] = any_fd();
