@@ -1,5 +1,6 @@
-/* Memory calls: the break, anonymous mappings, remapping, advice, locks and residency, handed
- * to the address space (mm/vm.h). */
+/* Memory calls: the break, anonymous mappings and mappings of a descriptor's memory,
+ * remapping, advice, locks and residency, handed to the address space (mm/vm.h). */
+#include "firmware/fdtable.h"
 #include "firmware/syscall_impl.h"
 #include "firmware/task.h"
 #include "firmware/uaccess.h"
@@ -16,6 +17,40 @@ static long sys_munmap(struct trap_frame *tf)
 	return vm_munmap(task_current()->vm, tf->a0, tf->a1);
 }
 
+/*
+ * mmap of a descriptor, with Linux's errors in its order: -EBADF for no open file, -EINVAL
+ * for no length or no mapping type, -EOVERFLOW for an offset past the end of offsets,
+ * -EACCES for a mode the file was not opened for, -ENODEV for a file without memory (the
+ * console). A memfd maps its memory object.
+ */
+static long mmap_fd(struct trap_frame *tf, vaddr_t *out)
+{
+	unsigned int prot = (unsigned int)tf->a2, flags = (unsigned int)tf->a3;
+	unsigned int type = flags & MAP_TYPE, mode;
+	struct file *f = fd_get(task_current()->fds, (int)tf->a4);
+	/* an arithmetic shift, as Linux's: a negative offset overflows below */
+	uint64_t pgoff = (uint64_t)((int64_t)tf->a5 >> PAGE_SHIFT);
+	long rc;
+
+	if (!f)
+		return -EBADF;
+	mode = f->flags & O_ACCMODE;
+	if (!tf->a1 || (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE))
+		rc = -EINVAL;
+	else if (pgoff + (align_up(tf->a1, PAGE_SIZE) >> PAGE_SHIFT) < pgoff)
+		rc = -EOVERFLOW;
+	else if (mode == O_WRONLY ||
+		 (type != MAP_PRIVATE && (prot & PROT_WRITE) && mode == O_RDONLY))
+		rc = -EACCES;
+	else if (!f->ops->memobj)
+		rc = -ENODEV;
+	else
+		rc = vm_mmap_object(task_current()->vm, tf->a0, tf->a1, prot, flags,
+				    f->ops->memobj(f), pgoff, out);
+	file_put(f);
+	return rc;
+}
+
 static long sys_mmap(struct trap_frame *tf)
 {
 	vaddr_t out;
@@ -25,8 +60,11 @@ static long sys_mmap(struct trap_frame *tf)
 		return -EINVAL;
 	if (tf->a5 & (PAGE_SIZE - 1))
 		return -EINVAL;
-	rc = vm_mmap(task_current()->vm, tf->a0, tf->a1, (unsigned int)tf->a2, (unsigned int)tf->a3,
-		     &out);
+	if (tf->a3 & MAP_ANONYMOUS)
+		rc = vm_mmap(task_current()->vm, tf->a0, tf->a1, (unsigned int)tf->a2,
+			     (unsigned int)tf->a3, &out);
+	else
+		rc = mmap_fd(tf, &out);
 	return rc ? rc : (long)out;
 }
 

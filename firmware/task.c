@@ -5,6 +5,7 @@
 #include "firmware/task.h"
 
 #include "firmware/exec.h"
+#include "firmware/fdtable.h"
 #include "firmware/fpu.h"
 #include "firmware/kmem.h"
 #include "firmware/kstack.h"
@@ -223,6 +224,10 @@ int task_spawn_image(int index)
 		return -ENOMEM;
 	}
 	rc = exec_load(img, argv, 1, &vm, &entry, &sp, &why);
+	if (rc == 0 && fdtable_console(&t->fds)) {
+		vm_destroy(vm);
+		rc = -ENOMEM;
+	}
 	if (rc) {
 		kprintf("faultline: task image %s refused: %s (error %d)\n", img->name,
 			rc == -ENOEXEC ? why : "could not be loaded", rc);
@@ -304,6 +309,10 @@ static void end_all(void)
 		if (t->vm) {
 			vm_destroy(t->vm);
 			t->vm = NULL;
+		}
+		if (t->fds) {
+			fdtable_destroy(t->fds);
+			t->fds = NULL;
 		}
 		release_task(t);
 	}
@@ -464,6 +473,8 @@ static __noreturn void finish(struct task *t, int status)
 	t->maxrss_kib = t->vm->max_rss * (PAGE_SIZE / 1024);
 	vm_destroy(t->vm);
 	t->vm = NULL;
+	fdtable_destroy(t->fds);
+	t->fds = NULL;
 
 	spin_lock(&lock);
 	for (int i = 0; i < TASK_MAX; i++) {
@@ -582,6 +593,10 @@ long task_fork(const struct task_clone *c)
 	if (!child)
 		return -EAGAIN;
 	rc = vm_fork(parent->vm, &child->vm);
+	if (rc == 0 && fdtable_fork(parent->fds, &child->fds)) {
+		vm_destroy(child->vm);
+		rc = -ENOMEM;
+	}
 	if (rc) {
 		spin_lock(&lock);
 		release_task(child);
@@ -754,6 +769,7 @@ long task_exec(int index, const char *const *argv, int argc)
 	limits_apply(t);
 	vm_destroy(old); /* also flushes the ASID the new space inherits */
 	enter_vm(vm);
+	fdtable_exec(t->fds);
 	copy_name(t->name, img->name);
 	fpu_reset(&t->fp); /* a new program starts with zeroed FP registers */
 	signal_exec(&t->sig);

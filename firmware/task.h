@@ -11,6 +11,8 @@
 #include "firmware/syscall.h"
 #include "mm/vm.h"
 
+struct fdtable;
+
 #define TASK_MAX      64
 #define TASK_NAME_LEN 32
 
@@ -30,6 +32,7 @@ struct task {
 	struct task *parent; /* NULL for boot tasks */
 	char name[TASK_NAME_LEN];
 	struct vm *vm;
+	struct fdtable *fds;   /* its descriptors (firmware/fdtable.h) */
 	struct trap_frame *tf; /* user registers, at the top of the kernel stack */
 	struct fp_state fp;    /* its FP registers while another task has the hart */
 	uintptr_t kstack_top;

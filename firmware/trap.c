@@ -258,12 +258,18 @@ static __attribute__((noinline)) void user_slow_path(struct trap_frame *tf,
 	case CAUSE_FETCH_PAGE_FAULT:
 	case CAUSE_LOAD_PAGE_FAULT:
 	case CAUSE_STORE_PAGE_FAULT:
-		/* Linux's OOM killer ends a task with SIGKILL; other faults are SIGSEGV */
+		/* Linux's OOM killer ends a task with SIGKILL; a page past the end of what a
+		 * region maps is SIGBUS (BUS_ADRERR); other faults are SIGSEGV */
 		if (reason == FAULT_OUT_OF_MEMORY)
 			task_kill(tf->scause, tf->stval, tf->sepc, vm_fault_reason_text(reason),
 				  SIGKILL);
-		fault_signal(tf, SIGSEGV, reason == FAULT_PERMISSION ? SEGV_ACCERR : SEGV_MAPERR,
-			     tf->stval, vm_fault_reason_text(reason));
+		if (reason == FAULT_BEYOND_OBJECT)
+			fault_signal(tf, SIGBUS, BUS_ADRERR, tf->stval,
+				     vm_fault_reason_text(reason));
+		else
+			fault_signal(tf, SIGSEGV,
+				     reason == FAULT_PERMISSION ? SEGV_ACCERR : SEGV_MAPERR,
+				     tf->stval, vm_fault_reason_text(reason));
 		return;
 	case CAUSE_FETCH_ACCESS:
 	case CAUSE_LOAD_ACCESS:

@@ -3,6 +3,7 @@
  * for MAP_SHARED regions, whose frames must exist before a child can share them. */
 #include "mm/vm.h"
 
+#include "mm/memobj.h"
 #include "mm/pt.h"
 #include "mm/slab.h"
 #include "mm/vm_priv.h"
@@ -48,6 +49,7 @@ int vm_init(paddr_t kroot)
 	kernel_root = kroot;
 	slab_cache_init(&vm_cache, "vm", sizeof(struct vm));
 	slab_cache_init(&vma_cache, "vma", sizeof(struct vma));
+	memobj_init();
 	live_vms = NULL;
 	retired = (struct vm_counters){ 0 };
 	return 0;
@@ -146,6 +148,14 @@ int vm_create(struct vm **out)
 	return 0;
 }
 
+/* Gives back a region that left its tree, and its reference to the object behind it. */
+static void free_vma(struct vma *v)
+{
+	if (v->obj)
+		memobj_put(v->obj);
+	slab_free(&vma_cache, v);
+}
+
 /* ---- zapping --------------------------------------------------------------------------- */
 
 /*
@@ -194,7 +204,7 @@ void vm_destroy(struct vm *vm)
 	while ((v = vma_first(&vm->vmas)) != NULL) {
 		vm_zap_range(vm, v->start, v->end, NULL); /* the ASID is flushed below */
 		vma_remove(&vm->vmas, v);
-		slab_free(&vma_cache, v);
+		free_vma(v);
 	}
 	/* the ASID may be handed out again: nothing of this space may stay cached, and no walk
 	 * cache may name a table page once it is free */
@@ -315,6 +325,9 @@ static int split(struct vm *vm, struct vma *v, vaddr_t at)
 	if (rc) { /* cannot happen: the range was v's */
 		v->end = w->end;
 		slab_free(&vma_cache, w);
+	} else if (w->obj) {
+		memobj_get(w->obj);
+		w->obj_pgoff += delta / PAGE_SIZE;
 	}
 	return rc;
 }
@@ -357,7 +370,7 @@ int vm_unmap_range(struct vm *vm, vaddr_t start, vaddr_t end)
 	do {
 		vm_zap_range(vm, v->start, v->end, &flushes);
 		vma_remove(&vm->vmas, v);
-		slab_free(&vma_cache, v);
+		free_vma(v);
 		v = vma_find_next(&vm->vmas, start);
 	} while (v && v->start < end);
 	pt_unlink_unused(vm->root, start, end, prev ? prev->end : 0, v ? v->start : USER_TOP,
@@ -436,8 +449,9 @@ int vm_populate_shared(struct vm *vm, vaddr_t start, vaddr_t end, unsigned int p
 	return 0;
 }
 
-int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsigned int flags,
-	    vaddr_t *out)
+/* mmap of anonymous memory (@obj NULL) or of @obj from its page @pgoff. */
+static int do_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsigned int flags,
+		   struct memobj *obj, uint64_t pgoff, vaddr_t *out)
 {
 	unsigned int type = flags & MAP_TYPE;
 	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
@@ -452,17 +466,18 @@ int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsign
 		return -EINVAL;
 	if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
-		return -EBADF; /* no files here: there is no descriptor to map */
 	/* Linux: anonymous memory knows only the two legacy types; shared cannot grow down */
-	if (type == MAP_SHARED_VALIDATE || (type == MAP_SHARED && (flags & MAP_GROWSDOWN)))
+	if (!obj &&
+	    (type == MAP_SHARED_VALIDATE || (type == MAP_SHARED && (flags & MAP_GROWSDOWN))))
 		return -EINVAL;
 	if (flags & MAP_HUGETLB)
 		return -ENOMEM; /* as Linux with no huge pages set aside */
 	if (len > USER_TOP)
 		return -ENOMEM;
 	len = align_up(len, PAGE_SIZE);
-	if (type != MAP_PRIVATE)
+	if (obj)
+		kind = type == MAP_PRIVATE ? VMA_OBJ_PRIVATE : VMA_OBJ_SHARED;
+	else if (type != MAP_PRIVATE)
 		kind = VMA_SHARED;
 	if (fixed && !is_aligned(addr, PAGE_SIZE))
 		return -EINVAL;
@@ -499,6 +514,11 @@ int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsign
 	if (rc == 0)
 		rc = vm_insert_region(vm, start, len, prot, kind,
 				      (flags & MAP_LOCKED) ? VMA_LOCKED : 0, 0, 0, &v);
+	if (rc == 0 && obj) { /* object regions never merge: v is the new one */
+		memobj_get(obj);
+		v->obj = obj;
+		v->obj_pgoff = pgoff;
+	}
 	/* MAP_POPULATE (without MAP_NONBLOCK) and locked regions are faulted in below */
 	populate = rc == 0 && (((flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE) ||
 			       (v->flags & VMA_LOCKED));
@@ -517,6 +537,22 @@ int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsign
 		vm_prefault(vm, start, start + len);
 	*out = start;
 	return 0;
+}
+
+int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsigned int flags,
+	    vaddr_t *out)
+{
+	if (!(flags & MAP_ANONYMOUS))
+		return -EBADF; /* a descriptor's memory comes through vm_mmap_object() */
+	return do_mmap(vm, addr, len, prot, flags, NULL, 0, out);
+}
+
+int vm_mmap_object(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsigned int flags,
+		   struct memobj *obj, uint64_t pgoff, vaddr_t *out)
+{
+	if (len && pgoff + align_up(len, PAGE_SIZE) / PAGE_SIZE < pgoff)
+		return -EOVERFLOW;
+	return do_mmap(vm, addr, len, prot, flags & ~(unsigned int)MAP_ANONYMOUS, obj, pgoff, out);
 }
 
 /* ---- mprotect -------------------------------------------------------------------------- */
@@ -714,14 +750,17 @@ int vm_fork(struct vm *parent, struct vm **out)
 		*c = *v;
 		c->node = (struct vma_node){ 0 };
 		c->flags &= ~VMA_LOCK_FLAGS; /* memory locks are not inherited (nor MCL_FUTURE) */
+		if (c->obj)
+			memobj_get(c->obj);
 		rc = vma_insert(&child->vmas, c);
 		if (rc) {
-			slab_free(&vma_cache, c);
+			free_vma(c);
 			break;
 		}
 		if (v->flags & VMA_WIPEONFORK)
 			continue; /* the child's reads zeros */
-		rc = copy_range(parent, child, v->start, v->end, v->kind == VMA_SHARED);
+		rc = copy_range(parent, child, v->start, v->end,
+				v->kind == VMA_SHARED || v->kind == VMA_OBJ_SHARED);
 	}
 	/* the parent's PTEs lost W: its cached translations must go */
 	arch_flush_asid(parent->asid);

@@ -56,6 +56,7 @@ enum fault_reason {
 	FAULT_PERMISSION,
 	FAULT_OUT_OF_MEMORY,
 	FAULT_STACK_OVERFLOW,
+	FAULT_BEYOND_OBJECT, /* a memory object's region past the object's end: SIGBUS */
 };
 
 /* What the fault handler did, by kind: per address space and summed over all of them. */
@@ -65,12 +66,12 @@ struct vm_counters {
 	uint64_t zero_to_private; /* write to a zero-page mapping */
 	uint64_t cow_copy;	  /* write to a shared frame: copied */
 	uint64_t cow_reuse;	  /* write to a frame no one else maps any more: made writable */
-	uint64_t image_map;	  /* read/exec of an image page: the image's frame mapped */
-	uint64_t image_copy;	  /* write (or partial page) of image data: copied */
-	uint64_t stack_grow;	  /* faults below the stack that grew it */
-	uint64_t ad_fixup;	  /* PTE allowed the access but lacked A (or D): bits set */
-	uint64_t spurious;	  /* PTE allowed the access with A/D set: a stale TLB entry */
-	uint64_t killed;	  /* faults that could not be resolved */
+	uint64_t image_map;  /* first touch of an image or memory-object page: its frame mapped */
+	uint64_t image_copy; /* write (or partial page) of image or private object data: copied */
+	uint64_t stack_grow; /* faults below the stack that grew it */
+	uint64_t ad_fixup;   /* PTE allowed the access but lacked A (or D): bits set */
+	uint64_t spurious;   /* PTE allowed the access with A/D set: a stale TLB entry */
+	uint64_t killed;     /* faults that could not be resolved */
 };
 
 /* vm_faults_resolved - all resolved faults (a task's ru_minflt): each counts exactly one kind
@@ -132,6 +133,15 @@ int vm_map_region(struct vm *vm, vaddr_t start, uint64_t len, unsigned int prot,
 int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsigned int flags,
 	    vaddr_t *out) __must_check;
 
+struct memobj;
+
+/* vm_mmap_object - mmap(2) of memory object @obj from its page @pgoff, with vm_mmap()'s flags
+ * and errors (MAP_ANONYMOUS ignored), plus -EOVERFLOW when the pages run past 2^64. Shared
+ * mappings map the object's frames; private ones copy them on write. The region takes its
+ * own reference to @obj. */
+int vm_mmap_object(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsigned int flags,
+		   struct memobj *obj, uint64_t pgoff, vaddr_t *out) __must_check;
+
 /* vm_munmap - munmap(2): drop every mapping in the range, splitting regions, and free the
  * page-table pages left serving no region; on return, frames and tables are free. 0,
  * -EINVAL, or -ENOMEM when a region to split needs memory there is not. */
@@ -183,10 +193,11 @@ int vm_copy_out(struct vm *vm, vaddr_t dst, const void *src, uint64_t n) __must_
 
 /*
  * vm_audit - check the invariants over @n address spaces that are all there are: every
- * anonymous frame's reference count equals the PTEs that map it; the zero page is never
- * writable and all zeros; no PTE maps a free frame; page-table pages add up, and no user
- * table (level 0 or 1) lies wholly outside the regions, as one munmap forgot would. Must run
- * with nothing else changing memory. Returns 0, or -EINVAL with a sentence in @why.
+ * user frame's reference count equals the PTEs that map it plus one if a memory object holds
+ * it; the zero page is never writable and all zeros; no PTE maps a free frame; page-table
+ * pages add up, and no user table (level 0 or 1) lies wholly outside the regions, as one
+ * munmap forgot would. Must run with nothing else changing memory. Returns 0, or -EINVAL with a
+ * sentence in @why.
  */
 int vm_audit(struct vm *const *vms, int n, uint64_t kernel_table_pages, char *why,
 	     size_t whylen) __must_check;

@@ -2,6 +2,7 @@
  * place. Frames are never copied and reference counts never change on a move: a frame shared
  * copy-on-write with another space stays shared, read-only, at its new address. */
 #include "mm/arch.h"
+#include "mm/memobj.h"
 #include "mm/pt.h"
 #include "mm/vm.h"
 #include "mm/vm_priv.h"
@@ -14,6 +15,8 @@ struct origin {
 	enum vma_kind kind;
 	paddr_t image_pa;
 	uint64_t image_bytes;
+	struct memobj *obj; /* a descriptor's memory, from page obj_pgoff on */
+	uint64_t obj_pgoff;
 };
 
 static struct origin origin_of(const struct vma *v, vaddr_t addr)
@@ -29,6 +32,10 @@ static struct origin origin_of(const struct vma *v, vaddr_t addr)
 	if (v->kind == VMA_IMAGE_RO || v->kind == VMA_IMAGE_PRIVATE) {
 		o.image_pa = v->image_pa + off;
 		o.image_bytes = v->image_bytes > off ? v->image_bytes - off : 0;
+	}
+	if (v->obj) {
+		o.obj = v->obj;
+		o.obj_pgoff = v->obj_pgoff + off / PAGE_SIZE;
 	}
 	return o;
 }
@@ -98,7 +105,7 @@ static int move_region(struct vm *vm, struct vma *v, vaddr_t from, uint64_t old_
 		       uint64_t new_len, bool dontunmap)
 {
 	const struct origin o = origin_of(v, from);
-	const bool shared = o.kind == VMA_SHARED;
+	const bool shared = o.kind == VMA_SHARED || o.kind == VMA_OBJ_SHARED;
 	struct vma *n;
 	int rc;
 
@@ -106,8 +113,14 @@ static int move_region(struct vm *vm, struct vma *v, vaddr_t from, uint64_t old_
 			      &n);
 	if (rc)
 		return rc;
+	if (o.obj) { /* object regions never merge: n is the new one */
+		memobj_get(o.obj);
+		n->obj = o.obj;
+		n->obj_pgoff = o.obj_pgoff;
+	}
 	rc = make_slots(vm, from, to, old_len);
-	if (rc == 0 && shared && new_len > old_len)
+	/* anonymous shared memory has every frame; an object's come on first touch */
+	if (rc == 0 && o.kind == VMA_SHARED && new_len > old_len)
 		rc = vm_populate_shared(vm, to + old_len, to + new_len, o.prot);
 	if (rc) {
 		vm_unmap_range(vm, to, to + new_len);

@@ -13,6 +13,8 @@ enum vma_kind {
 	VMA_IMAGE_PRIVATE, /* writable part of an ELF: image frames copied on first write */
 	VMA_STACK,	   /* anonymous, grows down on faults just below it */
 	VMA_SHARED,	   /* MAP_SHARED|MAP_ANONYMOUS: frames shared with forked children */
+	VMA_OBJ_SHARED,	   /* MAP_SHARED of a memory object: maps the object's own frames */
+	VMA_OBJ_PRIVATE,   /* MAP_PRIVATE of a memory object: its frames, copied on write */
 };
 
 /* Region permissions (what the task may do), as PROT_* in Linux. */
@@ -32,6 +34,8 @@ struct vma_node {
 	int height; /* AVL: height of the subtree rooted here (a leaf is 1) */
 };
 
+struct memobj;
+
 struct vma {
 	struct vma_node node; /* first: the tree works on nodes, containers are vmas */
 	vaddr_t start;	      /* page-aligned, inclusive */
@@ -43,6 +47,9 @@ struct vma {
 	paddr_t image_pa;     /* physical address of the bytes for `start` (page-aligned) */
 	uint64_t image_bytes; /* bytes available from image_pa; beyond them the region is zeros */
 	void *shared;	      /* VMA_SHARED: the shared object; owned by the vm layer */
+	/* object-backed regions: the object (one reference per region) and its page at start */
+	struct memobj *obj;
+	uint64_t obj_pgoff;
 };
 
 struct vma_tree {

@@ -48,7 +48,9 @@ static const long implemented[] = {
 	SYS_brk,	 SYS_munmap,	SYS_mmap,	  SYS_mprotect,	       SYS_wait4,
 	SYS_FL_COUNTERS, SYS_FL_AUDIT,	SYS_clock_getres, SYS_clock_nanosleep, SYS_gettimeofday,
 	SYS_getrandom,	 SYS_madvise,	SYS_mremap,	  SYS_msync,	       SYS_mincore,
-	SYS_munlock,	 SYS_mlock2,	SYS_munlockall,	  SYS_getrlimit,
+	SYS_munlock,	 SYS_mlock2,	SYS_munlockall,	  SYS_getrlimit,       SYS_readv,
+	SYS_writev,	 SYS_pread64,	SYS_pwrite64,	  SYS_lseek,	       SYS_fstat,
+	SYS_newfstatat,	 SYS_openat,	SYS_readlinkat,
 };
 
 /* They end the task or the machine, replace the task, fork, or change the allocator; or
@@ -437,7 +439,7 @@ static void mmap_args(struct call *c)
 
 static int console(long fd)
 {
-	return fd == 1 || fd == 2 || (unsigned int)fd == 1 || (unsigned int)fd == 2;
+	return (unsigned int)fd <= 2; /* 0 too: the console is open for reading and writing */
 }
 
 static void make_args(struct call *c)
@@ -452,6 +454,11 @@ static void make_args(struct call *c)
 	switch (c->nr) {
 	case SYS_read:
 		c->a[0] = any_fd();
+		break;
+	case SYS_writev: /* on the console: nothing, from a bad vector */
+		c->a[0] = any_fd();
+		if (console(c->a[0]))
+			c->a[1] = (long)bad_ptr();
 		break;
 	case SYS_write:
 		c->a[0] = any_fd();
