@@ -40,8 +40,8 @@ void limits_init(struct task_limits *l);
 
 struct task;
 
-/* limits_apply - hand @t's RLIMIT_AS, RLIMIT_DATA and RLIMIT_STACK to its address space
- * (after exec made a new one). */
+/* limits_apply - hand @t's RLIMIT_AS, RLIMIT_DATA, RLIMIT_STACK and RLIMIT_MEMLOCK to its
+ * address space (a boot task's first, or the one exec made). */
 void limits_apply(struct task *t);
 
 #endif

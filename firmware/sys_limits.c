@@ -35,7 +35,8 @@ void limits_apply(struct task *t)
 {
 	const struct k_rlimit *r = t->limits.r;
 
-	vm_set_limits(t->vm, r[RLIMIT_AS].cur, r[RLIMIT_DATA].cur, r[RLIMIT_STACK].cur);
+	vm_set_limits(t->vm, r[RLIMIT_AS].cur, r[RLIMIT_DATA].cur, r[RLIMIT_STACK].cur,
+		      r[RLIMIT_MEMLOCK].cur);
 }
 
 /* Linux's do_prlimit on the current task: @want (may be NULL) replaces the limit, @old (may be

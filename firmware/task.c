@@ -238,6 +238,7 @@ int task_spawn_image(int index)
 	}
 	vm->asid = asid_of(t->slot);
 	t->vm = vm;
+	limits_apply(t);
 	t->umask = TASK_UMASK_DEFAULT;
 	signal_reset(&t->sig);
 	t->affinity = ~0ull;

@@ -143,6 +143,7 @@ int vm_create(struct vm **out)
 	vm->pt_span = VM_NO_SPAN;
 	vm->limit_as = VM_NO_LIMIT;
 	vm->limit_data = VM_NO_LIMIT;
+	vm->limit_memlock = VM_NO_LIMIT;
 	link_live(vm);
 	*out = vm;
 	return 0;
@@ -511,6 +512,10 @@ static int do_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot,
 		if (rc == 0 && !vm_may_expand(vm, kind, prot, len >> PAGE_SHIFT, 0, 0))
 			rc = -ENOMEM;
 	}
+	/* Linux's mlock_future_check: a region born locked must fit RLIMIT_MEMLOCK */
+	if (rc == 0 && ((flags & MAP_LOCKED) || (vm->def_flags & VMA_LOCKED)) &&
+	    !vm_may_lock(vm, len >> PAGE_SHIFT, 0, 0))
+		rc = -EAGAIN;
 	if (rc == 0)
 		rc = vm_insert_region(vm, start, len, prot, kind,
 				      (flags & MAP_LOCKED) ? VMA_LOCKED : 0, 0, 0, &v);
@@ -737,6 +742,7 @@ int vm_fork(struct vm *parent, struct vm **out)
 	child->stack_top = parent->stack_top;
 	child->limit_as = parent->limit_as;
 	child->limit_data = parent->limit_data;
+	child->limit_memlock = parent->limit_memlock;
 	for (struct vma *v = vma_first(&parent->vmas); v && rc == 0; v = vma_next(v)) {
 		struct vma *c;
 

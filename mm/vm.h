@@ -96,6 +96,7 @@ struct vm {
 	unsigned int def_flags; /* mlockall(MCL_FUTURE): VMA_LOCKED... for every new region */
 	uint64_t limit_as;	/* RLIMIT_AS, bytes (VM_NO_LIMIT: none) */
 	uint64_t limit_data;	/* RLIMIT_DATA: private writable memory, the heap's included */
+	uint64_t limit_memlock; /* RLIMIT_MEMLOCK: bytes in locked regions */
 	uint64_t rss;		/* frames of private memory mapped (anonymous, copies) */
 	uint64_t max_rss;
 	struct vm_counters counters;
@@ -157,10 +158,10 @@ void vm_set_brk_base(struct vm *vm, vaddr_t base);
 /* vm_brk - brk(2): move the break to @want if possible; returns the break in force. */
 vaddr_t vm_brk(struct vm *vm, vaddr_t want);
 
-/* vm_set_limits - the task's RLIMIT_AS, RLIMIT_DATA and RLIMIT_STACK (bytes, VM_NO_LIMIT for
- * none), which mmap, brk, mremap and stack growth obey from now on; the stack's reach stays
- * within the USER_STACK_LIMIT the layout keeps free for it. */
-void vm_set_limits(struct vm *vm, uint64_t as, uint64_t data, uint64_t stack);
+/* vm_set_limits - the task's RLIMIT_AS, RLIMIT_DATA, RLIMIT_STACK and RLIMIT_MEMLOCK (bytes,
+ * VM_NO_LIMIT for none), which mmap, brk, mremap, mlock and stack growth obey from now on;
+ * the stack's reach stays within the USER_STACK_LIMIT the layout keeps free for it. */
+void vm_set_limits(struct vm *vm, uint64_t as, uint64_t data, uint64_t stack, uint64_t memlock);
 
 /* vm_fork - a copy of @parent sharing every private frame copy-on-write. Returns 0 and the
  * child in @out, or -ENOMEM (the parent is then unchanged in content). */

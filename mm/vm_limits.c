@@ -4,12 +4,13 @@
 #include "mm/vm.h"
 #include "mm/vm_priv.h"
 
-void vm_set_limits(struct vm *vm, uint64_t as, uint64_t data, uint64_t stack)
+void vm_set_limits(struct vm *vm, uint64_t as, uint64_t data, uint64_t stack, uint64_t memlock)
 {
 	unsigned long irq = spin_lock_irqsave(&vm->lock);
 
 	vm->limit_as = as;
 	vm->limit_data = data;
+	vm->limit_memlock = memlock;
 	/* the layout keeps USER_STACK_LIMIT free below the stack: it can reach no further */
 	if (vm->stack_top)
 		vm->stack_low =
@@ -29,6 +30,19 @@ static uint64_t overlap_pages(const struct vma *v, vaddr_t start, vaddr_t end)
 	vaddr_t hi = v->end < end ? v->end : end;
 
 	return hi > lo ? (hi - lo) >> PAGE_SHIFT : 0;
+}
+
+bool vm_may_lock(struct vm *vm, uint64_t pages, vaddr_t skip_start, vaddr_t skip_end)
+{
+	uint64_t locked = 0;
+
+	if (vm->limit_memlock == VM_NO_LIMIT)
+		return true;
+	for (struct vma *v = vma_first(&vm->vmas); v; v = vma_next(v))
+		if (v->flags & VMA_LOCKED)
+			locked += ((v->end - v->start) >> PAGE_SHIFT) -
+				  overlap_pages(v, skip_start, skip_end);
+	return locked + pages <= vm->limit_memlock >> PAGE_SHIFT;
 }
 
 bool vm_may_expand(struct vm *vm, enum vma_kind kind, unsigned int prot, uint64_t pages,

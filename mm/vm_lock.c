@@ -1,6 +1,6 @@
 /* Memory locks: mlock, mlock2, munlock, mlockall and munlockall mark regions, and locking
- * faults their pages in now. Tasks run privileged (CAP_IPC_LOCK in Linux's terms), so
- * RLIMIT_MEMLOCK never refuses them, as Linux never refuses root. */
+ * faults their pages in now. Tasks are root but hold no capabilities (no CAP_IPC_LOCK, in
+ * Linux's terms), so RLIMIT_MEMLOCK applies to them as to an unprivileged Linux process. */
 #include "mm/vm.h"
 #include "mm/vm_priv.h"
 #include "platform/errno.h"
@@ -64,7 +64,12 @@ int vm_mlock(struct vm *vm, vaddr_t addr, uint64_t len, bool lock, unsigned int 
 	if (lock)
 		set = VMA_LOCKED | ((flags & MLOCK_ONFAULT) ? VMA_LOCKONFAULT : 0);
 	irq = spin_lock_irqsave(&vm->lock);
-	rc = vm_update_flags(vm, start, start + size, set, VMA_LOCK_FLAGS & ~set);
+	if (lock && vm->limit_memlock == 0)
+		rc = -EPERM; /* Linux's can_do_mlock() without the capability */
+	else if (lock && !vm_may_lock(vm, size >> PAGE_SHIFT, start, start + size))
+		rc = -ENOMEM;
+	else
+		rc = vm_update_flags(vm, start, start + size, set, VMA_LOCK_FLAGS & ~set);
 	spin_unlock_irqrestore(&vm->lock, irq);
 	if (rc || !lock)
 		return rc;
@@ -80,6 +85,20 @@ int vm_mlockall(struct vm *vm, unsigned int flags)
 	    flags == MCL_ONFAULT)
 		return -EINVAL;
 	irq = spin_lock_irqsave(&vm->lock);
+	if (vm->limit_memlock == 0) {
+		spin_unlock_irqrestore(&vm->lock, irq);
+		return -EPERM;
+	}
+	if ((flags & MCL_CURRENT) && vm->limit_memlock != VM_NO_LIMIT) {
+		uint64_t total = 0;
+
+		for (struct vma *v = vma_first(&vm->vmas); v; v = vma_next(v))
+			total += v->end - v->start;
+		if (total > vm->limit_memlock) {
+			spin_unlock_irqrestore(&vm->lock, irq);
+			return -ENOMEM;
+		}
+	}
 	vm->def_flags &= ~VMA_LOCK_FLAGS;
 	if (flags & MCL_FUTURE)
 		vm->def_flags |= VMA_LOCKED | ((flags & MCL_ONFAULT) ? VMA_LOCKONFAULT : 0);

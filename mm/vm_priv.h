@@ -65,6 +65,10 @@ bool vm_range_free(struct vm *vm, vaddr_t start, vaddr_t end);
 /* vm_find_gap - the highest free gap of @len bytes below USER_MMAP_TOP, or 0. */
 vaddr_t vm_find_gap(struct vm *vm, uint64_t len);
 
+/* vm_may_lock - whether @pages more locked pages (besides those locked in [skip_start,
+ * skip_end), which the caller is about to lock again) keep within RLIMIT_MEMLOCK. Lock held. */
+bool vm_may_lock(struct vm *vm, uint64_t pages, vaddr_t skip_start, vaddr_t skip_end);
+
 /* vm_may_expand - whether @pages more pages of a region like @kind/@prot fit RLIMIT_AS and
  * RLIMIT_DATA, not counting what the regions already hold in [skip_start, skip_end). */
 bool vm_may_expand(struct vm *vm, enum vma_kind kind, unsigned int prot, uint64_t pages,

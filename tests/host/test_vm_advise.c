@@ -480,7 +480,7 @@ static void address_space_and_data_limits_refuse_mmap_brk_and_mremap(void **s)
 	(void)s;
 	vm_set_brk_base(vm, 0x100000);
 	a = map(vm, 16 * PAGE_SIZE, RW, ANON);
-	vm_set_limits(vm, 32 * PAGE_SIZE, VM_NO_LIMIT, USER_STACK_LIMIT);
+	vm_set_limits(vm, 32 * PAGE_SIZE, VM_NO_LIMIT, USER_STACK_LIMIT, VM_NO_LIMIT);
 	assert_int_equal(vm_mmap(vm, 0, 17 * PAGE_SIZE, PROT_READ, ANON, &to), -ENOMEM);
 	assert_int_equal(vm_mmap(vm, 0, 16 * PAGE_SIZE, PROT_READ, ANON, &to), 0);
 	assert_int_equal(vm_brk(vm, 0x100000 + PAGE_SIZE), 0x100000);
@@ -488,7 +488,7 @@ static void address_space_and_data_limits_refuse_mmap_brk_and_mremap(void **s)
 			 -ENOMEM);
 	/* MAP_FIXED over what is there counts what it replaces */
 	assert_int_equal(vm_mmap(vm, a, 16 * PAGE_SIZE, RW, ANON | MAP_FIXED, &to), 0);
-	vm_set_limits(vm, VM_NO_LIMIT, 20 * PAGE_SIZE, USER_STACK_LIMIT);
+	vm_set_limits(vm, VM_NO_LIMIT, 20 * PAGE_SIZE, USER_STACK_LIMIT, VM_NO_LIMIT);
 	assert_int_equal(vm_mmap(vm, 0, 8 * PAGE_SIZE, RW, ANON, &to), -ENOMEM);
 	assert_int_equal(vm_mmap(vm, 0, 8 * PAGE_SIZE, PROT_READ, ANON, &to), 0);
 	assert_int_equal(vm_brk(vm, 0x100000 + 4 * PAGE_SIZE), 0x100000 + 4 * PAGE_SIZE);
