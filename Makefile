@@ -67,6 +67,12 @@ BENCH_TASKS := $(patsubst tests/bench/%.c,$(O)/tasks/bench/%.elf,$(wildcard test
 GLIBC_CC ?= riscv64-linux-gnu-gcc
 GLIBC_CFLAGS := -static -O2 -g -Wall -Wextra -Werror -Itests/glibc
 GLIBC_TASKS := $(patsubst tests/glibc/%.c,$(O)/tasks/glibc/%,$(wildcard tests/glibc/*.c))
+# Linux 6.1's own mm selftests, built unmodified from Debian's linux-source-6.1 (only the
+# selftests and tools/include are unpacked). The README names the ones out of scope.
+LINUX_SOURCE ?= /usr/src/linux-source-6.1.tar.xz
+SELFTESTS := map_fixed_noreplace virtual_address_range mremap_dontunmap on-fault-limit
+SELFTEST_SRC := $(O)/selftests/src
+SELFTEST_TASKS := $(patsubst %,$(O)/tasks/selftests/%,$(SELFTESTS))
 # Tasks for a normal image (what `make` builds) under test: what only test images may do.
 PLAIN_TASKS := $(patsubst tests/qemu/plain/%.c,$(O)/tasks/plain/%.elf,$(wildcard tests/qemu/plain/*.c))
 # make TASKS="a.elf b.elf": the boot tasks are exactly those files
@@ -106,6 +112,7 @@ SETTINGS_test-images = $(TEST_TASKS) -- $(DEMO_TASKS) $(BAD_TASKS)
 SETTINGS_plain-images = $(PLAIN_TASKS)
 SETTINGS_glibc-images = $(GLIBC_TASKS)
 SETTINGS_bench-images = $(BENCH_TASKS)
+SETTINGS_selftest-images = $(SELFTEST_TASKS)
 $(O)/settings/%: FORCE
 	$(shell mkdir -p $(dir $@))$(file >$@.new,$(strip $(SETTINGS_$*)))
 	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
@@ -119,7 +126,7 @@ $(VERSION_OBJS): $(call SETTING,version)
 .PHONY: all run test test-build debug clean help deps dtbs bench fuzz FORCE
 .SECONDARY:
 test-build: $(HOST_TESTS) $(O)/test/faultline-test.elf $(O)/test/faultline-plain.elf \
-	$(O)/test/faultline-glibc.elf dtbs
+	$(O)/test/faultline-glibc.elf $(O)/test/faultline-selftests.elf dtbs
 all: $(O)/faultline.elf $(O)/faultline.bin
 
 $(O)/obj/%.c.o: %.c $(call SETTING,kernel)
@@ -209,6 +216,20 @@ $(O)/tasks/glibc/%: tests/glibc/%.c tests/glibc/check.h $(call SETTING,glibc)
 	@$(if $(Q),echo "  GLIBC   $@")
 	$(Q)$(GLIBC_CC) $(GLIBC_CFLAGS) $< -o $@
 
+$(SELFTEST_SRC)/.unpacked: $(LINUX_SOURCE)
+	@mkdir -p $(SELFTEST_SRC)
+	@$(if $(Q),echo "  UNPACK  Linux's mm selftests from $(notdir $<)")
+	$(Q)tar -xJf $< -C $(SELFTEST_SRC) --strip-components=1 \
+		linux-source-6.1/tools/testing/selftests/vm \
+		linux-source-6.1/tools/testing/selftests/kselftest.h linux-source-6.1/tools/include
+	@touch $@
+
+$(O)/tasks/selftests/%: $(SELFTEST_SRC)/.unpacked $(call SETTING,glibc)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GLIBC   $@")
+	$(Q)$(GLIBC_CC) -static -O2 -I$(SELFTEST_SRC)/tools/include \
+		$(SELFTEST_SRC)/tools/testing/selftests/vm/$*.c -o $@
+
 $(O)/tasks/bench/%.elf: tests/bench/%.c $(TASK_RUNTIME) linker/task.ld $(call SETTING,tasks)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TASK    $@")
@@ -244,6 +265,10 @@ $(O)/obj/glibc-images.S.o: tools/mkimages.sh $(GLIBC_TASKS) $(call SETTING,kerne
 		$(call SETTING,glibc-images)
 	$(Q)sh tools/mkimages.sh $(GLIBC_TASKS) > $(O)/obj/glibc-images.S
 	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/glibc-images.S -o $@
+$(O)/obj/selftest-images.S.o: tools/mkimages.sh $(SELFTEST_TASKS) $(call SETTING,kernel) \
+		$(call SETTING,selftest-images)
+	$(Q)sh tools/mkimages.sh $(SELFTEST_TASKS) > $(O)/obj/selftest-images.S
+	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/selftest-images.S -o $@
 $(O)/obj/bench-images.S.o: tools/mkimages.sh $(BENCH_TASKS) $(call SETTING,kernel) \
 		$(call SETTING,bench-images)
 	$(Q)sh tools/mkimages.sh $(BENCH_TASKS) > $(O)/obj/bench-images.S
@@ -271,6 +296,11 @@ $(O)/test/faultline-glibc.elf: $(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)) $(O)/fi
 		$(O)/obj/glibc-images.S.o $(O)/obj/ksyms-empty.S.o tools/ksyms.sh
 	$(call link,$@,$(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)) $(O)/obj/glibc-images.S.o,\
 		$(GLIBC_TASKS))
+
+$(O)/test/faultline-selftests.elf: $(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)) $(O)/firmware.ld \
+		$(O)/obj/selftest-images.S.o $(O)/obj/ksyms-empty.S.o tools/ksyms.sh
+	$(call link,$@,$(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)) $(O)/obj/selftest-images.S.o,\
+		$(SELFTEST_TASKS))
 
 $(O)/test/faultline-test.elf: $(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)) $(O)/firmware.ld \
 		$(O)/obj/test-images.S.o $(O)/obj/ksyms-empty.S.o tools/ksyms.sh

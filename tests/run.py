@@ -27,6 +27,10 @@ GLIBC_MACHINES = [
     ("glibc-virt", "virt", "256M", ["-append", "ktest=tasks"], "(256 MiB)"),
     ("glibc-sifive_u", "sifive_u", "256M", ["-append", "ktest=tasks"], "(256 MiB)"),
 ]
+# Linux 6.1's mm selftests, built unmodified: each must exit 0.
+SELFTEST_MACHINES = [
+    ("selftests-virt", "virt", "256M", ["-append", "ktest=tasks ktest=exit0"], "(256 MiB)"),
+]
 
 QEMU_TIMEOUT = 120  # seconds; a healthy run takes a few
 EXIT_TIMEOUT = 10  # seconds from the result line to QEMU's own exit
@@ -339,6 +343,9 @@ def main():
     glibc_image = os.path.join(args.build, "test", "faultline-glibc.elf")
     for label, machine, mem, extra, mem_line in GLIBC_MACHINES:
         run_qemu(tally, args.qemu, glibc_image, label, machine, mem, extra, mem_line, logdir)
+    selftest_image = os.path.join(args.build, "test", "faultline-selftests.elf")
+    for label, machine, mem, extra, mem_line in SELFTEST_MACHINES:
+        run_qemu(tally, args.qemu, selftest_image, label, machine, mem, extra, mem_line, logdir)
     run_panic(tally, args.qemu, image, logdir)
     run_plain(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.elf"), logdir)
     run_rebuilds(tally, args.make, args.build)

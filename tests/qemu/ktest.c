@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 
+#include "firmware/bootargs.h"
 #include "firmware/early.h"
 #include "firmware/images.h"
 #include "firmware/kmem.h"
@@ -96,10 +97,14 @@ static void run_image(int index)
 		int status = -1;
 
 		task_run_all();
-		/* a program killed half-way prints no FAIL line for the cases it never ran */
+		/* a program killed half-way prints no FAIL line for the cases it never ran;
+		 * programs that print none at all (Linux's selftests) must exit 0 */
 		if (!task_orphan_status(pid, &status) || (status & 0x7f) != 0)
 			ktest_fail(__FILE__, __LINE__, "%s: killed (wait status 0x%x)", img->name,
 				   status);
+		else if (status != 0 && bootargs_has("ktest=exit0"))
+			ktest_fail(__FILE__, __LINE__, "%s: exit status %d", img->name,
+				   (status >> 8) & 0xff);
 	}
 	pmm_stats(&after);
 	if (after.free != before.free)
@@ -108,21 +113,6 @@ static void run_image(int index)
 	if (vm_audit(NULL, 0, kmem_table_pages(), why, sizeof(why)))
 		ktest_fail(__FILE__, __LINE__, "auditor after %s: %s", img->name, why);
 	verdict("ends_unkilled_and_returns_every_frame_", img->name);
-}
-
-static bool has_word(const char *s, const char *w)
-{
-	for (; *s; s++) {
-		const char *a = s, *b = w;
-
-		while (*b && *a == *b) {
-			a++;
-			b++;
-		}
-		if (!*b)
-			return true;
-	}
-	return false;
 }
 
 /* A kernel bug on purpose: the runner checks the panic report it produces. */
@@ -141,7 +131,7 @@ static long fail_alloc(struct trap_frame *tf)
 int firmware_payload(void)
 {
 	syscall_enable_test_calls(fail_alloc);
-	if (has_word(boot_facts()->fdt.bootargs, "ktest=panic")) {
+	if (bootargs_has("ktest=panic")) {
 		int v;
 
 		kprintf("ktest: reading an unmapped kernel address on purpose\n");
@@ -150,12 +140,12 @@ int firmware_payload(void)
 		return 1;
 	}
 	/* an image of programs only (the glibc one): the kernel cases ran in the test image */
-	if (has_word(boot_facts()->fdt.bootargs, "ktest=tasks"))
+	if (bootargs_has("ktest=tasks"))
 		kprintf("ktest: tasks only\n");
 	else
 		kprintf("ktest: %d kernel cases\n", (int)(__ktests_end - __ktests_start));
 	for (const struct ktest_case *c = __ktests_start;
-	     c < __ktests_end && !has_word(boot_facts()->fdt.bootargs, "ktest=tasks"); c++) {
+	     c < __ktests_end && !bootargs_has("ktest=tasks"); c++) {
 		failures = 0;
 		ktest_arm_fault();
 		c->fn();
