@@ -63,6 +63,10 @@ TEST_TASKS := $(patsubst tests/qemu/tasks/%.c,$(O)/tasks/test/%.elf,$(wildcard t
 # Images the loader must refuse, made from a good one: cut short, and for another machine.
 BAD_TASKS := $(O)/tasks/bad/truncated.elf $(O)/tasks/bad/x86.elf
 BENCH_TASKS := $(patsubst tests/bench/%.c,$(O)/tasks/bench/%.elf,$(wildcard tests/bench/*.c))
+# Programs built as anyone would for Linux: static glibc from Debian's cross compiler.
+GLIBC_CC ?= riscv64-linux-gnu-gcc
+GLIBC_CFLAGS := -static -O2 -g -Wall -Wextra -Werror -Itests/glibc
+GLIBC_TASKS := $(patsubst tests/glibc/%.c,$(O)/tasks/glibc/%,$(wildcard tests/glibc/*.c))
 # Tasks for a normal image (what `make` builds) under test: what only test images may do.
 PLAIN_TASKS := $(patsubst tests/qemu/plain/%.c,$(O)/tasks/plain/%.elf,$(wildcard tests/qemu/plain/*.c))
 # make TASKS="a.elf b.elf": the boot tasks are exactly those files
@@ -94,6 +98,7 @@ SETTINGS_link = $(CC) $(LDFLAGS) LOAD_PA=$(LOAD_PA)
 SETTINGS_tasks = $(CC) $(TASK_CFLAGS) $(TASK_LDFLAGS)
 SETTINGS_host = $(HOSTCC) $(HOST_CFLAGS)
 SETTINGS_vdso = $(CC) $(VDSO_CFLAGS) $(VDSO_LD) $(VDSO_LDFLAGS)
+SETTINGS_glibc = $(GLIBC_CC) $(GLIBC_CFLAGS)
 SETTINGS_version = $(FULL_VERSION)
 $(O)/settings/%: FORCE
 	$(shell mkdir -p $(dir $@))$(file >$@.new,$(strip $(SETTINGS_$*)))
@@ -107,7 +112,8 @@ $(VERSION_OBJS): $(call SETTING,version)
 
 .PHONY: all run test test-build debug clean help deps dtbs bench fuzz FORCE
 .SECONDARY:
-test-build: $(HOST_TESTS) $(O)/test/faultline-test.elf $(O)/test/faultline-plain.elf dtbs
+test-build: $(HOST_TESTS) $(O)/test/faultline-test.elf $(O)/test/faultline-plain.elf \
+	$(O)/test/faultline-glibc.elf dtbs
 all: $(O)/faultline.elf $(O)/faultline.bin
 
 $(O)/obj/%.c.o: %.c $(call SETTING,kernel)
@@ -192,6 +198,11 @@ $(O)/tasks/plain/%.elf: tests/qemu/plain/%.c $(TASK_RUNTIME) linker/task.ld $(ca
 	@$(if $(Q),echo "  TASK    $@")
 	$(Q)$(CC) $(TASK_CFLAGS) $(TASK_LDFLAGS) $(TASK_RUNTIME) $< -o $@
 
+$(O)/tasks/glibc/%: tests/glibc/%.c tests/glibc/check.h $(call SETTING,glibc)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GLIBC   $@")
+	$(Q)$(GLIBC_CC) $(GLIBC_CFLAGS) $< -o $@
+
 $(O)/tasks/bench/%.elf: tests/bench/%.c $(TASK_RUNTIME) linker/task.ld $(call SETTING,tasks)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TASK    $@")
@@ -223,6 +234,9 @@ $(O)/obj/test-images.S.o: tools/mkimages.sh $(TEST_TASKS) $(DEMO_TASKS) $(BAD_TA
 $(O)/obj/plain-images.S.o: tools/mkimages.sh $(PLAIN_TASKS) $(call SETTING,kernel)
 	$(Q)sh tools/mkimages.sh $(PLAIN_TASKS) > $(O)/obj/plain-images.S
 	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/plain-images.S -o $@
+$(O)/obj/glibc-images.S.o: tools/mkimages.sh $(GLIBC_TASKS) $(call SETTING,kernel)
+	$(Q)sh tools/mkimages.sh $(GLIBC_TASKS) > $(O)/obj/glibc-images.S
+	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/glibc-images.S -o $@
 $(O)/obj/bench-images.S.o: tools/mkimages.sh $(BENCH_TASKS) $(call SETTING,kernel)
 	$(Q)sh tools/mkimages.sh $(BENCH_TASKS) > $(O)/obj/bench-images.S
 	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/bench-images.S -o $@
@@ -243,6 +257,12 @@ $(O)/test/faultline-plain.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) \
 		$(call SETTING,link)
 	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/plain-images.S.o,\
 		$(PLAIN_TASKS))
+
+# The glibc programs, each run alone by the test payload like the test tasks.
+$(O)/test/faultline-glibc.elf: $(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)) $(O)/firmware.ld \
+		$(O)/obj/glibc-images.S.o $(O)/obj/ksyms-empty.S.o tools/ksyms.sh
+	$(call link,$@,$(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)) $(O)/obj/glibc-images.S.o,\
+		$(GLIBC_TASKS))
 
 $(O)/test/faultline-test.elf: $(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)) $(O)/firmware.ld \
 		$(O)/obj/test-images.S.o $(O)/obj/ksyms-empty.S.o tools/ksyms.sh

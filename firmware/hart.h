@@ -20,6 +20,7 @@ struct hart {
 	struct task *current;	  /* the task running on this hart, or NULL */
 	struct context sched_ctx; /* the scheduler loop, switched to when a task gives up */
 	unsigned long hartid;
+	unsigned int cpu; /* logical number, as Linux numbers CPUs: the boot hart is 0 */
 };
 
 static inline struct hart *this_hart(void)

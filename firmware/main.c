@@ -2,6 +2,7 @@
  * console, the SBI, the timer; then the boot log and the payload (tasks, or the test suite). */
 #include "firmware/main.h"
 
+#include "firmware/bootargs.h"
 #include "firmware/clock.h"
 #include "firmware/console.h"
 #include "firmware/early.h"
@@ -94,6 +95,7 @@ static void boot_log(const struct boot_facts *bf)
 		sbi.has_srst ? " srst" : "");
 	print_region("image", &image);
 	kprintf("  devicetree 0x%09lx (%u bytes)\n", (unsigned long)bf->dtb_pa, fi->totalsize);
+	bootargs_log();
 	for (int i = 0; i < fi->nmem; i++)
 		print_region("memory", &fi->mem[i]);
 	for (int i = 0; i < fi->nresv; i++)

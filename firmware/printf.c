@@ -97,6 +97,10 @@ static void format(struct sink *s, const char *fmt, va_list ap)
 		if (*fmt == '.') {
 			prec = 0;
 			fmt++;
+			if (*fmt == '*') { /* "%.*s": the length comes as an argument */
+				prec = va_arg(ap, int);
+				fmt++;
+			}
 			while (*fmt >= '0' && *fmt <= '9')
 				prec = prec * 10 + (*fmt++ - '0');
 		}

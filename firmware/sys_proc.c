@@ -39,12 +39,151 @@ static long sys_getppid(struct trap_frame *tf)
 	return t->parent ? t->parent->pid : 0;
 }
 
+/* The flags a fork may carry: the exit signal, the tid stores, a thread pointer. */
+#define CLONE_SIGNAL_MASK 0xfful
+#define CLONE_FORK_FLAGS                                                                           \
+	(CLONE_SIGNAL_MASK | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID |           \
+	 CLONE_CHILD_SETTID)
+
+/* clone(flags, newsp, parent_tid, tls, child_tid): riscv64's argument order. A new process
+ * only: sharing the address space (threads, vfork) is not here yet and is refused. */
 static long sys_clone(struct trap_frame *tf)
 {
-	/* fork semantics only: SIGCHLD as the exit signal, no new stack, nothing shared */
-	if (tf->a0 != SIGCHLD || tf->a1 != 0)
+	struct task_clone c = {
+		.flags = tf->a0,
+		.newsp = tf->a1,
+		.ptid = tf->a2,
+		.tls = tf->a3,
+		.ctid = tf->a4,
+	};
+
+	if (c.flags & ~CLONE_FORK_FLAGS)
 		return -EINVAL;
-	return task_fork();
+	if ((c.flags & CLONE_SIGNAL_MASK) != SIGCHLD)
+		return -EINVAL; /* other exit signals are not delivered yet */
+	return task_fork(&c);
+}
+
+static long sys_set_tid_address(struct trap_frame *tf)
+{
+	return task_set_clear_tid(tf->a0);
+}
+
+/* One thread per process: the thread id is the process id. */
+static long sys_gettid(struct trap_frame *tf)
+{
+	(void)tf;
+	return task_current()->pid;
+}
+
+/* struct robust_list_head of Linux on 64-bit: list, futex_offset, list_op_pending */
+#define ROBUST_LIST_HEAD_SIZE 24
+
+/* The list is kept for the robust-futex processing at thread death that threads will bring;
+ * with one thread per process nobody else can wait on its mutexes. */
+static long sys_set_robust_list(struct trap_frame *tf)
+{
+	struct task *t = task_current();
+
+	if (tf->a1 != ROBUST_LIST_HEAD_SIZE)
+		return -EINVAL;
+	t->robust_list = tf->a0;
+	t->robust_len = tf->a1;
+	return 0;
+}
+
+static long sys_get_robust_list(struct trap_frame *tf)
+{
+	struct task *t = task_current();
+
+	if ((long)tf->a0 != 0 && (long)tf->a0 != t->pid)
+		return -ESRCH;
+	if (copy_to_user(tf->a1, &t->robust_list, sizeof(t->robust_list)) ||
+	    copy_to_user(tf->a2, &t->robust_len, sizeof(t->robust_len)))
+		return -EFAULT;
+	return 0;
+}
+
+#define S_IRWXUGO 0777
+
+static long sys_umask(struct trap_frame *tf)
+{
+	struct task *t = task_current();
+	unsigned int old = t->umask;
+
+	t->umask = (unsigned int)tf->a0 & S_IRWXUGO;
+	return old;
+}
+
+/* getcpu(cpu, node, cache): the logical number of the hart the task runs on, node 0. */
+static long sys_getcpu(struct trap_frame *tf)
+{
+	uint32_t cpu = this_hart()->cpu, node = 0;
+
+	if (tf->a0 && copy_to_user(tf->a0, &cpu, sizeof(cpu)))
+		return -EFAULT;
+	if (tf->a1 && copy_to_user(tf->a1, &node, sizeof(node)))
+		return -EFAULT;
+	return 0;
+}
+
+/* Affinity masks are one long: up to 64 harts, as Linux's riscv builds (NR_CPUS 64). */
+#define AFFINITY_BYTES 8
+
+/* Harts tasks may run on, by logical number. Only the boot hart runs tasks for now. */
+static uint64_t usable_harts(void)
+{
+	return 1;
+}
+
+static long affinity_target(long pid)
+{
+	if (pid < 0)
+		return -ESRCH;
+	if (pid == 0 || pid == task_current()->pid)
+		return 0;
+	return task_pid_exists((int)pid) ? 1 : -ESRCH;
+}
+
+/* sched_getaffinity(pid, len, mask): Linux's checks, then the bytes it wrote. */
+static long sys_sched_getaffinity(struct trap_frame *tf)
+{
+	uint64_t mask;
+	long who = affinity_target((long)tf->a0);
+
+	if (tf->a1 * 8 < 64 || (tf->a1 & (sizeof(long) - 1)))
+		return -EINVAL;
+	if (who < 0)
+		return who;
+	mask = (who == 0 ? task_current()->affinity : ~0ull) & usable_harts();
+	if (copy_to_user(tf->a2, &mask, AFFINITY_BYTES))
+		return -EFAULT;
+	return AFFINITY_BYTES;
+}
+
+/* sched_setaffinity(pid, len, mask): kept, and honoured once more harts run tasks. */
+static long sys_sched_setaffinity(struct trap_frame *tf)
+{
+	uint64_t mask = 0;
+	size_t len = tf->a1 < AFFINITY_BYTES ? tf->a1 : AFFINITY_BYTES;
+	long who = affinity_target((long)tf->a0);
+
+	if (copy_from_user(&mask, tf->a2, len))
+		return -EFAULT;
+	if (who < 0)
+		return who;
+	if (!(mask & usable_harts()))
+		return -EINVAL;
+	if (who == 0)
+		task_current()->affinity = mask;
+	return 0;
+}
+
+/* Tasks run as root: every id is 0. */
+static long sys_getuid(struct trap_frame *tf)
+{
+	(void)tf;
+	return 0;
 }
 
 static long sys_execve(struct trap_frame *tf)
@@ -159,6 +298,18 @@ SYSCALL(sched_yield, sys_sched_yield);
 SYSCALL(getpid, sys_getpid);
 SYSCALL(getppid, sys_getppid);
 SYSCALL(clone, sys_clone);
+SYSCALL(set_tid_address, sys_set_tid_address);
+SYSCALL(gettid, sys_gettid);
+SYSCALL(getuid, sys_getuid);
+SYSCALL(geteuid, sys_getuid);
+SYSCALL(getgid, sys_getuid);
+SYSCALL(getegid, sys_getuid);
+SYSCALL(set_robust_list, sys_set_robust_list);
+SYSCALL(get_robust_list, sys_get_robust_list);
+SYSCALL(umask, sys_umask);
+SYSCALL(getcpu, sys_getcpu);
+SYSCALL(sched_getaffinity, sys_sched_getaffinity);
+SYSCALL(sched_setaffinity, sys_sched_setaffinity);
 SYSCALL(execve, sys_execve);
 SYSCALL(wait4, sys_wait4);
 SYSCALL(reboot, sys_reboot);

@@ -4,6 +4,7 @@
  * -EINVAL, never a panic. */
 #include "firmware/syscall.h"
 
+#include "firmware/bootargs.h"
 #include "firmware/kmem.h"
 #include "firmware/panic.h"
 #include "firmware/printf.h"
@@ -13,11 +14,12 @@
 #include "mm/frame.h"
 #include "platform/errno.h"
 
-#define SYS_MAX 512 /* Linux's generic numbers stay below; faultline's own are above */
+#define SYS_MAX SYSCALL_NR_MAX
 
 extern const struct syscall_entry __syscalls_start[], __syscalls_end[];
 
 static syscall_fn table[SYS_MAX];
+static bool report_unknown; /* boot argument unknown-syscalls=report */
 
 static uint64_t unknown_total;
 static syscall_fn test_calls; /* set by test images only */
@@ -29,6 +31,7 @@ void syscall_enable_test_calls(long (*fn)(struct trap_frame *tf))
 
 void syscall_init(void)
 {
+	report_unknown = bootargs_has("unknown-syscalls=report");
 	for (const struct syscall_entry *e = __syscalls_start; e < __syscalls_end; e++) {
 		if (e->nr >= SYS_MAX || table[e->nr])
 			panic("system call %lu registered twice or out of range", e->nr);
@@ -86,6 +89,39 @@ static long fl_audit(struct trap_frame *tf)
 	return rc;
 }
 
+static const char *syscall_name(unsigned long nr)
+{
+#define NAME_CASE(number, name)                                                                    \
+	case number:                                                                               \
+		return #name;
+	switch (nr) {
+		SYSCALL_NAMES(NAME_CASE)
+	}
+#undef NAME_CASE
+	return "not a Linux call";
+}
+
+/* Counts a call nobody here implements; with unknown-syscalls=report, names it once per
+ * task, so users see what their program lacks. */
+static void unknown(unsigned long nr)
+{
+	struct task *t = task_current();
+
+	t->unknown_syscalls++;
+	unknown_total++;
+	if (!report_unknown)
+		return;
+	if (nr < SYS_MAX) {
+		uint64_t bit = 1ull << (nr % 64);
+
+		if (t->unknown_seen[nr / 64] & bit)
+			return;
+		t->unknown_seen[nr / 64] |= bit;
+	}
+	kprintf("faultline: task %s pid %d: unknown system call %lu (%s)\n", t->name, t->pid, nr,
+		syscall_name(nr));
+}
+
 /* Numbers outside Linux's table: faultline's own calls, and the unknown. Out of line, so
  * that the dispatch of Linux calls needs no stack frame of its own. */
 static __attribute__((noinline)) long other_call(struct trap_frame *tf)
@@ -100,8 +136,7 @@ static __attribute__((noinline)) long other_call(struct trap_frame *tf)
 			return test_calls(tf);
 		break; /* not in this image: unknown, like any other number */
 	}
-	task_current()->unknown_syscalls++;
-	unknown_total++;
+	unknown(tf->a7);
 	return -ENOSYS;
 }
 

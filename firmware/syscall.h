@@ -8,6 +8,9 @@
 
 #include "firmware/uapi/faultline.h"
 
+/* Linux's generic call numbers stay below this; faultline's own are above */
+#define SYSCALL_NR_MAX 512
+
 /* syscall_init - build the dispatch table from the calls each area file registered. Once,
  * before the first task. */
 void syscall_init(void);

@@ -11,6 +11,7 @@
 #include "firmware/printf.h"
 #include "firmware/timer.h"
 #include "firmware/trap.h"
+#include "firmware/uaccess.h"
 #include "mm/arch.h"
 #include "platform/errno.h"
 #include "platform/riscv/csr.h"
@@ -47,6 +48,18 @@ void task_stats(struct task_stats *out)
 void task_init(unsigned int asid_bits)
 {
 	asid_limit = asid_bits >= 16 ? 1u << 16 : 1u << asid_bits;
+}
+
+bool task_pid_exists(int pid)
+{
+	bool found = false;
+
+	spin_lock(&lock);
+	for (int i = 0; i < TASK_MAX && !found; i++)
+		found = tasks[i].state != TASK_FREE && tasks[i].state != TASK_ZOMBIE &&
+			tasks[i].pid == pid;
+	spin_unlock(&lock);
+	return found;
 }
 
 int task_count(void)
@@ -156,11 +169,16 @@ static void reset_frame(struct trap_frame *tf, vaddr_t entry, vaddr_t sp)
 	    fpu_user_sstatus((sstatus & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)) | SSTATUS_SPIE);
 }
 
-/* A task that will run: it gets its pid only now, so refused images use up none. Lock held. */
-static void make_runnable(struct task *t)
+/* A task that will run gets its pid only now, so refused images use up none. Lock held. */
+static void give_pid(struct task *t)
 {
 	t->pid = next_pid++;
 	stats.started++;
+}
+
+/* Lock held; the task has its pid. */
+static void make_runnable(struct task *t)
+{
 	t->ctx = (struct context){ 0 };
 	t->ctx.ra = (unsigned long)first_run;
 	t->ctx.sp = (unsigned long)t->tf;
@@ -195,9 +213,12 @@ int task_spawn_image(int index)
 	}
 	vm->asid = asid_of(t->slot);
 	t->vm = vm;
+	t->umask = TASK_UMASK_DEFAULT;
+	t->affinity = ~0ull;
 	copy_name(t->name, img->name);
 	reset_frame(t->tf, entry, sp);
 	spin_lock(&lock);
+	give_pid(t);
 	make_runnable(t);
 	pid = t->pid;
 	spin_unlock(&lock);
@@ -339,6 +360,15 @@ void task_sleep_until(uint64_t when)
 /* The common end of a task: address space gone, status for the parent, never returns. */
 static __noreturn void finish(struct task *t, int status)
 {
+	/* set_tid_address / CLONE_CHILD_CLEARTID: tell whoever waits on the tid (a bad address
+	 * is ignored, as Linux does) */
+	if (t->clear_child_tid) {
+		uint32_t zero = 0;
+
+		if (copy_to_user(t->clear_child_tid, &zero, sizeof(zero))) {
+			/* nobody can be told: Linux goes on too */
+		}
+	}
 	leave_vm();
 	t->minflt = vm_faults_resolved(&t->vm->counters);
 	t->maxrss_kib = t->vm->max_rss * (PAGE_SIZE / 1024);
@@ -397,10 +427,19 @@ void task_request_poweroff(void)
 	finish(t, 0);
 }
 
-long task_fork(void)
+long task_set_clear_tid(vaddr_t addr)
+{
+	struct task *t = task_current();
+
+	t->clear_child_tid = addr;
+	return t->pid;
+}
+
+long task_fork(const struct task_clone *c)
 {
 	struct task *parent = task_current(), *child;
 	int rc, pid;
+	uint32_t tid;
 
 	spin_lock(&lock);
 	child = alloc_task();
@@ -416,11 +455,31 @@ long task_fork(void)
 	}
 	child->vm->asid = asid_of(child->slot);
 	copy_name(child->name, parent->name);
+	child->umask = parent->umask;
+	child->affinity = parent->affinity;
 	*child->tf = *parent->tf;
 	fpu_switch_out(&parent->fp); /* the child starts from the parent's FP registers too */
 	child->fp = parent->fp;
 	child->tf->a0 = 0; /* fork returns 0 in the child */
+	if (c->newsp)
+		child->tf->sp = c->newsp;
+	if (c->flags & CLONE_SETTLS)
+		child->tf->tp = c->tls;
 	child->parent = parent;
+	child->clear_child_tid = (c->flags & CLONE_CHILD_CLEARTID) ? c->ctid : 0;
+	spin_lock(&lock);
+	give_pid(child);
+	spin_unlock(&lock);
+	tid = (uint32_t)child->pid;
+	/* the tids go where the caller asked before anyone runs: the child's in its own memory
+	 * (as if it wrote it first thing), the parent's in the parent's. Like Linux, a bad
+	 * address is ignored. */
+	if ((c->flags & CLONE_CHILD_SETTID) && vm_copy_out(child->vm, c->ctid, &tid, sizeof(tid))) {
+		/* ignored */
+	}
+	if ((c->flags & CLONE_PARENT_SETTID) && copy_to_user(c->ptid, &tid, sizeof(tid))) {
+		/* ignored */
+	}
 	spin_lock(&lock);
 	make_runnable(child);
 	pid = child->pid;

@@ -6,6 +6,7 @@
 
 #include "firmware/fpu.h"
 #include "firmware/hart.h"
+#include "firmware/syscall.h"
 #include "mm/vm.h"
 
 #define TASK_MAX      64
@@ -42,7 +43,15 @@ struct task {
 	int wait_status;   /* Linux wait4 encoding, valid in TASK_ZOMBIE */
 	uint64_t wake_at;  /* time CSR value, TASK_SLEEPING */
 	uint64_t unknown_syscalls;
-	uint64_t preempted; /* timer ticks that took the hart from it (Linux's ru_nivcsw) */
+	/* numbers already reported (boot argument unknown-syscalls=report) */
+	uint64_t unknown_seen[SYSCALL_NR_MAX / 64];
+	vaddr_t robust_list; /* set_robust_list: the futex list glibc keeps, and its length */
+	uint64_t robust_len;
+	unsigned int umask;
+	uint64_t affinity; /* harts it may run on, by logical number (sched_setaffinity) */
+	vaddr_t
+	    clear_child_tid; /* 0 is stored here at exit (set_tid_address, CLONE_CHILD_CLEARTID) */
+	uint64_t preempted;  /* timer ticks that took the hart from it (Linux's ru_nivcsw) */
 	uint64_t minflt, maxrss_kib; /* kept at exit for the parent's getrusage */
 	uint64_t child_minflt, child_maxrss_kib;
 	/* CPU time: precise run time from the scheduler, split by where ticks found it */
@@ -93,9 +102,27 @@ __noreturn void task_exit(int code);
 __noreturn void task_kill(unsigned long scause, unsigned long addr, unsigned long pc,
 			  const char *reason, int sig);
 
-/* task_fork - clone(SIGCHLD): a child with a copy-on-write copy of the address space.
+/* clone(2)'s flags that a fork may carry (Linux's values) */
+#define CLONE_SETTLS	     0x00080000ul
+#define CLONE_PARENT_SETTID  0x00100000ul
+#define CLONE_CHILD_CLEARTID 0x00200000ul
+#define CLONE_CHILD_SETTID   0x01000000ul
+
+/* What clone(2) asks of a fork, from its arguments. */
+struct task_clone {
+	unsigned long flags;
+	vaddr_t newsp;	   /* the child's stack pointer, or 0 for the parent's */
+	vaddr_t ptid;	   /* CLONE_PARENT_SETTID: the child's tid goes here, in the parent */
+	unsigned long tls; /* CLONE_SETTLS: the child's tp */
+	vaddr_t ctid;	   /* CLONE_CHILD_SETTID / CLEARTID: in the child */
+};
+
+/* task_fork - a child with a copy-on-write copy of the address space, set up as @c asks.
  * Returns the child's pid in the parent, or a negative errno. */
-long task_fork(void);
+long task_fork(const struct task_clone *c);
+
+/* task_set_clear_tid - set_tid_address(2): at exit, 0 is written to @addr. Returns the tid. */
+long task_set_clear_tid(vaddr_t addr);
 
 /* task_wait - wait4(pid, ...): collects a zombie child. Returns its pid, 0 (WNOHANG and
  * none ended), or -ECHILD. @status gets the wait status, @ru_* the child's usage. */
@@ -136,6 +163,11 @@ int task_times(int pid, bool children, struct task_times *out) __must_check;
  * U-mode, system time otherwise. @tf is the interrupted frame. Interrupts off.
  */
 void task_tick(const struct trap_frame *tf, bool from_user);
+
+#define TASK_UMASK_DEFAULT 022 /* as Linux's first process has it */
+
+/* task_pid_exists - whether a live (not ended) task has @pid. */
+bool task_pid_exists(int pid);
 
 /* task_count - tasks that exist (not free), for sysinfo. */
 int task_count(void);

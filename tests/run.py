@@ -22,6 +22,12 @@ MACHINES = [
     ("spike", "spike", "128M", [], "(128 MiB)"),
 ]
 
+# Static glibc programs (tests/glibc/), each run alone: on virt and one other machine.
+GLIBC_MACHINES = [
+    ("glibc-virt", "virt", "256M", ["-append", "ktest=tasks"], "(256 MiB)"),
+    ("glibc-sifive_u", "sifive_u", "256M", ["-append", "ktest=tasks"], "(256 MiB)"),
+]
+
 QEMU_TIMEOUT = 120  # seconds; a healthy run takes a few
 EXIT_TIMEOUT = 10  # seconds from the result line to QEMU's own exit
 # The firmware hands its result to QEMU as the exit status through semihosting.
@@ -330,6 +336,9 @@ def main():
     os.makedirs(logdir, exist_ok=True)
     for label, machine, mem, extra, mem_line in MACHINES:
         run_qemu(tally, args.qemu, image, label, machine, mem, extra, mem_line, logdir)
+    glibc_image = os.path.join(args.build, "test", "faultline-glibc.elf")
+    for label, machine, mem, extra, mem_line in GLIBC_MACHINES:
+        run_qemu(tally, args.qemu, glibc_image, label, machine, mem, extra, mem_line, logdir)
     run_panic(tally, args.qemu, image, logdir)
     run_plain(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.elf"), logdir)
     run_rebuilds(tally, args.make, args.build)

@@ -17,6 +17,9 @@ need opensbi test -d /usr/lib/riscv64-linux-gnu/opensbi
 need gdb-multiarch command -v gdb-multiarch
 need device-tree-compiler command -v dtc
 need libcmocka-dev test -f /usr/include/cmocka.h
+# static glibc programs for the tests, built as anyone would for Linux
+need gcc-riscv64-linux-gnu command -v riscv64-linux-gnu-gcc
+need libc6-dev-riscv64-cross test -f /usr/riscv64-linux-gnu/lib/libc.a
 need python3 command -v python3
 need gcc command -v cc
 need make command -v make

@@ -142,8 +142,13 @@ int firmware_payload(void)
 		kprintf("ktest: the read returned %d instead of a panic\n", v);
 		return 1;
 	}
-	kprintf("ktest: %d kernel cases\n", (int)(__ktests_end - __ktests_start));
-	for (const struct ktest_case *c = __ktests_start; c < __ktests_end; c++) {
+	/* an image of programs only (the glibc one): the kernel cases ran in the test image */
+	if (has_word(boot_facts()->fdt.bootargs, "ktest=tasks"))
+		kprintf("ktest: tasks only\n");
+	else
+		kprintf("ktest: %d kernel cases\n", (int)(__ktests_end - __ktests_start));
+	for (const struct ktest_case *c = __ktests_start;
+	     c < __ktests_end && !has_word(boot_facts()->fdt.bootargs, "ktest=tasks"); c++) {
 		failures = 0;
 		ktest_arm_fault();
 		c->fn();

@@ -199,10 +199,11 @@ int main(int argc, char **argv)
 		CHECK_EQ(fl_mprotect((void *)0x1001, PAGE, FL_PROT_READ), -EINVAL);
 	}
 
-	CASE(clone_supports_fork_only)
+	CASE(clone_makes_processes_only_and_refuses_sharing_flags_and_other_exit_signals)
 	{
-		CHECK_EQ(sc(SYS_clone, 0x100, 0, 0, 0), -EINVAL);
-		CHECK_EQ(sc(SYS_clone, FL_SIGCHLD, 0x2000000, 0, 0), -EINVAL);
+		CHECK_EQ(sc(SYS_clone, 0x100 | FL_SIGCHLD, 0, 0, 0), -EINVAL);	 /* CLONE_VM */
+		CHECK_EQ(sc(SYS_clone, 0x10000 | FL_SIGCHLD, 0, 0, 0), -EINVAL); /* CLONE_THREAD */
+		CHECK_EQ(sc(SYS_clone, 10, 0, 0, 0), -EINVAL); /* SIGUSR1 as the exit signal */
 	}
 
 	CASE(wait4_reports_exit_codes_and_signals_as_linux_encodes_them)
