@@ -238,6 +238,18 @@ int main(void)
 		}
 	}
 
+	/* woken at the 10 ms ticks instead, ten 1 ms sleeps would take about 100 ms */
+	CASE(short_sleeps_end_on_time_not_at_the_next_tick)
+	{
+		long a = clock_ns(CLOCK_MONOTONIC), took;
+
+		for (int i = 0; i < 10; i++)
+			CHECK_EQ(sleep_rel(CLOCK_MONOTONIC, MSEC), 0);
+		took = clock_ns(CLOCK_MONOTONIC) - a;
+		CHECK(took >= 10 * MSEC);
+		CHECK(took < 50 * MSEC);
+	}
+
 	CASE(absolute_sleeps_wake_when_their_clock_reaches_the_time)
 	{
 		static const int clocks[] = { CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME };
