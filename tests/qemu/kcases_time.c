@@ -26,14 +26,21 @@ KTEST(realtime_comes_from_the_rtc_when_the_devicetree_has_one)
 		KT_EXPECT(d->realtime_sec == 0 && d->realtime_nsec == 0);
 }
 
+/*
+ * The QEMU clock follows the host's, so a loaded host may stretch any interval: the checks
+ * allow for that where they can without losing what they prove. Without the early interrupt
+ * wfi would sleep to the tick, three quarters of a period on; counted as a tick, the early
+ * interrupt would raise the count half a period before any tick was due.
+ */
 KTEST(timer_wake_at_interrupts_before_the_next_tick)
 {
-	uint64_t hz = timer_timebase(), start, target, ticks;
+	uint64_t hz = timer_timebase(), period, start, target, woke, after, ticks;
 	unsigned long irq;
 
 	KT_EXPECT(hz != 0);
 	if (!hz)
 		return;
+	period = hz / TIMER_HZ;
 	irq = irq_save();
 	/* just after a tick (the cases may run with interrupts masked: unmask them), ask for an
 	 * interrupt a quarter period on */
@@ -43,17 +50,18 @@ KTEST(timer_wake_at_interrupts_before_the_next_tick)
 		__asm__ volatile("wfi");
 	ticks = timer_ticks();
 	start = timer_now();
-	target = start + hz / TIMER_HZ / 4;
+	target = start + period / 4;
 	irq_disable();
 	timer_wake_at(target);
 	while (timer_now() < target)
 		__asm__ volatile("wfi"); /* wakes on the pending interrupt even with SIE clear */
-	irq_enable();			 /* the early interrupt is taken here */
+	woke = timer_now() - start;
+	irq_enable(); /* the early interrupt is taken here */
+	after = timer_now() - start;
 	if (!irq)
 		irq_disable();
-	/* woken by the early interrupt: no tick has been counted and the period is intact */
-	KT_EXPECT_EQ(timer_ticks(), ticks);
-	KT_EXPECT(timer_now() - start < hz / TIMER_HZ);
+	KT_EXPECT(woke < period * 3 / 4);
+	KT_EXPECT(timer_ticks() == ticks || after >= period / 2);
 }
 
 /* The seed CSR read as random.c does; on a hart that lacks it, or whose SBI does not let

@@ -329,6 +329,22 @@ int main(void)
 		CHECK(usage_ns(0) >= c2 && usage_ns(0) <= clock_ns(CLOCK_PROCESS_CPUTIME_ID));
 	}
 
+	/* The kernel runs with interrupts masked: a tick that falls in a system call is taken
+	 * right after it and must count as system time, as Linux counts it */
+	CASE(time_spent_in_system_calls_counts_as_system_time)
+	{
+		struct k_rusage ru;
+		long end = clock_ns(CLOCK_MONOTONIC) + 100 * MSEC;
+
+		while (clock_ns(CLOCK_MONOTONIC) < end)
+			for (int i = 0; i < 100; i++)
+				sc(SYS_getppid, 0, 0, 0, 0);
+		CHECK_EQ(sc(SYS_getrusage, 0, (long)&ru, 0, 0), 0);
+		CHECK(ru.stime[0] * NSEC + ru.stime[1] * 1000 > 0);
+		printf("    user %ld.%06ld s, system %ld.%06ld s\n", ru.utime[0], ru.utime[1],
+		       ru.stime[0], ru.stime[1]);
+	}
+
 	CASE(wait4_and_getrusage_report_a_childs_cpu_time)
 	{
 		struct k_rusage ru;
