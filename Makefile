@@ -97,9 +97,15 @@ SETTINGS_kernel = $(CC) $(CFLAGS) $(ASFLAGS)
 SETTINGS_link = $(CC) $(LDFLAGS) LOAD_PA=$(LOAD_PA)
 SETTINGS_tasks = $(CC) $(TASK_CFLAGS) $(TASK_LDFLAGS)
 SETTINGS_host = $(HOSTCC) $(HOST_CFLAGS)
-SETTINGS_vdso = $(CC) $(VDSO_CFLAGS) $(VDSO_LD) $(VDSO_LDFLAGS)
 SETTINGS_glibc = $(GLIBC_CC) $(GLIBC_CFLAGS)
+SETTINGS_vdso = $(CC) $(VDSO_CFLAGS) $(VDSO_LD) $(VDSO_LDFLAGS)
 SETTINGS_version = $(FULL_VERSION)
+# which tasks each image embeds: a task added or removed rebuilds that image's table
+SETTINGS_images = $(BOOT_TASKS)
+SETTINGS_test-images = $(TEST_TASKS) -- $(DEMO_TASKS) $(BAD_TASKS)
+SETTINGS_plain-images = $(PLAIN_TASKS)
+SETTINGS_glibc-images = $(GLIBC_TASKS)
+SETTINGS_bench-images = $(BENCH_TASKS)
 $(O)/settings/%: FORCE
 	$(shell mkdir -p $(dir $@))$(file >$@.new,$(strip $(SETTINGS_$*)))
 	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
@@ -221,23 +227,25 @@ $(O)/tasks/bad/x86.elf: $(O)/tasks/hello.elf
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@ && printf '\076\000' | dd of=$@ bs=1 seek=18 conv=notrunc status=none
 
-# The image tables; the list is kept in a file so that a new TASKS= rebuilds them.
-$(O)/images.list: FORCE
-	@mkdir -p $(dir $@)
-	@echo "$(BOOT_TASKS)" | cmp -s - $@ || echo "$(BOOT_TASKS)" > $@
-$(O)/obj/images.S.o: $(O)/images.list tools/mkimages.sh $(BOOT_TASKS) $(call SETTING,kernel)
+# The image tables: each depends on its list of tasks (a setting) and on the tasks.
+$(O)/obj/images.S.o: tools/mkimages.sh $(BOOT_TASKS) $(call SETTING,kernel) \
+		$(call SETTING,images)
 	$(Q)sh tools/mkimages.sh $(BOOT_TASKS) > $(O)/obj/images.S
 	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/images.S -o $@
-$(O)/obj/test-images.S.o: tools/mkimages.sh $(TEST_TASKS) $(DEMO_TASKS) $(BAD_TASKS) $(call SETTING,kernel)
+$(O)/obj/test-images.S.o: tools/mkimages.sh $(TEST_TASKS) $(DEMO_TASKS) $(BAD_TASKS) $(call SETTING,kernel) \
+		$(call SETTING,test-images)
 	$(Q)sh tools/mkimages.sh $(TEST_TASKS) -- $(DEMO_TASKS) $(BAD_TASKS) > $(O)/obj/test-images.S
 	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/test-images.S -o $@
-$(O)/obj/plain-images.S.o: tools/mkimages.sh $(PLAIN_TASKS) $(call SETTING,kernel)
+$(O)/obj/plain-images.S.o: tools/mkimages.sh $(PLAIN_TASKS) $(call SETTING,kernel) \
+		$(call SETTING,plain-images)
 	$(Q)sh tools/mkimages.sh $(PLAIN_TASKS) > $(O)/obj/plain-images.S
 	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/plain-images.S -o $@
-$(O)/obj/glibc-images.S.o: tools/mkimages.sh $(GLIBC_TASKS) $(call SETTING,kernel)
+$(O)/obj/glibc-images.S.o: tools/mkimages.sh $(GLIBC_TASKS) $(call SETTING,kernel) \
+		$(call SETTING,glibc-images)
 	$(Q)sh tools/mkimages.sh $(GLIBC_TASKS) > $(O)/obj/glibc-images.S
 	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/glibc-images.S -o $@
-$(O)/obj/bench-images.S.o: tools/mkimages.sh $(BENCH_TASKS) $(call SETTING,kernel)
+$(O)/obj/bench-images.S.o: tools/mkimages.sh $(BENCH_TASKS) $(call SETTING,kernel) \
+		$(call SETTING,bench-images)
 	$(Q)sh tools/mkimages.sh $(BENCH_TASKS) > $(O)/obj/bench-images.S
 	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/bench-images.S -o $@
 FORCE:

@@ -234,14 +234,16 @@ static int cpu_sleep(int clk, bool abstime, const struct vdso_timespec *ts)
 	if (!abstime)
 		want = add_sat(now, want);
 	while (now < want) {
-		task_sleep_until(timer_deadline(timer_now(), 0, NSEC_PER_SEC / TIMER_HZ));
+		if (task_sleep_until(timer_deadline(timer_now(), 0, NSEC_PER_SEC / TIMER_HZ)))
+			return -EINTR; /* a signal came */
 		if (cpu_clock_ns(clk, &now))
 			return 0;
 	}
 	return 0;
 }
 
-int clock_nanosleep(int clk, bool abstime, const struct vdso_timespec *ts)
+int clock_nanosleep(int clk, bool abstime, const struct vdso_timespec *ts,
+		    struct vdso_timespec *left)
 {
 	int rc = clock_nanosleep_checks(clk);
 	uint64_t when;
@@ -258,6 +260,14 @@ int clock_nanosleep(int clk, bool abstime, const struct vdso_timespec *ts)
 		when =
 		    add_sat(timer_now(), ticks_ceil((uint64_t)ts->tv_sec, (uint64_t)ts->tv_nsec));
 	}
-	task_sleep_until(when);
-	return 0;
+	if (task_sleep_until(when) == 0)
+		return 0;
+	/* a signal cut it short: what was left of a relative sleep, for rem */
+	if (!abstime && left) {
+		uint64_t rest = when - timer_now(), hz = vdso_data()->timebase_hz;
+
+		left->tv_sec = (int64_t)(rest / hz);
+		left->tv_nsec = (int64_t)((rest % hz) * NSEC_PER_SEC / hz);
+	}
+	return -EINTR;
 }

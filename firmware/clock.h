@@ -26,11 +26,13 @@ int clock_getres(int clk, struct vdso_timespec *ts) __must_check;
 
 /*
  * clock_nanosleep - sleep on clock @clk until @ts (with @abstime) or for @ts (already checked
- * to be a valid timespec). Returns 0, -EINVAL (no such clock; a thread's CPU-time clock) or
- * -EOPNOTSUPP (a clock Linux cannot sleep on). Sleeping on one's own process CPU-time clock
- * never ends, as on Linux: a task's CPU time does not advance while it sleeps.
+ * to be a valid timespec). Returns 0, -EINVAL (no such clock; a thread's CPU-time clock),
+ * -EOPNOTSUPP (a clock Linux cannot sleep on), or -EINTR when a signal cut it short (then a
+ * relative sleep's time left is in @left, which may be NULL). Sleeping on one's own process
+ * CPU-time clock never ends, as on Linux: a task's CPU time does not advance while it sleeps.
  */
-int clock_nanosleep(int clk, bool abstime, const struct vdso_timespec *ts) __must_check;
+int clock_nanosleep(int clk, bool abstime, const struct vdso_timespec *ts,
+		    struct vdso_timespec *left) __must_check;
 
 /* clock_nanosleep_checks - the errors clock_nanosleep() gives before it reads the request, in
  * Linux's order: -EINVAL (no such clock), -EOPNOTSUPP (cannot sleep on it), or 0. */

@@ -17,6 +17,7 @@ struct context {
 struct hart {
 	unsigned long scratch;	  /* HART_SCRATCH: used by the trap entry only */
 	unsigned long kstack_top; /* HART_KSTACK: the running task's kernel stack top */
+	unsigned long work;	  /* HART_WORK: the running task has signals to act on */
 	struct task *current;	  /* the task running on this hart, or NULL */
 	struct context sched_ctx; /* the scheduler loop, switched to when a task gives up */
 	unsigned long hartid;

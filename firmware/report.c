@@ -35,11 +35,6 @@ static bool instret_exact(void)
 	       delta[0] <= 2 * EXACT_LOOPS + 4;
 }
 
-static const char *const signal_names[TASK_SIGNALS] = {
-	[4] = "SIGILL", [5] = "SIGTRAP", [6] = "SIGABRT",  [7] = "SIGBUS",
-	[8] = "SIGFPE", [9] = "SIGKILL", [11] = "SIGSEGV", [15] = "SIGTERM",
-};
-
 static void print_tasks(void)
 {
 	struct task_stats ts;
@@ -53,10 +48,7 @@ static void print_tasks(void)
 	for (int s = 0; s < TASK_SIGNALS; s++) {
 		if (!ts.killed_by[s])
 			continue;
-		if (signal_names[s])
-			kprintf("%s%lu by %s", sep, ts.killed_by[s], signal_names[s]);
-		else
-			kprintf("%s%lu by signal %d", sep, ts.killed_by[s], s);
+		kprintf("%s%lu by %s", sep, ts.killed_by[s], signal_name(s));
 		sep = ", ";
 	}
 	kprintf("%s\n", killed ? ")" : "");

@@ -239,6 +239,12 @@ static long sys_wait4(struct trap_frame *tf)
 	if (task_times(0, true, &before))
 		return -ESRCH;
 	pid = task_wait((int)tf->a0, (int)tf->a2, &status, &minflt, &maxrss);
+	if (pid == -ERESTARTSYS) { /* a signal came: made again, or EINTR (signal.c decides) */
+		task_current()->restart_pending = true;
+		task_current()->restart_a0 = tf->a0;
+		task_signal_recalc(task_current());
+		return pid;
+	}
 	if (pid <= 0)
 		return pid;
 	if (task_times(0, true, &after))

@@ -28,20 +28,25 @@ static bool timespec_valid(const struct vdso_timespec *ts)
 
 /* Both sleeps: the request is read and checked, then slept; rem is written only when a signal
  * cuts a sleep short, and nothing does yet. */
-static long sleep_on(int clk, bool abstime, uintptr_t req)
+static long sleep_on(int clk, bool abstime, uintptr_t req, uintptr_t rem)
 {
-	struct vdso_timespec ts;
+	struct vdso_timespec ts, left = { 0 };
+	long rc;
 
 	if (copy_from_user(&ts, req, sizeof(ts)))
 		return -EFAULT;
 	if (!timespec_valid(&ts))
 		return -EINVAL;
-	return clock_nanosleep(clk, abstime, &ts);
+	rc = clock_nanosleep(clk, abstime, &ts, &left);
+	/* cut short by a signal: the time left goes to rem, when asked and relative */
+	if (rc == -EINTR && rem && !abstime && copy_to_user(rem, &left, sizeof(left)))
+		return -EFAULT;
+	return rc;
 }
 
 static long sys_nanosleep(struct trap_frame *tf)
 {
-	return sleep_on(CLOCK_MONOTONIC, false, tf->a0);
+	return sleep_on(CLOCK_MONOTONIC, false, tf->a0, tf->a1);
 }
 
 /* clock_nanosleep(clock, flags, req, rem): flags other than TIMER_ABSTIME are ignored, as
@@ -52,7 +57,7 @@ static long sys_clock_nanosleep(struct trap_frame *tf)
 
 	if (rc)
 		return rc;
-	return sleep_on((int)tf->a0, tf->a1 & TIMER_ABSTIME, tf->a2);
+	return sleep_on((int)tf->a0, tf->a1 & TIMER_ABSTIME, tf->a2, tf->a3);
 }
 
 static long sys_clock_gettime(struct trap_frame *tf)

@@ -5,6 +5,7 @@
 #include "firmware/task.h"
 
 #include "firmware/exec.h"
+#include "firmware/fdtable.h"
 #include "firmware/fpu.h"
 #include "firmware/kmem.h"
 #include "firmware/kstack.h"
@@ -29,6 +30,11 @@ static unsigned int rr_next;	    /* round-robin cursor */
 static uint64_t first_task_instret; /* instret when the first task was entered */
 static uint64_t first_task_time;
 static struct task_stats stats;
+#define ORPHANS_KEPT 8
+static struct {
+	int pid, status;
+} orphans[ORPHANS_KEPT]; /* how the last tasks nobody waits for ended */
+static unsigned int orphan_next;
 static bool poweroff;
 
 bool task_first_entry(uint64_t *instret, uint64_t *time)
@@ -36,6 +42,20 @@ bool task_first_entry(uint64_t *instret, uint64_t *time)
 	*instret = first_task_instret;
 	*time = first_task_time;
 	return first_task_instret != 0;
+}
+
+bool task_orphan_status(int pid, int *status)
+{
+	bool found = false;
+
+	spin_lock(&lock);
+	for (int i = 0; i < ORPHANS_KEPT && !found; i++)
+		if (orphans[i].pid == pid) {
+			*status = orphans[i].status;
+			found = true;
+		}
+	spin_unlock(&lock);
+	return found;
 }
 
 void task_stats(struct task_stats *out)
@@ -113,6 +133,7 @@ static struct task *alloc_task(void)
 		t->kstack_top = top;
 		t->tf = (struct trap_frame *)(top - sizeof(struct trap_frame));
 		*t->tf = (struct trap_frame){ 0 };
+		limits_init(&t->limits);
 		return t;
 	}
 	return NULL;
@@ -203,6 +224,10 @@ int task_spawn_image(int index)
 		return -ENOMEM;
 	}
 	rc = exec_load(img, argv, 1, &vm, &entry, &sp, &why);
+	if (rc == 0 && fdtable_console(&t->fds)) {
+		vm_destroy(vm);
+		rc = -ENOMEM;
+	}
 	if (rc) {
 		kprintf("faultline: task image %s refused: %s (error %d)\n", img->name,
 			rc == -ENOEXEC ? why : "could not be loaded", rc);
@@ -213,7 +238,9 @@ int task_spawn_image(int index)
 	}
 	vm->asid = asid_of(t->slot);
 	t->vm = vm;
+	limits_apply(t);
 	t->umask = TASK_UMASK_DEFAULT;
+	signal_reset(&t->sig);
 	t->affinity = ~0ull;
 	copy_name(t->name, img->name);
 	reset_frame(t->tf, entry, sp);
@@ -284,6 +311,10 @@ static void end_all(void)
 			vm_destroy(t->vm);
 			t->vm = NULL;
 		}
+		if (t->fds) {
+			fdtable_destroy(t->fds);
+			t->fds = NULL;
+		}
 		release_task(t);
 	}
 }
@@ -321,6 +352,7 @@ void task_run_all(void)
 		h->kstack_top = t->kstack_top;
 		enter_vm(t->vm);
 		fpu_switch_in(&t->fp);
+		h->work = t->sig_ready;
 		t->run_since = timer_now();
 		switch_context(&h->sched_ctx, &t->ctx);
 		/* the task gave the hart back, lock held */
@@ -346,15 +378,83 @@ void task_preempt(void)
 	task_yield();
 }
 
-void task_sleep_until(uint64_t when)
+int task_sleep_until(uint64_t when)
+{
+	struct task *t = task_current();
+	int rc = 0;
+
+	spin_lock(&lock);
+	if (!t->sig_ready) {
+		t->state = TASK_SLEEPING;
+		t->wake_at = when;
+		sched();
+	}
+	if (t->sig_ready && timer_now() < when)
+		rc = -EINTR;
+	spin_unlock(&lock);
+	return rc;
+}
+
+void task_wait_for_signal(void)
 {
 	struct task *t = task_current();
 
 	spin_lock(&lock);
-	t->state = TASK_SLEEPING;
-	t->wake_at = when;
-	sched();
+	while (!t->sig_ready) {
+		t->state = TASK_SLEEPING;
+		t->wake_at = UINT64_MAX;
+		sched();
+	}
 	spin_unlock(&lock);
+}
+
+bool task_signal_pending(void)
+{
+	return task_current()->sig_ready;
+}
+
+void task_signal_recalc(struct task *t)
+{
+	t->sig_ready = (t->sig.pending & ~t->sig.blocked) || t->restart_pending;
+	if (t == task_current())
+		this_hart()->work = t->sig_ready;
+}
+
+/* Makes @sig pending for @t and wakes it if it sleeps or waits. Lock held. */
+static void post_signal(struct task *t, int sig, const struct sig_info *si)
+{
+	if (signal_ignored(&t->sig, sig) && sig != SIGKILL)
+		return;				/* thrown away at once, as Linux does */
+	if (!(t->sig.pending & sig_bit(sig))) { /* standard signals do not queue */
+		t->sig.pending |= sig_bit(sig);
+		t->sig.info[sig - 1] = *si;
+	}
+	task_signal_recalc(t);
+	if (t->sig_ready && (t->state == TASK_SLEEPING || t->state == TASK_WAITING))
+		t->state = TASK_RUNNABLE;
+}
+
+int task_signal(int pid, int sig, const struct sig_info *si)
+{
+	struct task *me = task_current();
+	int found = 0;
+
+	if (sig < 0 || sig > SIG_COUNT)
+		return -EINVAL;
+	spin_lock(&lock);
+	for (int i = 0; i < TASK_MAX; i++) {
+		struct task *t = &tasks[i];
+
+		if (t->state == TASK_FREE || t->state == TASK_ZOMBIE)
+			continue;
+		if (pid > 0 ? t->pid != pid : (pid == -1 && (t == me || t->pid == 1)))
+			continue;
+		found++;
+		if (sig)
+			post_signal(t, sig, si);
+	}
+	spin_unlock(&lock);
+	return found ? 0 : -ESRCH;
 }
 
 /* The common end of a task: address space gone, status for the parent, never returns. */
@@ -374,6 +474,8 @@ static __noreturn void finish(struct task *t, int status)
 	t->maxrss_kib = t->vm->max_rss * (PAGE_SIZE / 1024);
 	vm_destroy(t->vm);
 	t->vm = NULL;
+	fdtable_destroy(t->fds);
+	t->fds = NULL;
 
 	spin_lock(&lock);
 	for (int i = 0; i < TASK_MAX; i++) {
@@ -387,12 +489,31 @@ static __noreturn void finish(struct task *t, int status)
 	}
 	t->wait_status = status;
 	if (status & 0x7f)
-		stats.killed_by[(status & 0x7f) % TASK_SIGNALS]++;
+		stats.killed_by[(status & 0x7f) <= SIG_COUNT ? (status & 0x7f) : 0]++;
 	else
 		stats.exited++;
 	t->state = TASK_ZOMBIE;
-	if (t->parent && t->parent->state == TASK_WAITING)
-		t->parent->state = TASK_RUNNABLE;
+	if (!t->parent) {
+		orphans[orphan_next].pid = t->pid;
+		orphans[orphan_next].status = status;
+		orphan_next = (orphan_next + 1) % ORPHANS_KEPT;
+	}
+	if (t->parent) {
+		struct task *p = t->parent;
+		const struct k_sigaction *a = &p->sig.action[SIGCHLD - 1];
+		struct sig_info si = {
+			.code = (status & 0x7f) ? CLD_KILLED : CLD_EXITED,
+			.pid = t->pid,
+			.status = (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff,
+		};
+
+		/* a parent that ignores SIGCHLD (or asked SA_NOCLDWAIT) leaves no zombies */
+		if (a->handler == SIG_IGN || (a->flags & SA_NOCLDWAIT))
+			t->parent = NULL;
+		post_signal(p, SIGCHLD, &si);
+		if (p->state == TASK_WAITING)
+			p->state = TASK_RUNNABLE;
+	}
 	sched();
 	for (;;) /* a zombie is never scheduled again */
 		;
@@ -414,6 +535,32 @@ void task_kill(unsigned long scause, unsigned long addr, unsigned long pc, const
 	kprintf("faultline: task %s pid %d killed: %s at 0x%lx (pc 0x%lx): %s\n", t->name, t->pid,
 		trap_cause_name(scause), addr, pc, reason);
 	finish(t, sig & 0x7f);
+}
+
+void task_end_by_signal(int sig, uint64_t addr, uint64_t pc)
+{
+	struct task *t = task_current();
+
+	(void)addr;
+	kprintf("faultline: task %s pid %d killed by %s (pc 0x%lx)\n", t->name, t->pid,
+		signal_name(sig), pc);
+	finish(t, sig & 0x7f);
+}
+
+void task_kill_undeliverable(int sig, uint64_t sp, uint64_t pc)
+{
+	struct task *t = task_current();
+
+	if (sig)
+		kprintf("faultline: task %s pid %d killed: cannot deliver %s: no room for its "
+			"frame below sp 0x%lx (pc 0x%lx)\n",
+			t->name, t->pid, signal_name(sig), sp, pc);
+	else
+		kprintf(
+		    "faultline: task %s pid %d killed: rt_sigreturn finds no signal frame at sp "
+		    "0x%lx (pc 0x%lx)\n",
+		    t->name, t->pid, sp, pc);
+	finish(t, SIGSEGV);
 }
 
 void task_request_poweroff(void)
@@ -447,6 +594,10 @@ long task_fork(const struct task_clone *c)
 	if (!child)
 		return -EAGAIN;
 	rc = vm_fork(parent->vm, &child->vm);
+	if (rc == 0 && fdtable_fork(parent->fds, &child->fds)) {
+		vm_destroy(child->vm);
+		rc = -ENOMEM;
+	}
 	if (rc) {
 		spin_lock(&lock);
 		release_task(child);
@@ -456,11 +607,13 @@ long task_fork(const struct task_clone *c)
 	child->vm->asid = asid_of(child->slot);
 	copy_name(child->name, parent->name);
 	child->umask = parent->umask;
+	signal_fork(&child->sig, &parent->sig);
 	child->affinity = parent->affinity;
 	*child->tf = *parent->tf;
 	fpu_switch_out(&parent->fp); /* the child starts from the parent's FP registers too */
 	child->fp = parent->fp;
-	child->tf->a0 = 0; /* fork returns 0 in the child */
+	child->tf->a0 = 0;		/* fork returns 0 in the child */
+	child->limits = parent->limits; /* vm_fork gave the child's space the same limits */
 	if (c->newsp)
 		child->tf->sp = c->newsp;
 	if (c->flags & CLONE_SETTLS)
@@ -541,6 +694,10 @@ long task_wait(int pid, int options, int *status, uint64_t *ru_minflt, uint64_t 
 			spin_unlock(&lock);
 			return 0;
 		}
+		if (me->sig_ready) {
+			spin_unlock(&lock);
+			return -ERESTARTSYS;
+		}
 		me->state = TASK_WAITING;
 		sched();
 	}
@@ -610,10 +767,13 @@ long task_exec(int index, const char *const *argv, int argc)
 	vm->asid = old->asid;
 	leave_vm();
 	t->vm = vm;
+	limits_apply(t);
 	vm_destroy(old); /* also flushes the ASID the new space inherits */
 	enter_vm(vm);
+	fdtable_exec(t->fds);
 	copy_name(t->name, img->name);
 	fpu_reset(&t->fp); /* a new program starts with zeroed FP registers */
+	signal_exec(&t->sig);
 	reset_frame(t->tf, entry, sp);
 	return 0;
 }

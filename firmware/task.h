@@ -6,19 +6,15 @@
 
 #include "firmware/fpu.h"
 #include "firmware/hart.h"
+#include "firmware/limits.h"
+#include "firmware/signal.h"
 #include "firmware/syscall.h"
 #include "mm/vm.h"
 
+struct fdtable;
+
 #define TASK_MAX      64
 #define TASK_NAME_LEN 32
-
-/* Linux signal numbers used in wait statuses */
-#define SIGILL	4
-#define SIGTRAP 5
-#define SIGBUS	7
-#define SIGKILL 9
-#define SIGSEGV 11
-#define SIGCHLD 17
 
 enum task_state {
 	TASK_FREE = 0,
@@ -36,6 +32,7 @@ struct task {
 	struct task *parent; /* NULL for boot tasks */
 	char name[TASK_NAME_LEN];
 	struct vm *vm;
+	struct fdtable *fds;   /* its descriptors (firmware/fdtable.h) */
 	struct trap_frame *tf; /* user registers, at the top of the kernel stack */
 	struct fp_state fp;    /* its FP registers while another task has the hart */
 	uintptr_t kstack_top;
@@ -49,6 +46,10 @@ struct task {
 	uint64_t robust_len;
 	unsigned int umask;
 	uint64_t affinity; /* harts it may run on, by logical number (sched_setaffinity) */
+	struct sigstate sig;
+	bool sig_ready;	      /* a signal to act on, or a call to restart: the hart's work flag */
+	bool restart_pending; /* its last call returned -ERESTARTSYS: made again, or EINTR */
+	unsigned long restart_a0;
 	vaddr_t
 	    clear_child_tid; /* 0 is stored here at exit (set_tid_address, CLONE_CHILD_CLEARTID) */
 	uint64_t preempted;  /* timer ticks that took the hart from it (Linux's ru_nivcsw) */
@@ -59,6 +60,7 @@ struct task {
 	uint64_t run_since; /* time CSR at its last switch-in */
 	uint64_t user_ticks, sys_ticks;
 	uint64_t child_utime_ns, child_stime_ns; /* reaped children's (and theirs), summed */
+	struct task_limits limits; /* getrlimit/setrlimit: inherited at fork, kept by exec */
 };
 
 /* task_init - empty task table; ASIDs of @asid_bits width. */
@@ -88,8 +90,38 @@ void task_yield(void);
 /* task_preempt - task_yield() for a timer tick that interrupted the task, counted. */
 void task_preempt(void);
 
-/* task_sleep_until - sleep until the time CSR reaches @when. */
-void task_sleep_until(uint64_t when);
+/* task_sleep_until - sleep until the time CSR reaches @when. Returns 0, or -EINTR when a
+ * signal woke the task first. */
+int task_sleep_until(uint64_t when) __must_check;
+
+/* Kernel-internal: a call cut short by a signal, made again under SA_RESTART (Linux's value;
+ * never seen by a task) */
+#define ERESTARTSYS 512
+
+/*
+ * task_signal - send @sig to the task with @pid (pid > 0), or to every task for 0 and -1
+ * (-1 leaves out the caller and pid 1), as kill(2) does. @sig 0 only checks. Wakes a sleeper
+ * it is for. Returns 0, -ESRCH or -EINVAL.
+ */
+int task_signal(int pid, int sig, const struct sig_info *si) __must_check;
+
+/* task_signal_recalc - after a change to @t's pending or blocked signals: whether it has
+ * work on its way back to U-mode (this hart's flag, when @t is running). */
+void task_signal_recalc(struct task *t);
+
+/* task_signal_pending - a signal the current task must act on has arrived. */
+bool task_signal_pending(void);
+
+/* task_end_by_signal - the default action of a fatal signal: the report line names it, the
+ * parent's wait status carries it. Never returns. */
+__noreturn void task_end_by_signal(int sig, uint64_t addr, uint64_t pc);
+
+/* task_kill_undeliverable - a signal frame that cannot be written (or read back by
+ * rt_sigreturn) at @sp: SIGSEGV, with a report that says so. Never returns. */
+__noreturn void task_kill_undeliverable(int sig, uint64_t sp, uint64_t pc);
+
+/* task_wait_for_signal - rt_sigsuspend's sleep: until a signal must be acted on. */
+void task_wait_for_signal(void);
 
 /* task_exit - end the current task with exit code @code (low 8 bits). Never returns. */
 __noreturn void task_exit(int code);
@@ -136,16 +168,24 @@ long task_exec(int index, const char *const *argv, int argc);
 bool task_first_entry(uint64_t *instret, uint64_t *time);
 
 /* How tasks have ended since boot: exits, and kills by signal (Linux numbers). */
-#define TASK_SIGNALS 32
+#define TASK_SIGNALS (SIG_COUNT + 1) /* by signal number */
 struct task_stats {
 	uint64_t started; /* tasks that ran: boot tasks and forks, not refused images */
 	uint64_t exited;
 	uint64_t killed_by[TASK_SIGNALS];
 };
 
+/* task_orphan_status - the wait status of @pid if it ended with nobody to wait for it (a
+ * boot task) among the last few such; false if it is not known. For test payloads. */
+bool task_orphan_status(int pid, int *status);
+
 /* task_stats - the figures above. */
 void task_stats(struct task_stats *out);
 
+#define TASK_UMASK_DEFAULT 022 /* as Linux's first process has it */
+
+/* task_pid_exists - whether a live (not ended) task has @pid. */
+bool task_pid_exists(int pid);
 /* CPU time in nanoseconds: utime + stime is the precise run time; the split between them
  * follows the timer ticks that found the task in U-mode or in the kernel, as Linux's. */
 struct task_times {
@@ -163,11 +203,6 @@ int task_times(int pid, bool children, struct task_times *out) __must_check;
  * U-mode, system time otherwise. @tf is the interrupted frame. Interrupts off.
  */
 void task_tick(const struct trap_frame *tf, bool from_user);
-
-#define TASK_UMASK_DEFAULT 022 /* as Linux's first process has it */
-
-/* task_pid_exists - whether a live (not ended) task has @pid. */
-bool task_pid_exists(int pid);
 
 /* task_count - tasks that exist (not free), for sysinfo. */
 int task_count(void);

@@ -8,6 +8,7 @@
 #include "firmware/hart.h"
 #include "firmware/kmem.h"
 #include "firmware/panic.h"
+#include "firmware/signal.h"
 #include "firmware/syscall.h"
 #include "firmware/task.h"
 #include "firmware/uaccess.h"
@@ -234,6 +235,21 @@ static const char *illegal_reason(const struct trap_frame *tf)
 	return "not a valid instruction";
 }
 
+/* A fault the task may handle itself: a handler for the signal, not blocked, runs on the way
+ * back (and may fix the mapping and return to retry the access); else the task is killed. */
+static void fault_signal(struct trap_frame *tf, int sig, int code, uint64_t addr,
+			 const char *reason)
+{
+	if (signal_fault(sig, code, addr))
+		return;
+	task_kill(tf->scause, addr, tf->sepc, reason, sig);
+}
+
+void trap_user_work(struct trap_frame *tf)
+{
+	signal_work(tf);
+}
+
 /* Everything from U-mode but the two fast cases: interrupts and the end of the task. */
 static __attribute__((noinline)) void user_slow_path(struct trap_frame *tf,
 						     enum fault_reason reason)
@@ -242,21 +258,35 @@ static __attribute__((noinline)) void user_slow_path(struct trap_frame *tf,
 	case CAUSE_FETCH_PAGE_FAULT:
 	case CAUSE_LOAD_PAGE_FAULT:
 	case CAUSE_STORE_PAGE_FAULT:
-		/* Linux's OOM killer ends a task with SIGKILL; other faults are SIGSEGV */
-		task_kill(tf->scause, tf->stval, tf->sepc, vm_fault_reason_text(reason),
-			  reason == FAULT_OUT_OF_MEMORY ? SIGKILL : SIGSEGV);
+		/* Linux's OOM killer ends a task with SIGKILL; a page past the end of what a
+		 * region maps is SIGBUS (BUS_ADRERR); other faults are SIGSEGV */
+		if (reason == FAULT_OUT_OF_MEMORY)
+			task_kill(tf->scause, tf->stval, tf->sepc, vm_fault_reason_text(reason),
+				  SIGKILL);
+		if (reason == FAULT_BEYOND_OBJECT)
+			fault_signal(tf, SIGBUS, BUS_ADRERR, tf->stval,
+				     vm_fault_reason_text(reason));
+		else
+			fault_signal(tf, SIGSEGV,
+				     reason == FAULT_PERMISSION ? SEGV_ACCERR : SEGV_MAPERR,
+				     tf->stval, vm_fault_reason_text(reason));
+		return;
 	case CAUSE_FETCH_ACCESS:
 	case CAUSE_LOAD_ACCESS:
 	case CAUSE_STORE_ACCESS:
-		task_kill(tf->scause, tf->stval, tf->sepc, "no memory there", SIGSEGV);
+		fault_signal(tf, SIGSEGV, SEGV_ACCERR, tf->stval, "no memory there");
+		return;
 	case CAUSE_ILLEGAL_INSTRUCTION:
-		task_kill(tf->scause, tf->sepc, tf->sepc, illegal_reason(tf), SIGILL);
+		fault_signal(tf, SIGILL, ILL_ILLOPC, tf->sepc, illegal_reason(tf));
+		return;
 	case CAUSE_MISALIGNED_FETCH:
 	case CAUSE_MISALIGNED_LOAD:
 	case CAUSE_MISALIGNED_STORE:
-		task_kill(tf->scause, tf->stval, tf->sepc, "misaligned address", SIGBUS);
+		fault_signal(tf, SIGBUS, BUS_ADRALN, tf->stval, "misaligned address");
+		return;
 	case CAUSE_BREAKPOINT:
-		task_kill(tf->scause, tf->sepc, tf->sepc, "breakpoint", SIGTRAP);
+		fault_signal(tf, SIGTRAP, TRAP_BRKPT, tf->sepc, "breakpoint");
+		return;
 	default:
 		if (tf->scause & CAUSE_INTERRUPT) {
 			handle_interrupt(tf, true);

@@ -33,4 +33,7 @@ void trap_last_fault(struct trap_fault *out);
 /* trap_set_tick_handler - the function the timer interrupt calls. */
 void trap_set_tick_handler(void (*fn)(void));
 
+/* trap_user_work - signal work on the way back to U-mode (trap_entry.S), with a full frame. */
+void trap_user_work(struct trap_frame *tf);
+
 #endif

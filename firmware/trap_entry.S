@@ -95,6 +95,8 @@ from_kernel:
 	 * from U-mode left SPP = U and SPIE = 1, and every trap taken since (by this task, on
 	 * the way, or by others it switched to) has returned, which leaves them so again. */
 ret_to_user:
+	ld	t0, HART_WORK(tp)
+	bnez	t0, user_work		/* signals to act on first */
 	ld	t0, TF_FULL(sp)
 	bnez	t0, full_to_user	/* exec reset it: every register comes from the frame */
 user_tail:
@@ -104,6 +106,21 @@ user_tail:
 	load_regs CLOBBERED, 4
 	ld	x2, TF_REG(2)(sp)
 	sret
+
+	/* trap_user_work(frame) may save every register in a signal frame and set all of them
+	 * for a handler: the frame must be full first. C kept s0-s11, so here they are still the
+	 * task's; a frame already full (exec, rt_sigreturn) holds newer values. */
+user_work:
+	ld	t0, TF_FULL(sp)
+	bnez	t0, 1f
+	save_regs CALLEE_SAVED
+	csrr	t0, CSR_SSTATUS
+	sd	t0, TF_SSTATUS(sp)
+	li	t0, 1
+	sd	t0, TF_FULL(sp)
+1:	mv	a0, sp
+	call	trap_user_work
+	j	full_to_user
 
 	.globl trap_return
 trap_return:

@@ -12,8 +12,9 @@
 #define TF_SIZE	   (36 * 8) /* a multiple of 16, as the ABI wants for sp */
 
 /* The start of struct hart (firmware/hart.h), which tp points to in the kernel. */
-#define HART_SCRATCH 0 /* the trapped sp, parked while the frame is set up */
-#define HART_KSTACK  8 /* top of the running task's kernel stack */
+#define HART_SCRATCH 0	/* the trapped sp, parked while the frame is set up */
+#define HART_KSTACK  8	/* top of the running task's kernel stack */
+#define HART_WORK    16 /* nonzero: signal work before returning to U-mode */
 
 #ifndef __ASSEMBLER__
 #include "platform/types.h"

@@ -1,6 +1,7 @@
-/* The invariant auditor: reference counts against PTEs, the zero page, free frames never
- * mapped, page-table pages accounted for and none left over no region. Walks everything:
- * for tests and debug builds. */
+/* The invariant auditor: reference counts against PTEs and memory objects, the zero page, free
+ * frames never mapped, page-table pages accounted for and none left over no region. Walks
+ * everything: for tests and debug builds. */
+#include "mm/memobj.h"
 #include "mm/pt.h"
 #include "mm/vm.h"
 #include "mm/vm_priv.h"
@@ -65,6 +66,22 @@ static void audit_leaf(struct vm *vm, vaddr_t va, pte_t *ptep, void *arg)
 		say(a, "more PTEs than references for the frame mapped at", va);
 }
 
+/* A frame a memory object holds carries one reference of the object's. */
+static int object_hold(paddr_t pa, void *arg)
+{
+	struct audit *a = arg;
+
+	if (a->restore) {
+		(void)pmm_audit_ref(pa, +1);
+		return 0;
+	}
+	if (pmm_kind(pa) != FRAME_ANON)
+		say(a, "memory object holds a frame that is free or not user memory:", pa);
+	else if (pmm_audit_ref(pa, -1) < 0)
+		say(a, "memory object holds a frame without its reference:", pa);
+	return 0;
+}
+
 static int leftover(paddr_t pa, enum frame_kind kind, uint32_t ref, void *arg)
 {
 	struct audit *a = arg;
@@ -113,10 +130,12 @@ static void audit_tables(struct vm *vm, struct audit *a)
 	}
 }
 
+/* Every PTE and every memory object's hold on a frame. */
 static void walk_all(struct vm *const *vms, int n, struct audit *a)
 {
 	for (int i = 0; i < n; i++)
 		vm_walk_leaves(vms[i], 0, USER_TOP, audit_leaf, a);
+	(void)memobj_for_each_frame(object_hold, a);
 }
 
 int vm_audit(struct vm *const *vms, int n, uint64_t kernel_table_pages, char *why, size_t whylen)

@@ -1,6 +1,7 @@
 /* The page-fault handler: one decision per fault, from the region and the PTE found, as the
  * design notes' table says. Called from U-mode faults and from kernel user-copy faults. */
 #include "mm/arch.h"
+#include "mm/memobj.h"
 #include "mm/pt.h"
 #include "mm/vm.h"
 #include "mm/vm_priv.h"
@@ -20,6 +21,8 @@ const char *vm_fault_reason_text(enum fault_reason reason)
 		return "out of memory";
 	case FAULT_STACK_OVERFLOW:
 		return "stack overflow";
+	case FAULT_BEYOND_OBJECT:
+		return "beyond the end of the object";
 	}
 	return "unknown";
 }
@@ -174,6 +177,43 @@ static int fault_missing(struct vm *vm, struct vma *v, vaddr_t va, pte_t *ptep,
 	return rc;
 }
 
+/*
+ * First touch of a page of an object's region. A shared region maps the object's own frame,
+ * made on first touch whatever the access, so that every mapper and the descriptor meet the
+ * same one; a private region maps it read-only, and a write copies it (a hole gives a zeroed
+ * frame of its own, leaving the object as it was). Past the object's end: no page (SIGBUS).
+ */
+static __attribute__((noinline)) int fault_object(struct vm *vm, struct vma *v, vaddr_t va,
+						  pte_t *ptep, enum fault_access access,
+						  enum fault_reason *reason)
+{
+	uint64_t index = v->obj_pgoff + (va - v->start) / PAGE_SIZE;
+	bool copy = v->kind == VMA_OBJ_PRIVATE && access == FAULT_WRITE;
+	uint64_t bits = vm_prot_bits(v->prot);
+	paddr_t pa;
+	int rc = memobj_page(v->obj, index, !copy, &pa);
+
+	if (rc == -ENXIO)
+		*reason = FAULT_BEYOND_OBJECT;
+	if (rc)
+		return rc;
+	if (copy) {
+		rc = install_private(vm, v, ptep, pa, pa ? PAGE_SIZE : 0);
+		if (pa)
+			pmm_put(pa);
+		if (rc == 0)
+			VM_COUNT(vm, image_copy);
+		return rc;
+	}
+	if (v->kind == VMA_OBJ_PRIVATE)
+		bits &= ~(PTE_W | PTE_D);
+	*ptep = pte_make(pa, bits); /* the reference memobj_page() took is the PTE's */
+	if (++vm->rss > vm->max_rss)
+		vm->max_rss = vm->rss;
+	VM_COUNT(vm, image_map);
+	return 0;
+}
+
 /* A write to a present page the region allows writing: zero page, image page or COW. */
 static int fault_write_protected(struct vm *vm, struct vma *v, pte_t *ptep)
 {
@@ -289,7 +329,10 @@ int vm_fault(struct vm *vm, vaddr_t addr, enum fault_access access, enum fault_r
 		*ptep = pte;
 	}
 	if (!pte_valid(pte)) {
-		rc = fault_missing(vm, v, va, ptep, access);
+		if (!v->obj)
+			rc = fault_missing(vm, v, va, ptep, access);
+		else
+			rc = fault_object(vm, v, va, ptep, access, reason);
 	} else if (pte_allows(pte, access)) {
 		/* the PTE already allows it: a core that traps on clear A/D, or a stale TLB */
 		uint64_t need = PTE_A | (access == FAULT_WRITE ? PTE_D : 0);
@@ -300,7 +343,7 @@ int vm_fault(struct vm *vm, vaddr_t addr, enum fault_access access, enum fault_r
 		} else {
 			VM_COUNT(vm, spurious);
 		}
-	} else if (access == FAULT_WRITE && v->kind == VMA_SHARED) {
+	} else if (access == FAULT_WRITE && (v->kind == VMA_SHARED || v->kind == VMA_OBJ_SHARED)) {
 		/* shared memory is never copied: write rights come back from the region */
 		*ptep = pte | vm_prot_bits(v->prot);
 		VM_COUNT(vm, ad_fixup);
@@ -312,7 +355,8 @@ int vm_fault(struct vm *vm, vaddr_t addr, enum fault_access access, enum fault_r
 		VM_COUNT(vm, ad_fixup);
 	}
 	if (rc) {
-		*reason = FAULT_OUT_OF_MEMORY;
+		if (*reason == FAULT_OK)
+			*reason = FAULT_OUT_OF_MEMORY;
 		goto unlock_fail;
 	}
 	/* invalid-to-valid too: some cores (JH7110) cache invalid entries */

@@ -3,6 +3,7 @@
  * for MAP_SHARED regions, whose frames must exist before a child can share them. */
 #include "mm/vm.h"
 
+#include "mm/memobj.h"
 #include "mm/pt.h"
 #include "mm/slab.h"
 #include "mm/vm_priv.h"
@@ -48,6 +49,7 @@ int vm_init(paddr_t kroot)
 	kernel_root = kroot;
 	slab_cache_init(&vm_cache, "vm", sizeof(struct vm));
 	slab_cache_init(&vma_cache, "vma", sizeof(struct vma));
+	memobj_init();
 	live_vms = NULL;
 	retired = (struct vm_counters){ 0 };
 	return 0;
@@ -139,9 +141,20 @@ int vm_create(struct vm **out)
 	vma_tree_init(&vm->vmas);
 	vm->lock = (spinlock_t)SPINLOCK_INIT;
 	vm->pt_span = VM_NO_SPAN;
+	vm->limit_as = VM_NO_LIMIT;
+	vm->limit_data = VM_NO_LIMIT;
+	vm->limit_memlock = VM_NO_LIMIT;
 	link_live(vm);
 	*out = vm;
 	return 0;
+}
+
+/* Gives back a region that left its tree, and its reference to the object behind it. */
+static void free_vma(struct vma *v)
+{
+	if (v->obj)
+		memobj_put(v->obj);
+	slab_free(&vma_cache, v);
 }
 
 /* ---- zapping --------------------------------------------------------------------------- */
@@ -152,7 +165,7 @@ int vm_create(struct vm **out)
  * stays within FLUSH_PAGES_MAX; past it, the caller flushes the whole ASID instead. Without,
  * nothing is flushed. One pass over each level-0 table: munmap's cost is this loop.
  */
-static void zap_range(struct vm *vm, vaddr_t start, vaddr_t end, unsigned long *flushed)
+void vm_zap_range(struct vm *vm, vaddr_t start, vaddr_t end, unsigned long *flushed)
 {
 	const paddr_t zero = vm_zero_pa;
 	const bool flush = flushed != NULL;
@@ -190,9 +203,9 @@ void vm_destroy(struct vm *vm)
 
 	unlink_live(vm);
 	while ((v = vma_first(&vm->vmas)) != NULL) {
-		zap_range(vm, v->start, v->end, NULL); /* the ASID is flushed below */
+		vm_zap_range(vm, v->start, v->end, NULL); /* the ASID is flushed below */
 		vma_remove(&vm->vmas, v);
-		slab_free(&vma_cache, v);
+		free_vma(v);
 	}
 	/* the ASID may be handed out again: nothing of this space may stay cached, and no walk
 	 * cache may name a table page once it is free */
@@ -225,11 +238,11 @@ static bool range_ok(vaddr_t start, uint64_t len)
 static bool mergeable(const struct vma *a, const struct vma *b)
 {
 	return a->end == b->start && a->kind == VMA_ANON && b->kind == VMA_ANON &&
-	       a->prot == b->prot;
+	       a->prot == b->prot && a->flags == b->flags;
 }
 
 /* Joins @v with anonymous neighbours of the same protection; returns the surviving region. */
-static struct vma *merge(struct vm *vm, struct vma *v)
+struct vma *vm_merge(struct vm *vm, struct vma *v)
 {
 	struct vma *prev = vma_prev(v), *next = vma_next(v);
 
@@ -247,9 +260,9 @@ static struct vma *merge(struct vm *vm, struct vma *v)
 	return v;
 }
 
-static int insert_region(struct vm *vm, vaddr_t start, uint64_t len, unsigned int prot,
-			 enum vma_kind kind, paddr_t image_pa, uint64_t image_bytes,
-			 struct vma **out)
+int vm_insert_region(struct vm *vm, vaddr_t start, uint64_t len, unsigned int prot,
+		     enum vma_kind kind, unsigned int flags, paddr_t image_pa, uint64_t image_bytes,
+		     struct vma **out)
 {
 	struct vma *v = slab_alloc(&vma_cache);
 	int rc;
@@ -260,6 +273,7 @@ static int insert_region(struct vm *vm, vaddr_t start, uint64_t len, unsigned in
 	v->end = start + len;
 	v->prot = prot;
 	v->kind = kind;
+	v->flags = vm->def_flags | flags;
 	v->image_pa = image_pa;
 	v->image_bytes = image_bytes;
 	rc = vma_insert(&vm->vmas, v);
@@ -267,7 +281,7 @@ static int insert_region(struct vm *vm, vaddr_t start, uint64_t len, unsigned in
 		slab_free(&vma_cache, v);
 		return rc;
 	}
-	*out = merge(vm, v);
+	*out = vm_merge(vm, v);
 	return 0;
 }
 
@@ -282,9 +296,11 @@ int vm_map_region(struct vm *vm, vaddr_t start, uint64_t len, unsigned int prot,
 	    !is_aligned(image_pa, PAGE_SIZE))
 		return -EINVAL;
 	flags = spin_lock_irqsave(&vm->lock);
-	rc = insert_region(vm, start, len, prot, kind, image_pa, image_bytes, &v);
-	if (rc == 0 && kind == VMA_STACK)
+	rc = vm_insert_region(vm, start, len, prot, kind, 0, image_pa, image_bytes, &v);
+	if (rc == 0 && kind == VMA_STACK) {
+		vm->stack_top = start + len;
 		vm->stack_low = start + len - USER_STACK_LIMIT;
+	}
 	spin_unlock_irqrestore(&vm->lock, flags);
 	return rc;
 }
@@ -310,12 +326,15 @@ static int split(struct vm *vm, struct vma *v, vaddr_t at)
 	if (rc) { /* cannot happen: the range was v's */
 		v->end = w->end;
 		slab_free(&vma_cache, w);
+	} else if (w->obj) {
+		memobj_get(w->obj);
+		w->obj_pgoff += delta / PAGE_SIZE;
 	}
 	return rc;
 }
 
 /* Makes region boundaries fall on @start and @end wherever a region straddles them. */
-static int split_at_edges(struct vm *vm, vaddr_t start, vaddr_t end)
+int vm_split_at_edges(struct vm *vm, vaddr_t start, vaddr_t end)
 {
 	struct vma *v = vma_find(&vm->vmas, start);
 	int rc = 0;
@@ -336,12 +355,12 @@ static int split_at_edges(struct vm *vm, vaddr_t start, vaddr_t end)
  * empty. For a hardware walker: entries cleared, the ASID flushed, then the tables freed.
  * Returns 0, or -ENOMEM when a region to cut needs memory there is not (nothing changed).
  */
-static int unmap_range(struct vm *vm, vaddr_t start, vaddr_t end)
+int vm_unmap_range(struct vm *vm, vaddr_t start, vaddr_t end)
 {
 	struct pt_unlinked gone = { 0 };
 	unsigned long flushes = 0;
 	struct vma *v, *prev;
-	int rc = split_at_edges(vm, start, end);
+	int rc = vm_split_at_edges(vm, start, end);
 
 	if (rc)
 		return rc;
@@ -350,9 +369,9 @@ static int unmap_range(struct vm *vm, vaddr_t start, vaddr_t end)
 		return 0; /* no region: no PTE, and no table that only the range needed */
 	prev = vma_prev(v);
 	do {
-		zap_range(vm, v->start, v->end, &flushes);
+		vm_zap_range(vm, v->start, v->end, &flushes);
 		vma_remove(&vm->vmas, v);
-		slab_free(&vma_cache, v);
+		free_vma(v);
 		v = vma_find_next(&vm->vmas, start);
 	} while (v && v->start < end);
 	pt_unlink_unused(vm->root, start, end, prev ? prev->end : 0, v ? v->start : USER_TOP,
@@ -377,13 +396,13 @@ int vm_munmap(struct vm *vm, vaddr_t addr, uint64_t len)
 		return -EINVAL;
 	end = addr + align_up(len, PAGE_SIZE);
 	flags = spin_lock_irqsave(&vm->lock);
-	rc = unmap_range(vm, addr, end);
+	rc = vm_unmap_range(vm, addr, end);
 	spin_unlock_irqrestore(&vm->lock, flags);
 	return rc;
 }
 
 /* The highest free gap of @len bytes below USER_MMAP_TOP, or 0. */
-static vaddr_t find_gap(struct vm *vm, uint64_t len)
+vaddr_t vm_find_gap(struct vm *vm, uint64_t len)
 {
 	vaddr_t end = USER_MMAP_TOP;
 
@@ -398,17 +417,16 @@ static vaddr_t find_gap(struct vm *vm, uint64_t len)
 	return 0;
 }
 
-static bool range_free(struct vm *vm, vaddr_t start, vaddr_t end)
+bool vm_range_free(struct vm *vm, vaddr_t start, vaddr_t end)
 {
 	struct vma *v = vma_find_next(&vm->vmas, start);
 
 	return !v || v->start >= end;
 }
 
-/* MAP_SHARED: allocate and map every frame now, so that a fork shares all of them. */
-static int populate_shared(struct vm *vm, struct vma *v)
+int vm_populate_shared(struct vm *vm, vaddr_t start, vaddr_t end, unsigned int prot)
 {
-	for (vaddr_t va = v->start; va < v->end; va += PAGE_SIZE) {
+	for (vaddr_t va = start; va < end; va += PAGE_SIZE) {
 		paddr_t pa;
 		pte_t *p;
 		int rc = pmm_alloc(FRAME_ANON, &pa);
@@ -423,8 +441,8 @@ static int populate_shared(struct vm *vm, struct vma *v)
 		for (uint64_t *w = phys_to_virt(pa), i = 0; i < PAGE_SIZE / 8; i++)
 			w[i] = 0;
 		/* PROT_NONE: the frame kept in a non-valid PTE, as mprotect(PROT_NONE) does */
-		*p = v->prot == PROT_NONE ? pte_make(pa, PTE_SOFT_NONE)
-					  : pte_make(pa, vm_prot_bits(v->prot));
+		*p = prot == PROT_NONE ? pte_make(pa, PTE_SOFT_NONE)
+				       : pte_make(pa, vm_prot_bits(prot));
 		vm->rss++;
 	}
 	if (vm->rss > vm->max_rss)
@@ -432,14 +450,16 @@ static int populate_shared(struct vm *vm, struct vma *v)
 	return 0;
 }
 
-int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsigned int flags,
-	    vaddr_t *out)
+/* mmap of anonymous memory (@obj NULL) or of @obj from its page @pgoff. */
+static int do_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsigned int flags,
+		   struct memobj *obj, uint64_t pgoff, vaddr_t *out)
 {
 	unsigned int type = flags & MAP_TYPE;
 	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
 	enum vma_kind kind = VMA_ANON;
+	bool populate = false;
 	unsigned long irq;
-	struct vma *v;
+	struct vma *v = NULL;
 	vaddr_t start;
 	int rc;
 
@@ -447,12 +467,18 @@ int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsign
 		return -EINVAL;
 	if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
-		return -EBADF; /* no files here: there is no descriptor to map */
+	/* Linux: anonymous memory knows only the two legacy types; shared cannot grow down */
+	if (!obj &&
+	    (type == MAP_SHARED_VALIDATE || (type == MAP_SHARED && (flags & MAP_GROWSDOWN))))
+		return -EINVAL;
+	if (flags & MAP_HUGETLB)
+		return -ENOMEM; /* as Linux with no huge pages set aside */
 	if (len > USER_TOP)
 		return -ENOMEM;
 	len = align_up(len, PAGE_SIZE);
-	if (type != MAP_PRIVATE)
+	if (obj)
+		kind = type == MAP_PRIVATE ? VMA_OBJ_PRIVATE : VMA_OBJ_SHARED;
+	else if (type != MAP_PRIVATE)
 		kind = VMA_SHARED;
 	if (fixed && !is_aligned(addr, PAGE_SIZE))
 		return -EINVAL;
@@ -465,33 +491,73 @@ int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsign
 	if (fixed) {
 		start = addr;
 		rc = 0;
-		if (!range_free(vm, start, start + len)) {
+		if (!vm_range_free(vm, start, start + len)) {
 			if (flags & MAP_FIXED_NOREPLACE)
 				rc = -EEXIST;
+			else if (!vm_may_expand(vm, kind, prot, len >> PAGE_SHIFT, start,
+						start + len))
+				rc = -ENOMEM; /* before anything is unmapped */
 			else
-				rc = unmap_range(vm, start, start + len);
+				rc = vm_unmap_range(vm, start, start + len);
+		} else if (!vm_may_expand(vm, kind, prot, len >> PAGE_SHIFT, 0, 0)) {
+			rc = -ENOMEM;
 		}
 	} else {
 		/* a hint is only a hint: not into the kernel half, nor the stack's reach */
 		start = align_up(addr, PAGE_SIZE);
 		if (!addr || start < USER_BASE || start >= USER_MMAP_TOP ||
-		    len > USER_MMAP_TOP - start || !range_free(vm, start, start + len))
-			start = find_gap(vm, len);
+		    len > USER_MMAP_TOP - start || !vm_range_free(vm, start, start + len))
+			start = vm_find_gap(vm, len);
 		rc = start ? 0 : -ENOMEM;
+		if (rc == 0 && !vm_may_expand(vm, kind, prot, len >> PAGE_SHIFT, 0, 0))
+			rc = -ENOMEM;
 	}
+	/* Linux's mlock_future_check: a region born locked must fit RLIMIT_MEMLOCK */
+	if (rc == 0 && ((flags & MAP_LOCKED) || (vm->def_flags & VMA_LOCKED)) &&
+	    !vm_may_lock(vm, len >> PAGE_SHIFT, 0, 0))
+		rc = -EAGAIN;
 	if (rc == 0)
-		rc = insert_region(vm, start, len, prot, kind, 0, 0, &v);
+		rc = vm_insert_region(vm, start, len, prot, kind,
+				      (flags & MAP_LOCKED) ? VMA_LOCKED : 0, 0, 0, &v);
+	if (rc == 0 && obj) { /* object regions never merge: v is the new one */
+		memobj_get(obj);
+		v->obj = obj;
+		v->obj_pgoff = pgoff;
+	}
+	/* MAP_POPULATE (without MAP_NONBLOCK) and locked regions are faulted in below */
+	populate = rc == 0 && (((flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE) ||
+			       (v->flags & VMA_LOCKED));
 	if (rc == 0)
 		prebuild_tables(vm, start, start + len);
 	if (rc == 0 && kind == VMA_SHARED) {
-		rc = populate_shared(vm, v);
+		rc = vm_populate_shared(vm, start, start + len, prot);
 		if (rc)
-			unmap_range(vm, start, start + len);
+			vm_unmap_range(vm, start, start + len);
 	}
 	spin_unlock_irqrestore(&vm->lock, irq);
-	if (rc == 0)
-		*out = start;
-	return rc;
+	if (rc)
+		return rc;
+	/* as Linux's mm_populate after mmap: the mapping stands whatever this achieves */
+	if (populate)
+		vm_prefault(vm, start, start + len);
+	*out = start;
+	return 0;
+}
+
+int vm_mmap(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsigned int flags,
+	    vaddr_t *out)
+{
+	if (!(flags & MAP_ANONYMOUS))
+		return -EBADF; /* a descriptor's memory comes through vm_mmap_object() */
+	return do_mmap(vm, addr, len, prot, flags, NULL, 0, out);
+}
+
+int vm_mmap_object(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot, unsigned int flags,
+		   struct memobj *obj, uint64_t pgoff, vaddr_t *out)
+{
+	if (len && pgoff + align_up(len, PAGE_SIZE) / PAGE_SIZE < pgoff)
+		return -EOVERFLOW;
+	return do_mmap(vm, addr, len, prot, flags & ~(unsigned int)MAP_ANONYMOUS, obj, pgoff, out);
 }
 
 /* ---- mprotect -------------------------------------------------------------------------- */
@@ -551,7 +617,7 @@ int vm_mprotect(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot)
 			goto out;
 		}
 	}
-	rc = split_at_edges(vm, addr, end);
+	rc = vm_split_at_edges(vm, addr, end);
 	if (rc)
 		goto out;
 	for (v = vma_find(&vm->vmas, addr); v && v->start < end; v = vma_next(v)) {
@@ -581,26 +647,34 @@ vaddr_t vm_brk(struct vm *vm, vaddr_t want)
 	unsigned long irq = spin_lock_irqsave(&vm->lock);
 	vaddr_t old_end = align_up(vm->brk, PAGE_SIZE);
 	vaddr_t new_end = align_up(want, PAGE_SIZE);
+	bool populate = false;
 	struct vma *v;
 	int rc = 0;
 
 	if (want < vm->brk_start || want > USER_MMAP_TOP)
 		goto out;
 	if (new_end > old_end) {
-		if (!range_free(vm, old_end, new_end))
+		if (!vm_range_free(vm, old_end, new_end))
 			goto out;
-		rc = insert_region(vm, old_end, new_end - old_end, PROT_READ | PROT_WRITE, VMA_ANON,
-				   0, 0, &v);
+		if (!vm_may_expand(vm, VMA_ANON, PROT_READ | PROT_WRITE,
+				   (new_end - old_end) >> PAGE_SHIFT, 0, 0))
+			goto out; /* RLIMIT_AS or RLIMIT_DATA */
+		rc = vm_insert_region(vm, old_end, new_end - old_end, PROT_READ | PROT_WRITE,
+				      VMA_ANON, 0, 0, 0, &v);
 		if (rc == 0)
 			prebuild_tables(vm, old_end, new_end);
+		/* mlockall(MCL_FUTURE) covers the heap too */
+		populate = rc == 0 && (v->flags & VMA_LOCKED);
 	} else if (new_end < old_end) {
-		rc = unmap_range(vm, new_end, old_end);
+		rc = vm_unmap_range(vm, new_end, old_end);
 	}
 	if (rc == 0)
 		vm->brk = want;
 out:
 	want = vm->brk;
 	spin_unlock_irqrestore(&vm->lock, irq);
+	if (populate)
+		vm_prefault(vm, old_end, new_end);
 	return want;
 }
 
@@ -665,21 +739,34 @@ int vm_fork(struct vm *parent, struct vm **out)
 	child->brk_start = parent->brk_start;
 	child->brk = parent->brk;
 	child->stack_low = parent->stack_low;
+	child->stack_top = parent->stack_top;
+	child->limit_as = parent->limit_as;
+	child->limit_data = parent->limit_data;
+	child->limit_memlock = parent->limit_memlock;
 	for (struct vma *v = vma_first(&parent->vmas); v && rc == 0; v = vma_next(v)) {
-		struct vma *c = slab_alloc(&vma_cache);
+		struct vma *c;
 
+		if (v->flags & VMA_DONTCOPY)
+			continue;
+		c = slab_alloc(&vma_cache);
 		if (!c) {
 			rc = -ENOMEM;
 			break;
 		}
 		*c = *v;
 		c->node = (struct vma_node){ 0 };
+		c->flags &= ~VMA_LOCK_FLAGS; /* memory locks are not inherited (nor MCL_FUTURE) */
+		if (c->obj)
+			memobj_get(c->obj);
 		rc = vma_insert(&child->vmas, c);
 		if (rc) {
-			slab_free(&vma_cache, c);
+			free_vma(c);
 			break;
 		}
-		rc = copy_range(parent, child, v->start, v->end, v->kind == VMA_SHARED);
+		if (v->flags & VMA_WIPEONFORK)
+			continue; /* the child's reads zeros */
+		rc = copy_range(parent, child, v->start, v->end,
+				v->kind == VMA_SHARED || v->kind == VMA_OBJ_SHARED);
 	}
 	/* the parent's PTEs lost W: its cached translations must go */
 	arch_flush_asid(parent->asid);

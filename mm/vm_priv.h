@@ -36,4 +36,55 @@ typedef void (*leaf_fn)(struct vm *vm, vaddr_t va, pte_t *ptep, void *arg);
 /* vm_walk_leaves - visit the non-empty leaves of [start, end) without allocating tables. */
 void vm_walk_leaves(struct vm *vm, vaddr_t start, vaddr_t end, leaf_fn fn, void *arg);
 
+/* Shared with vm_advise.c, vm_remap.c and vm_lock.c: the region and zapping helpers of vm.c.
+ * All are called with the address space's lock held. */
+
+/* vm_zap_range - empty the PTEs of [start, end) and drop their references; with @flushed,
+ * flushes each page while the count stays within FLUSH_PAGES_MAX (the caller flushes the
+ * ASID past it). */
+void vm_zap_range(struct vm *vm, vaddr_t start, vaddr_t end, unsigned long *flushed);
+
+/* vm_unmap_range - munmap's work on a page-aligned range: regions, PTEs, emptied tables. */
+int vm_unmap_range(struct vm *vm, vaddr_t start, vaddr_t end);
+
+/* vm_split_at_edges - region boundaries at @start and @end. 0 or -ENOMEM. */
+int vm_split_at_edges(struct vm *vm, vaddr_t start, vaddr_t end) __must_check;
+
+/* vm_merge - join @v with compatible neighbours; returns the region that holds it now. */
+struct vma *vm_merge(struct vm *vm, struct vma *v);
+
+/* vm_insert_region - a new region with @flags and vm->def_flags, merged with its neighbours
+ * (*@out: the region that holds it then). 0, -EEXIST (overlap) or -ENOMEM. */
+int vm_insert_region(struct vm *vm, vaddr_t start, uint64_t len, unsigned int prot,
+		     enum vma_kind kind, unsigned int flags, paddr_t image_pa, uint64_t image_bytes,
+		     struct vma **out) __must_check;
+
+/* vm_range_free - no region meets [start, end). */
+bool vm_range_free(struct vm *vm, vaddr_t start, vaddr_t end);
+
+/* vm_find_gap - the highest free gap of @len bytes below USER_MMAP_TOP, or 0. */
+vaddr_t vm_find_gap(struct vm *vm, uint64_t len);
+
+/* vm_may_lock - whether @pages more locked pages (besides those locked in [skip_start,
+ * skip_end), which the caller is about to lock again) keep within RLIMIT_MEMLOCK. Lock held. */
+bool vm_may_lock(struct vm *vm, uint64_t pages, vaddr_t skip_start, vaddr_t skip_end);
+
+/* vm_may_expand - whether @pages more pages of a region like @kind/@prot fit RLIMIT_AS and
+ * RLIMIT_DATA, not counting what the regions already hold in [skip_start, skip_end). */
+bool vm_may_expand(struct vm *vm, enum vma_kind kind, unsigned int prot, uint64_t pages,
+		   vaddr_t skip_start, vaddr_t skip_end);
+
+/* vm_populate_shared - MAP_SHARED memory: a zeroed frame for every page of [start, end) now,
+ * so that a fork shares all of them. 0 or -ENOMEM (what was made stays mapped). */
+int vm_populate_shared(struct vm *vm, vaddr_t start, vaddr_t end, unsigned int prot) __must_check;
+
+/* vm_prefault - vm_populate() as Linux's mm_populate after mmap, brk, mremap and mlockall:
+ * as far as memory goes, failures skipped (the call that asked has succeeded). No lock held. */
+void vm_prefault(struct vm *vm, vaddr_t start, vaddr_t end);
+
+/* vm_update_flags - set @set and clear @clear in the region flags of [start, end), cutting
+ * and joining regions; -ENOMEM at a hole (what came before changed) or short of memory. */
+int vm_update_flags(struct vm *vm, vaddr_t start, vaddr_t end, unsigned int set,
+		    unsigned int clear) __must_check;
+
 #endif

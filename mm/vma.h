@@ -13,6 +13,8 @@ enum vma_kind {
 	VMA_IMAGE_PRIVATE, /* writable part of an ELF: image frames copied on first write */
 	VMA_STACK,	   /* anonymous, grows down on faults just below it */
 	VMA_SHARED,	   /* MAP_SHARED|MAP_ANONYMOUS: frames shared with forked children */
+	VMA_OBJ_SHARED,	   /* MAP_SHARED of a memory object: maps the object's own frames */
+	VMA_OBJ_PRIVATE,   /* MAP_PRIVATE of a memory object: its frames, copied on write */
 };
 
 /* Region permissions (what the task may do), as PROT_* in Linux. */
@@ -20,10 +22,19 @@ enum vma_kind {
 #define VMA_WRITE 0x2
 #define VMA_EXEC  0x4
 
+/* Region flags (struct vma.flags): what mlock and madvise asked of it. */
+#define VMA_LOCKED	0x1 /* mlock: populated, and MADV_DONTNEED refuses it */
+#define VMA_LOCKONFAULT 0x2 /* with VMA_LOCKED: pages are locked as they fault in */
+#define VMA_DONTCOPY	0x4 /* MADV_DONTFORK: a forked child does not get the region */
+#define VMA_WIPEONFORK	0x8 /* MADV_WIPEONFORK: a forked child gets it empty */
+#define VMA_LOCK_FLAGS	(VMA_LOCKED | VMA_LOCKONFAULT)
+
 struct vma_node {
 	struct vma_node *left, *right, *parent;
 	int height; /* AVL: height of the subtree rooted here (a leaf is 1) */
 };
+
+struct memobj;
 
 struct vma {
 	struct vma_node node; /* first: the tree works on nodes, containers are vmas */
@@ -31,10 +42,14 @@ struct vma {
 	vaddr_t end;	      /* page-aligned, exclusive */
 	unsigned int prot;    /* VMA_READ | VMA_WRITE | VMA_EXEC */
 	enum vma_kind kind;
+	unsigned int flags; /* VMA_LOCKED, ...: regions merge only with equal flags */
 	/* image-backed regions: where the region's first page comes from in the image */
 	paddr_t image_pa;     /* physical address of the bytes for `start` (page-aligned) */
 	uint64_t image_bytes; /* bytes available from image_pa; beyond them the region is zeros */
 	void *shared;	      /* VMA_SHARED: the shared object; owned by the vm layer */
+	/* object-backed regions: the object (one reference per region) and its page at start */
+	struct memobj *obj;
+	uint64_t obj_pgoff;
 };
 
 struct vma_tree {

@@ -7,6 +7,7 @@
 #define ESRCH 3
 #define EINTR 4
 #define EIO 5
+#define ENXIO 6
 #define E2BIG 7
 #define ENOEXEC 8
 #define EBADF 9
@@ -18,8 +19,13 @@
 #define EBUSY 16
 #define EEXIST 17
 #define ENODEV 19
+#define ENOTDIR 20
 #define EINVAL 22
+#define EMFILE 24
+#define ENOTTY 25
+#define EFBIG 27
 #define ENOSPC 28
+#define ESPIPE 29
 #define ERANGE 34
 #define ENOSYS 38
 #define EOVERFLOW 75

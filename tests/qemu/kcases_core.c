@@ -53,8 +53,9 @@ KTEST(timer_interrupts_tick_at_the_programmed_rate)
 		__asm__ volatile("wfi");
 	elapsed = timer_now() - start_time;
 	KT_EXPECT_EQ(timer_ticks() - start_ticks, 5);
-	/* five periods of 1/TIMER_HZ, give or take one */
-	KT_EXPECT(elapsed >= 4 * hz / TIMER_HZ && elapsed <= 6 * hz / TIMER_HZ);
+	/* five periods of 1/TIMER_HZ: never fewer than four (ticks do not come early); a busy
+	 * host may delay QEMU's timer, so the bound above only rules out a rate off by 2x */
+	KT_EXPECT(elapsed >= 4 * hz / TIMER_HZ && elapsed < 10 * hz / TIMER_HZ);
 }
 
 KTEST(frames_are_distinct_writable_and_all_come_back)

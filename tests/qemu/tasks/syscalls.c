@@ -191,7 +191,9 @@ int main(int argc, char **argv)
 	{
 		CHECK_EQ((long)fl_mmap(0, 0, RW, ANON), -EINVAL);
 		CHECK_EQ((long)fl_mmap(0, PAGE, RW, FL_MAP_ANONYMOUS), -EINVAL);
-		CHECK_EQ(sc(SYS_mmap, 0, (long)PAGE, RW, FL_MAP_PRIVATE), -EBADF);
+		/* a descriptor's memory: none behind fd -1, and the console (fd 0) has none */
+		CHECK_EQ(fl_syscall(SYS_mmap, 0, (long)PAGE, RW, FL_MAP_PRIVATE, -1, 0), -EBADF);
+		CHECK_EQ(fl_syscall(SYS_mmap, 0, (long)PAGE, RW, FL_MAP_PRIVATE, 0, 0), -ENODEV);
 		CHECK_EQ((long)fl_mmap((void *)0x10001, PAGE, RW, ANON | FL_MAP_FIXED), -EINVAL);
 		CHECK_EQ(fl_munmap((void *)0x10001, PAGE), -EINVAL);
 		CHECK_EQ(fl_munmap((void *)0x100000, 0), -EINVAL);

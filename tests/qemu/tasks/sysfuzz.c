@@ -3,21 +3,25 @@
  * and every call that takes a user pointer answers a bad one with -EFAULT. */
 #include "t.h"
 
-#define USER_BASE     0x10000ul
-#define USER_TOP      0x4000000000ul /* first address above the user half */
-#define SCRATCH	      0x2000000000ul /* the fuzzer's playground: munmap, mprotect, MAP_FIXED */
-#define SCRATCH_LEN   MiB
-#define VOID_BASE     0x1000000000ul /* nothing of the task lives here: free to map and unmap */
-#define VOID_LEN      (1ul << 30)
-#define KERNEL_DIRECT 0xffffffc000000000ul
-#define KERNEL_IMAGE  0xffffffff80000000ul
-#define ERRNO_MAX     133 /* the highest errno Linux has (EHWPOISON) */
-#define EACCES	      13
-#define WNOHANG	      1
-#define CHILDREN      3
-#define CALLS	      25000
-#define RING	      4		  /* mappings made outside the scratch window, unmapped in turn */
-#define SHARED_MAX    (16 * PAGE) /* MAP_SHARED allocates at once: kept small */
+#define USER_BASE	    0x10000ul
+#define USER_TOP	    0x4000000000ul /* first address above the user half */
+#define SCRATCH		    0x2000000000ul /* the fuzzer's playground: munmap, mprotect, MAP_FIXED */
+#define SCRATCH_LEN	    MiB
+#define VOID_BASE	    0x1000000000ul /* nothing of the task lives here: free to map and unmap */
+#define VOID_LEN	    (1ul << 30)
+#define KERNEL_DIRECT	    0xffffffc000000000ul
+#define KERNEL_IMAGE	    0xffffffff80000000ul
+#define ERRNO_MAX	    133 /* the highest errno Linux has (EHWPOISON) */
+#define EACCES		    13
+#define WNOHANG		    1
+#define CHILDREN	    3
+#define CALLS		    25000
+#define RING		    4 /* mappings made outside the scratch window, unmapped in turn */
+#define SHARED_MAX	    (16 * PAGE) /* MAP_SHARED allocates at once: kept small */
+#define MADV_DONTNEED	    4
+#define MADV_POPULATE_READ  22
+#define MADV_POPULATE_WRITE 23
+#define MLOCK_ONFAULT	    1
 
 /*
  * mmap(2) once took an address above the user half, as a hint or with MAP_FIXED, and mapped it
@@ -43,13 +47,17 @@ static const long implemented[] = {
 	SYS_uname,	 SYS_getrusage, SYS_getpid,	  SYS_getppid,	       SYS_sysinfo,
 	SYS_brk,	 SYS_munmap,	SYS_mmap,	  SYS_mprotect,	       SYS_wait4,
 	SYS_FL_COUNTERS, SYS_FL_AUDIT,	SYS_clock_getres, SYS_clock_nanosleep, SYS_gettimeofday,
-	SYS_getrandom,
+	SYS_getrandom,	 SYS_madvise,	SYS_mremap,	  SYS_msync,	       SYS_mincore,
+	SYS_munlock,	 SYS_mlock2,	SYS_munlockall,	  SYS_getrlimit,       SYS_readv,
+	SYS_writev,	 SYS_pread64,	SYS_pwrite64,	  SYS_lseek,	       SYS_fstat,
+	SYS_newfstatat,	 SYS_openat,	SYS_readlinkat,
 };
 
 /* They end the task or the machine, replace the task, fork, or change the allocator; or
  * they would change the fuzzer under its feet: signals to anyone, memory it relies on
  * dropped or moved, limits that starve it, its console descriptors closed, sleeps without
- * end. Their own tests cover them. */
+ * end. Their own tests cover them. (madvise, mremap and munlock are fuzzed with ranges
+ * kept to the fuzzer's windows; mlock and mlockall fault whole regions in.) */
 static const long excluded[] = {
 	SYS_exit,
 	SYS_exit_group,
@@ -72,14 +80,9 @@ static const long excluded[] = {
 	SYS_sigaltstack,
 	SYS_pidfd_send_signal,
 	SYS_clock_nanosleep,
-	SYS_madvise,
 	SYS_process_madvise,
-	SYS_mremap,
 	SYS_mlock,
-	SYS_mlock2,
 	SYS_mlockall,
-	SYS_munlock,
-	SYS_munlockall,
 	SYS_prlimit64,
 	SYS_setrlimit,
 	SYS_close,
@@ -295,8 +298,12 @@ static unsigned long keep_within(unsigned long addr, unsigned long len, unsigned
 	return 1 + below(hi - addr);
 }
 
-/* An address range for munmap or mprotect that can hit nothing of the task's own. */
-static void any_range(long *addr, long *len)
+/*
+ * An address range for munmap or mprotect that can hit nothing of the task's own. Lengths
+ * past the user half are left long (munmap and mprotect refuse them); with @strict they are
+ * cut too, for the calls that take them (madvise walks whatever regions lie there).
+ */
+static void any_range_in(long *addr, long *len, int strict)
 {
 	unsigned long r = below(20), a, lo, hi;
 	int ringi = (int)below(RING);
@@ -331,6 +338,14 @@ static void any_range(long *addr, long *len)
 	}
 	*addr = (long)a;
 	*len = (long)keep_within(a, any_len(), lo, hi);
+	if (strict && !(a & (PAGE - 1)) && a >= lo && a < hi &&
+	    align_page((unsigned long)*len) > hi - a)
+		*len = (long)(1 + below(hi - a));
+}
+
+static void any_range(long *addr, long *len)
+{
+	any_range_in(addr, len, 0);
 }
 
 static long brk_arg(void)
@@ -424,7 +439,7 @@ static void mmap_args(struct call *c)
 
 static int console(long fd)
 {
-	return fd == 1 || fd == 2 || (unsigned int)fd == 1 || (unsigned int)fd == 2;
+	return (unsigned int)fd <= 2; /* 0 too: the console is open for reading and writing */
 }
 
 static void make_args(struct call *c)
@@ -439,6 +454,11 @@ static void make_args(struct call *c)
 	switch (c->nr) {
 	case SYS_read:
 		c->a[0] = any_fd();
+		break;
+	case SYS_writev: /* on the console: nothing, from a bad vector */
+		c->a[0] = any_fd();
+		if (console(c->a[0]))
+			c->a[1] = (long)bad_ptr();
 		break;
 	case SYS_write:
 		c->a[0] = any_fd();
@@ -488,6 +508,38 @@ static void make_args(struct call *c)
 		break;
 	case SYS_munmap:
 		any_range(&c->a[0], &c->a[1]);
+		break;
+	case SYS_msync:
+	case SYS_munlock:
+		any_range_in(&c->a[0], &c->a[1], 1);
+		break;
+	case SYS_getrlimit:
+		c->a[1] = (long)any_ptr(); /* written to */
+		break;
+	case SYS_mincore:
+		/* the answer is written to a2, a byte a page: short, and only where it may go */
+		any_range_in(&c->a[0], &c->a[1], 1);
+		if ((unsigned long)c->a[1] > 16 * PAGE)
+			c->a[1] = (long)(1 + below(16 * PAGE));
+		c->a[2] = (long)any_ptr();
+		break;
+	case SYS_madvise:
+		any_range_in(&c->a[0], &c->a[1], 1);
+		c->a[2] = (long)below(26);
+		/* populating may take every frame of the machine: never asked for here */
+		if (c->a[2] == MADV_POPULATE_READ || c->a[2] == MADV_POPULATE_WRITE)
+			c->a[2] = MADV_DONTNEED;
+		break;
+	case SYS_mlock2:
+		any_range_in(&c->a[0], &c->a[1], 1);
+		c->a[2] = one_in(4) ? (long)below(4) : MLOCK_ONFAULT;
+		if (c->a[2] == 0)
+			c->a[2] = 2; /* refused: a plain mlock would populate */
+		break;
+	case SYS_mremap:
+		any_range_in(&c->a[0], &c->a[1], 1);
+		any_range_in(&c->a[4], &c->a[2], 1);
+		c->a[3] = one_in(4) ? (long)(unsigned int)rnd() : (long)below(8);
 		break;
 	case SYS_mprotect:
 		any_range(&c->a[0], &c->a[1]);

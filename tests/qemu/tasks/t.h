@@ -21,6 +21,7 @@
 #define ENOENT	2
 #define ENOSYS	38
 #define EEXIST	17
+#define ENODEV	19
 #define SIGSEGV 11
 #define SIGKILL 9
 #define SIGILL	4

@@ -1,0 +1,303 @@
+/* Signal delivery: default actions, handler frames in Linux's riscv64 layout, rt_sigreturn,
+ * and faults turned into signals. Sending, waking and the per-hart work flag are task.c's. */
+#include "firmware/signal.h"
+
+#include <stddef.h>
+
+#include "firmware/fpu.h"
+#include "firmware/task.h"
+#include "firmware/uaccess.h"
+#include "firmware/vdso.h"
+#include "platform/errno.h"
+
+#define SS_ONSTACK    1
+#define SS_DISABLE    2
+#define SS_AUTODISARM (1u << 31)
+
+/* Linux's siginfo_t on 64-bit: three ints, padding, then a 112-byte union */
+struct k_siginfo {
+	int32_t signo, errnum, code, pad;
+	union {
+		struct {
+			int32_t pid, uid;
+			int32_t status, pad;
+			int64_t utime, stime;
+		} proc;	       /* kill, tkill, SIGCHLD */
+		uint64_t addr; /* faults */
+		uint8_t size[112];
+	} u;
+};
+_Static_assert(sizeof(struct k_siginfo) == 128, "siginfo_t");
+
+/* riscv64's ucontext: flags, link, stack, a 1024-bit signal mask field, then the machine
+ * context 16-byte aligned: 32 registers (pc first, then x1..x31) and the FP union, whose
+ * largest member (Q) sets its size */
+struct k_ucontext {
+	uint64_t flags, link;
+	uint64_t ss_sp;
+	int32_t ss_flags, pad;
+	uint64_t ss_size;
+	uint64_t sigmask;
+	uint8_t mask_room[128 - 8];
+	uint8_t align[8];
+	uint64_t regs[32]; /* pc, ra, sp, gp, tp, t0-t2, s0-s1, a0-a7, s2-s11, t3-t6 */
+	uint64_t fregs[32];
+	uint32_t fcsr;
+	uint8_t q_room[528 - 32 * 8 - 4];
+};
+_Static_assert(offsetof(struct k_ucontext, regs) == 176, "ucontext: mcontext at 176");
+_Static_assert(sizeof(struct k_ucontext) == 960, "ucontext size");
+
+struct rt_sigframe {
+	struct k_siginfo info;
+	struct k_ucontext uc;
+};
+_Static_assert(offsetof(struct rt_sigframe, uc) == 128, "frame: ucontext after siginfo");
+
+/* The trap frame holds the same registers in the same order, pc in x0's slot. */
+_Static_assert(offsetof(struct trap_frame, t6) == 31 * 8, "trap frame: x31");
+
+/* What each signal does by default: end the task, or nothing (Linux's SIGCHLD, SIGURG,
+ * SIGWINCH, SIGCONT; job-control stops are not here, and are ignored). */
+static bool default_ignores(int sig)
+{
+	switch (sig) {
+	case SIGCHLD:
+	case SIGURG:
+	case SIGWINCH:
+	case SIGCONT:
+	case SIGSTOP:
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static const char *const names[] = {
+	[SIGHUP] = "SIGHUP",	 [SIGINT] = "SIGINT",	[SIGQUIT] = "SIGQUIT",
+	[SIGILL] = "SIGILL",	 [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT",
+	[SIGBUS] = "SIGBUS",	 [SIGFPE] = "SIGFPE",	[SIGKILL] = "SIGKILL",
+	[SIGUSR1] = "SIGUSR1",	 [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
+	[SIGPIPE] = "SIGPIPE",	 [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM",
+	[16] = "SIGSTKFLT",	 [SIGCHLD] = "SIGCHLD", [SIGCONT] = "SIGCONT",
+	[SIGSTOP] = "SIGSTOP",	 [SIGTSTP] = "SIGTSTP", [SIGTTIN] = "SIGTTIN",
+	[SIGTTOU] = "SIGTTOU",	 [SIGURG] = "SIGURG",	[SIGXCPU] = "SIGXCPU",
+	[SIGXFSZ] = "SIGXFSZ",	 [26] = "SIGVTALRM",	[27] = "SIGPROF",
+	[SIGWINCH] = "SIGWINCH", [29] = "SIGIO",	[30] = "SIGPWR",
+	[SIGSYS] = "SIGSYS",
+};
+
+const char *signal_name(int sig)
+{
+	if (sig > 0 && sig < (int)ARRAY_SIZE(names) && names[sig])
+		return names[sig];
+	return sig > 0 && sig <= SIG_COUNT ? "SIGRT" : "no signal";
+}
+
+void signal_reset(struct sigstate *s)
+{
+	*s = (struct sigstate){ .ss_flags = SS_DISABLE };
+}
+
+void signal_fork(struct sigstate *child, const struct sigstate *parent)
+{
+	for (int i = 0; i < SIG_COUNT; i++)
+		child->action[i] = parent->action[i];
+	child->blocked = parent->blocked;
+	child->pending = 0;
+	child->restore_blocked = false;
+	child->ss_sp = parent->ss_sp;
+	child->ss_size = parent->ss_size;
+	child->ss_flags = parent->ss_flags;
+}
+
+void signal_exec(struct sigstate *s)
+{
+	for (int i = 0; i < SIG_COUNT; i++)
+		if (s->action[i].handler != SIG_IGN)
+			s->action[i] = (struct k_sigaction){ 0 };
+	s->ss_sp = 0;
+	s->ss_size = 0;
+	s->ss_flags = SS_DISABLE;
+}
+
+bool signal_ignored(const struct sigstate *s, int sig)
+{
+	const struct k_sigaction *a = &s->action[sig - 1];
+
+	if (s->blocked & sig_bit(sig))
+		return false;
+	return a->handler == SIG_IGN || (a->handler == SIG_DFL && default_ignores(sig));
+}
+
+static bool on_altstack(const struct sigstate *s, uint64_t sp)
+{
+	return !(s->ss_flags & SS_DISABLE) && sp > s->ss_sp && sp - s->ss_sp <= s->ss_size;
+}
+
+/* Saves the task's registers, FP state and mask in a frame below its stack (or on the
+ * alternate stack) and points @tf at the handler. False when the frame cannot be written. */
+static bool enter_handler(struct task *t, struct trap_frame *tf, int sig, const struct sig_info *si)
+{
+	struct sigstate *s = &t->sig;
+	const struct k_sigaction *a = &s->action[sig - 1];
+	const unsigned long *regs = (const unsigned long *)tf;
+	struct rt_sigframe f = { 0 };
+	uint64_t sp = tf->sp;
+
+	if ((a->flags & SA_ONSTACK) && !(s->ss_flags & SS_DISABLE) && !on_altstack(s, sp))
+		sp = s->ss_sp + s->ss_size;
+	sp = (sp - sizeof(f)) & ~15ull;
+
+	f.info.signo = sig;
+	f.info.code = si->code;
+	if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGTRAP || sig == SIGFPE)
+		f.info.u.addr = si->addr;
+	else {
+		f.info.u.proc.pid = si->pid;
+		f.info.u.proc.status = si->status;
+	}
+	f.uc.ss_sp = s->ss_sp;
+	f.uc.ss_flags = (int32_t)(s->ss_flags & SS_DISABLE ? SS_DISABLE
+				  : on_altstack(s, tf->sp) ? SS_ONSTACK
+							   : 0);
+	f.uc.ss_size = s->ss_size;
+	f.uc.sigmask = s->restore_blocked ? s->saved_blocked : s->blocked;
+	for (int i = 0; i < 32; i++)
+		f.uc.regs[i] = regs[i]; /* slot 0 is the pc */
+	fpu_switch_out(&t->fp);
+	for (int i = 0; i < 32; i++)
+		f.uc.fregs[i] = t->fp.f[i];
+	f.uc.fcsr = (uint32_t)t->fp.fcsr;
+	if (copy_to_user(sp, &f, sizeof(f)))
+		return false;
+
+	if (s->ss_flags & SS_AUTODISARM) {
+		s->ss_sp = 0;
+		s->ss_size = 0;
+		s->ss_flags = SS_DISABLE;
+	}
+	s->restore_blocked = false;
+	s->blocked |= a->mask | ((a->flags & SA_NODEFER) ? 0 : sig_bit(sig));
+	s->blocked &= ~(sig_bit(SIGKILL) | sig_bit(SIGSTOP));
+	tf->sepc = a->handler;
+	tf->ra = vdso_sigreturn_address();
+	tf->sp = sp;
+	tf->a0 = (unsigned long)sig;
+	tf->a1 = sp + offsetof(struct rt_sigframe, info);
+	tf->a2 = sp + offsetof(struct rt_sigframe, uc);
+	if (a->flags & SA_RESETHAND)
+		s->action[sig - 1] = (struct k_sigaction){ 0 };
+	return true;
+}
+
+/* The lowest pending signal not blocked (SIGKILL first), taken off the pending set. */
+static int next_signal(struct sigstate *s, struct sig_info *si)
+{
+	uint64_t ready = s->pending & ~s->blocked;
+	int sig;
+
+	if (!ready)
+		return 0;
+	if (ready & sig_bit(SIGKILL))
+		sig = SIGKILL;
+	else
+		for (sig = 1; !(ready & sig_bit(sig)); sig++) /* no libgcc ctz in the kernel */
+			;
+	s->pending &= ~sig_bit(sig);
+	*si = s->info[sig - 1];
+	return sig;
+}
+
+void signal_work(struct trap_frame *tf)
+{
+	struct task *t = task_current();
+	struct sigstate *s = &t->sig;
+	bool restart = t->restart_pending;
+	struct sig_info si;
+	int sig;
+
+	t->restart_pending = false;
+	while ((sig = next_signal(s, &si)) != 0) {
+		const struct k_sigaction *a = &s->action[sig - 1];
+
+		if (sig != SIGKILL && a->handler == SIG_IGN)
+			continue;
+		if (sig == SIGKILL || a->handler == SIG_DFL) {
+			if (sig != SIGKILL && default_ignores(sig))
+				continue;
+			task_end_by_signal(sig, si.addr, tf->sepc);
+		}
+		/* a handler runs: an interrupted call fails with EINTR, unless SA_RESTART asks
+		 * for it to be made again (Linux's -ERESTARTSYS) */
+		if (restart) {
+			if (a->flags & SA_RESTART) {
+				tf->sepc -= 4;
+				tf->a0 = t->restart_a0;
+			} else {
+				tf->a0 = (unsigned long)-EINTR;
+			}
+			restart = false;
+		}
+		if (!enter_handler(t, tf, sig, &si))
+			task_kill_undeliverable(sig, tf->sp, tf->sepc);
+		break;
+	}
+	/* woken for a signal that nobody ended up handling: the call is made again */
+	if (restart) {
+		tf->sepc -= 4;
+		tf->a0 = t->restart_a0;
+	}
+	if (s->restore_blocked && !(s->pending & ~s->blocked)) {
+		s->blocked = s->saved_blocked;
+		s->restore_blocked = false;
+	}
+	task_signal_recalc(t);
+}
+
+bool signal_fault(int sig, int code, uint64_t addr)
+{
+	struct task *t = task_current();
+	struct sigstate *s = &t->sig;
+	const struct k_sigaction *a = &s->action[sig - 1];
+
+	/* a blocked or ignored fault signal cannot be held back: Linux kills */
+	if (a->handler == SIG_DFL || a->handler == SIG_IGN || (s->blocked & sig_bit(sig)))
+		return false;
+	s->pending |= sig_bit(sig);
+	s->info[sig - 1] = (struct sig_info){ .code = code, .addr = addr };
+	task_signal_recalc(t);
+	return true;
+}
+
+long signal_sigreturn(struct trap_frame *tf)
+{
+	struct task *t = task_current();
+	struct sigstate *s = &t->sig;
+	unsigned long *regs = (unsigned long *)tf;
+	struct k_ucontext uc;
+	uint64_t at = tf->sp + offsetof(struct rt_sigframe, uc);
+
+	if (copy_from_user(&uc, at, sizeof(uc)))
+		task_kill_undeliverable(0, tf->sp, tf->sepc);
+	for (int i = 0; i < 32; i++)
+		regs[i] = uc.regs[i];
+	tf->full = 1; /* every register comes from the frame */
+	for (int i = 0; i < 32; i++)
+		t->fp.f[i] = uc.fregs[i];
+	t->fp.fcsr = uc.fcsr;
+	fpu_switch_in(&t->fp);
+	tf->sstatus = fpu_user_sstatus(tf->sstatus);
+	s->blocked = uc.sigmask & ~(sig_bit(SIGKILL) | sig_bit(SIGSTOP));
+	/* the alternate stack as it was when the handler was entered */
+	if (!on_altstack(s, tf->sp)) {
+		s->ss_sp = uc.ss_sp;
+		s->ss_size = uc.ss_size;
+		s->ss_flags = (uint32_t)uc.ss_flags & (SS_DISABLE | SS_AUTODISARM);
+	}
+	task_signal_recalc(t);
+	return (long)tf->a0;
+}
