@@ -31,6 +31,7 @@ void clock_init(const struct fdt_info *fi)
 	void *regs = NULL;
 
 	d->timebase_hz = fi->timebase_hz ? fi->timebase_hz : 1;
+	d->ns_mult = vdso_ns_mult(d->timebase_hz);
 	if (fi->rtc.kind != FDT_RTC_NONE)
 		regs = kmem_ioremap(fi->rtc.base, fi->rtc.size ? fi->rtc.size : PAGE_SIZE);
 	if (regs && rtc_read_ns(fi->rtc.kind, (uintptr_t)regs, &now_ns) == 0) {

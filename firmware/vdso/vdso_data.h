@@ -30,19 +30,41 @@
  */
 #define VDSO_CLOCK_RES_NS 4000000ull
 
-/* Written once at boot, before the first task: readers need no sequence count. Whoever adds
- * clock_settime must add one. */
-struct vdso_data {
-	uint64_t timebase_hz;	/* time CSR ticks per second, never 0 once tasks run */
-	uint64_t realtime_sec;	/* CLOCK_REALTIME when the time CSR read 0 */
-	uint64_t realtime_nsec; /* below NSEC_PER_SEC */
-};
-
 /* Linux's struct timespec on 64-bit */
 struct vdso_timespec {
 	int64_t tv_sec;
 	int64_t tv_nsec;
 };
+
+/* Written once at boot, before the first task: readers need no sequence count. Whoever adds
+ * clock_settime must add one. */
+struct vdso_data {
+	uint64_t timebase_hz;	/* time CSR ticks per second, never 0 once tasks run */
+	uint64_t ns_mult;	/* ceil(10^9 * 2^32 / timebase_hz): ns = ticks * ns_mult >> 32 */
+	uint64_t realtime_sec;	/* CLOCK_REALTIME when the time CSR read 0 */
+	uint64_t realtime_nsec; /* below NSEC_PER_SEC */
+};
+
+/* vdso_ns_mult - the ns_mult for @hz: rounded up, so that a clock never reads less than the
+ * exact time (a sleep that wakes at a time CSR value reads at least its target); still below
+ * 10^9 ns for any remainder below @hz when @hz < 2 GHz. */
+static inline uint64_t vdso_ns_mult(uint64_t hz)
+{
+	return ((NSEC_PER_SEC << 32) + hz - 1) / hz;
+}
+
+/*
+ * vdso_monotonic - CLOCK_MONOTONIC at time CSR value @t: whole seconds by one division, the
+ * nanoseconds of the remainder by a multiply and a shift. The remainder is below hz and
+ * ns_mult below 2^32 * 10^9 / hz + 1, so the product fits 64 bits.
+ */
+static inline void vdso_monotonic(const struct vdso_data *d, uint64_t t, struct vdso_timespec *ts)
+{
+	uint64_t hz = d->timebase_hz;
+
+	ts->tv_sec = (int64_t)(t / hz);
+	ts->tv_nsec = (int64_t)((t % hz) * d->ns_mult >> 32);
+}
 
 /* Clocks the shared arithmetic serves: the time CSR plus an offset. */
 static inline int vdso_clock_is_time_csr(long clk)
@@ -61,10 +83,11 @@ static inline int vdso_clock_is_time_csr(long clk)
 static inline void vdso_clock_from(const struct vdso_data *d, long clk, uint64_t t,
 				   struct vdso_timespec *ts)
 {
-	uint64_t hz = d->timebase_hz;
-	uint64_t sec = t / hz;
-	/* the remainder is below hz < 2^32, so the product fits 64 bits */
-	uint64_t nsec = (t % hz) * NSEC_PER_SEC / hz;
+	uint64_t sec, nsec;
+
+	vdso_monotonic(d, t, ts);
+	sec = (uint64_t)ts->tv_sec;
+	nsec = (uint64_t)ts->tv_nsec;
 
 	if (clk == CLOCK_REALTIME_COARSE || clk == CLOCK_MONOTONIC_COARSE)
 		nsec -= nsec % VDSO_CLOCK_RES_NS;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "fl.h"
+#include "fl_vdso.h"
 
 #define PAGE 4096ul
 #define RW   (FL_PROT_READ | FL_PROT_WRITE)
@@ -213,6 +214,34 @@ static void null_syscall(void)
 	report("h", 1, h);
 }
 
+/* (v) clock_gettime(CLOCK_MONOTONIC) through the vDSO, called as a C library calls it (by
+ * the address found at AT_SYSINFO_EHDR), minus the empty loop. */
+static void vdso_clock(void)
+{
+	int (*gettime)(int, struct fl_timespec *) = fl_vdso_sym("__vdso_clock_gettime");
+	struct result v = { 0 };
+	struct fl_timespec ts;
+	const unsigned long n = 10000;
+
+	if (!gettime) {
+		printf("bench: no __vdso_clock_gettime in the vDSO\n");
+		return;
+	}
+	for (int r = 0; r < REPS; r++) {
+		uint64_t t = now(), e;
+
+		for (unsigned long i = 0; i < n; i++)
+			gettime(1, &ts); /* CLOCK_MONOTONIC */
+		t = now() - t;
+		e = now();
+		for (unsigned long i = 0; i < n; i++)
+			__asm__ volatile("" ::: "memory");
+		e = now() - e;
+		add(&v, (t - e) / n);
+	}
+	report("v", 1, v);
+}
+
 /* The worst single fault of kinds (a) and (b), each timed alone, and the median. */
 static int cmp(const void *x, const void *y)
 {
@@ -329,6 +358,7 @@ int main(void)
 		unmap_cost(sizes[i]);
 	}
 	null_syscall();
+	vdso_clock();
 	worst_single(4096);
 	many_regions(1);
 	many_regions(100);

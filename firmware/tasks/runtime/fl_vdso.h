@@ -17,6 +17,11 @@
 #define FL_DT_STRTAB	   5
 #define FL_DT_SYMTAB	   6
 
+/* Linux's struct timespec on 64-bit, as the vDSO's clock_gettime fills it */
+struct fl_timespec {
+	int64_t tv_sec, tv_nsec;
+};
+
 struct fl_ehdr {
 	unsigned char ident[16];
 	uint16_t type, machine;

@@ -238,6 +238,18 @@ int main(void)
 		}
 	}
 
+	/* woken at the 10 ms ticks instead, ten 1 ms sleeps would take about 100 ms */
+	CASE(short_sleeps_end_on_time_not_at_the_next_tick)
+	{
+		long a = clock_ns(CLOCK_MONOTONIC), took;
+
+		for (int i = 0; i < 10; i++)
+			CHECK_EQ(sleep_rel(CLOCK_MONOTONIC, MSEC), 0);
+		took = clock_ns(CLOCK_MONOTONIC) - a;
+		CHECK(took >= 10 * MSEC);
+		CHECK(took < 50 * MSEC);
+	}
+
 	CASE(absolute_sleeps_wake_when_their_clock_reaches_the_time)
 	{
 		static const int clocks[] = { CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME };
@@ -315,6 +327,22 @@ int main(void)
 			 -1);
 		/* getrusage splits the same run time into user and system time */
 		CHECK(usage_ns(0) >= c2 && usage_ns(0) <= clock_ns(CLOCK_PROCESS_CPUTIME_ID));
+	}
+
+	/* The kernel runs with interrupts masked: a tick that falls in a system call is taken
+	 * right after it and must count as system time, as Linux counts it */
+	CASE(time_spent_in_system_calls_counts_as_system_time)
+	{
+		struct k_rusage ru;
+		long end = clock_ns(CLOCK_MONOTONIC) + 100 * MSEC;
+
+		while (clock_ns(CLOCK_MONOTONIC) < end)
+			for (int i = 0; i < 100; i++)
+				sc(SYS_getppid, 0, 0, 0, 0);
+		CHECK_EQ(sc(SYS_getrusage, 0, (long)&ru, 0, 0), 0);
+		CHECK(ru.stime[0] * NSEC + ru.stime[1] * 1000 > 0);
+		printf("    user %ld.%06ld s, system %ld.%06ld s\n", ru.utime[0], ru.utime[1],
+		       ru.stime[0], ru.stime[1]);
 	}
 
 	CASE(wait4_and_getrusage_report_a_childs_cpu_time)
