@@ -1,6 +1,7 @@
-/* User copies, byte by byte through the probes' exception-table-guarded accesses. The trap
- * code sends a fault on a user address at one of them to the task's vm_fault() first and
- * retries the access when it is resolved; otherwise the probe returns -EFAULT. */
+/* User copies through the probes' exception-table-guarded accesses, a word at a time where
+ * both sides are 8-byte aligned (signal frames, structs), else byte by byte. The trap code
+ * sends a fault on a user address at one of them to the task's vm_fault() first and retries
+ * the access when it is resolved; otherwise the probe returns -EFAULT. */
 #include "firmware/uaccess.h"
 
 #include "firmware/probe.h"
@@ -9,6 +10,9 @@
 #include "platform/riscv/csr.h"
 
 #define ENAMETOOLONG 36
+
+/* uaccess_copy.S: @words 8-byte words from @src to @dst; 0 or -EFAULT */
+int uaccess_copy_words(void *dst, const void *src, size_t words);
 
 bool user_range_ok(uintptr_t addr, size_t n)
 {
@@ -20,10 +24,16 @@ int copy_from_user(void *dst, uintptr_t src, size_t n)
 	uint8_t *d = dst;
 	int rc = 0;
 
+	size_t i = 0;
+
 	if (!user_range_ok(src, n))
 		return -EFAULT;
 	csr_set(CSR_SSTATUS, SSTATUS_SUM);
-	for (size_t i = 0; i < n && !rc; i++)
+	if (((src | (uintptr_t)d) & 7) == 0) {
+		rc = uaccess_copy_words(d, (const void *)src, n / 8);
+		i = n & ~(size_t)7;
+	}
+	for (; i < n && !rc; i++)
 		rc = probe_read_u8((const uint8_t *)(src + i), &d[i]);
 	csr_clear(CSR_SSTATUS, SSTATUS_SUM);
 	return rc;
@@ -34,10 +44,16 @@ int copy_to_user(uintptr_t dst, const void *src, size_t n)
 	const uint8_t *s = src;
 	int rc = 0;
 
+	size_t i = 0;
+
 	if (!user_range_ok(dst, n))
 		return -EFAULT;
 	csr_set(CSR_SSTATUS, SSTATUS_SUM);
-	for (size_t i = 0; i < n && !rc; i++)
+	if (((dst | (uintptr_t)s) & 7) == 0) {
+		rc = uaccess_copy_words((void *)dst, s, n / 8);
+		i = n & ~(size_t)7;
+	}
+	for (; i < n && !rc; i++)
 		rc = probe_write_u8((uint8_t *)(dst + i), s[i]);
 	csr_clear(CSR_SSTATUS, SSTATUS_SUM);
 	return rc;
