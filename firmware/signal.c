@@ -54,6 +54,15 @@ struct rt_sigframe {
 };
 _Static_assert(offsetof(struct rt_sigframe, uc) == 128, "frame: ucontext after siginfo");
 
+/* The parts of the frame that are written and read, as Linux does: the room kept for a
+ * larger mask and for the Q extension stays untouched, but for the Q state's reserved words,
+ * which are zeroed. */
+#define UC_HEAD	    offsetof(struct k_ucontext, mask_room) /* flags .. sigmask */
+#define UC_MCONTEXT offsetof(struct k_ucontext, regs)
+#define MC_SIZE	    (offsetof(struct k_ucontext, fcsr) + 8 - UC_MCONTEXT) /* fcsr, padded */
+#define Q_FCSR	    (UC_MCONTEXT + 32 * 8 + 64 * 8) /* Q's fcsr, then its reserved words */
+_Static_assert(Q_FCSR + 16 == sizeof(struct k_ucontext), "Q's fcsr and reserved words end it");
+
 /* The trap frame holds the same registers in the same order, pc in x0's slot. */
 _Static_assert(offsetof(struct trap_frame, t6) == 31 * 8, "trap frame: x31");
 
@@ -145,13 +154,18 @@ static bool enter_handler(struct task *t, struct trap_frame *tf, int sig, const 
 	struct sigstate *s = &t->sig;
 	const struct k_sigaction *a = &s->action[sig - 1];
 	const unsigned long *regs = (const unsigned long *)tf;
-	struct rt_sigframe f = { 0 };
+	struct rt_sigframe f;		 /* only what is copied out is filled */
+	static const uint64_t q_tail[2]; /* Q's fcsr (unused with D) and reserved words: zero */
 	uint64_t sp = tf->sp;
 
 	if ((a->flags & SA_ONSTACK) && !(s->ss_flags & SS_DISABLE) && !on_altstack(s, sp))
 		sp = s->ss_sp + s->ss_size;
 	sp = (sp - sizeof(f)) & ~15ull;
 
+	f.info = (struct k_siginfo){ 0 };
+	f.uc.flags = 0;
+	f.uc.link = 0;
+	f.uc.pad = 0;
 	f.info.signo = sig;
 	f.info.code = si->code;
 	if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGTRAP || sig == SIGFPE)
@@ -172,7 +186,11 @@ static bool enter_handler(struct task *t, struct trap_frame *tf, int sig, const 
 	for (int i = 0; i < 32; i++)
 		f.uc.fregs[i] = t->fp.f[i];
 	f.uc.fcsr = (uint32_t)t->fp.fcsr;
-	if (copy_to_user(sp, &f, sizeof(f)))
+	f.uc.q_room[0] = f.uc.q_room[1] = f.uc.q_room[2] = f.uc.q_room[3] = 0; /* fcsr's pad */
+	if (copy_to_user(sp, &f.info, sizeof(f.info)) ||
+	    copy_to_user(sp + offsetof(struct rt_sigframe, uc), &f.uc, UC_HEAD) ||
+	    copy_to_user(sp + offsetof(struct rt_sigframe, uc) + UC_MCONTEXT, f.uc.regs, MC_SIZE) ||
+	    copy_to_user(sp + offsetof(struct rt_sigframe, uc) + Q_FCSR, q_tail, sizeof(q_tail)))
 		return false;
 
 	if (s->ss_flags & SS_AUTODISARM) {
@@ -194,6 +212,20 @@ static bool enter_handler(struct task *t, struct trap_frame *tf, int sig, const 
 	return true;
 }
 
+/* The number of the lowest bit set in @set, counted from 1: a halving search, as the kernel
+ * has no count-trailing-zeros instruction to rely on (nor libgcc's). */
+static int lowest_signal(uint64_t set)
+{
+	int sig = 1;
+
+	for (int width = 32; width; width /= 2)
+		if (!(set & ((1ull << width) - 1))) {
+			sig += width;
+			set >>= width;
+		}
+	return sig;
+}
+
 /* The lowest pending signal not blocked (SIGKILL first), taken off the pending set. */
 static int next_signal(struct sigstate *s, struct sig_info *si)
 {
@@ -205,8 +237,7 @@ static int next_signal(struct sigstate *s, struct sig_info *si)
 	if (ready & sig_bit(SIGKILL))
 		sig = SIGKILL;
 	else
-		for (sig = 1; !(ready & sig_bit(sig)); sig++) /* no libgcc ctz in the kernel */
-			;
+		sig = lowest_signal(ready);
 	s->pending &= ~sig_bit(sig);
 	*si = s->info[sig - 1];
 	return sig;
@@ -281,7 +312,7 @@ long signal_sigreturn(struct trap_frame *tf)
 	struct k_ucontext uc;
 	uint64_t at = tf->sp + offsetof(struct rt_sigframe, uc);
 
-	if (copy_from_user(&uc, at, sizeof(uc)))
+	if (copy_from_user(&uc, at, UC_HEAD) || copy_from_user(uc.regs, at + UC_MCONTEXT, MC_SIZE))
 		task_kill_undeliverable(0, tf->sp, tf->sepc);
 	for (int i = 0; i < 32; i++)
 		regs[i] = uc.regs[i];

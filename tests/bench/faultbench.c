@@ -242,6 +242,44 @@ static void vdso_clock(void)
 	report("v", 1, v);
 }
 
+/* (s) a SIGSEGV handled by the task: a write to a read-only page, the handler mprotects it
+ * writable and returns, the write is made again; per round trip, with the mprotect that
+ * makes the page read-only again (the pattern of a GC write barrier). */
+static volatile unsigned char *barrier;
+
+static void on_segv(int sig, void *info, void *uc)
+{
+	(void)sig;
+	(void)info;
+	(void)uc;
+	fl_mprotect((void *)barrier, PAGE, FL_PROT_READ | FL_PROT_WRITE);
+}
+
+static void segv_round_trip(void)
+{
+	/* Linux's struct sigaction on riscv64: handler, flags (SA_SIGINFO), mask */
+	const unsigned long act[3] = { (unsigned long)on_segv, 4, 0 };
+	struct result s = { 0 };
+	const unsigned long n = 1000;
+
+	barrier = fresh(1);
+	barrier[0] = 0;
+	if (fl_syscall(SYS_rt_sigaction, 11, (long)act, 0, 8, 0, 0)) {
+		printf("bench: rt_sigaction refused\n");
+		return;
+	}
+	for (int r = 0; r < REPS; r++) {
+		uint64_t t = now();
+
+		for (unsigned long i = 0; i < n; i++) {
+			fl_mprotect((void *)barrier, PAGE, FL_PROT_READ);
+			barrier[0] = (unsigned char)i; /* faults, the handler opens it, retried */
+		}
+		add(&s, (now() - t) / n);
+	}
+	report("s", 1, s);
+}
+
 /* The worst single fault of kinds (a) and (b), each timed alone, and the median. */
 static int cmp(const void *x, const void *y)
 {
@@ -358,6 +396,7 @@ int main(void)
 		unmap_cost(sizes[i]);
 	}
 	null_syscall();
+	segv_round_trip();
 	vdso_clock();
 	worst_single(4096);
 	many_regions(1);
