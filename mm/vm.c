@@ -568,9 +568,11 @@ struct reprotect {
 };
 
 /*
- * A leaf loses rights at once; it gains none here (W in particular comes back through a
- * write fault, which decides between reuse and copy). PROT_NONE keeps the frame in a PTE
- * with V clear, so mprotect back finds its data.
+ * A leaf loses rights at once. It gains W here only where no copy can be owed: a frame of
+ * the allocator's, not the zero page, that this PTE alone maps (as Linux's
+ * can_change_pte_writable), so the write that follows, a GC write barrier's retry say, takes
+ * no fault. Elsewhere W comes back through a write fault, which decides between reuse and
+ * copy. PROT_NONE keeps the frame in a PTE with V clear, so mprotect back finds its data.
  */
 static void reprotect_leaf(struct vm *vm, vaddr_t va, pte_t *ptep, void *arg)
 {
@@ -583,6 +585,11 @@ static void reprotect_leaf(struct vm *vm, vaddr_t va, pte_t *ptep, void *arg)
 	} else {
 		uint64_t keep = pte_valid(old) ? (old & (PTE_W | PTE_D)) : 0;
 
+		paddr_t pa = pte_paddr(old);
+
+		if ((r->prot & PROT_WRITE) && old && pa != vm_zero_pa && pmm_managed(pa) &&
+		    pmm_refcount(pa) == 1)
+			keep = PTE_W | PTE_D;
 		now = (old & PTE_PPN_MASK) | (vm_prot_bits(r->prot) & ~(PTE_W | PTE_D)) |
 		      (keep & vm_prot_bits(r->prot));
 	}
