@@ -313,12 +313,14 @@ int main(void)
 		spin_for(30 * MSEC);
 		c1 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 		CHECK(c1 - c0 >= 25 * MSEC);
-		CHECK_EQ(sleep_rel(CLOCK_MONOTONIC, 30 * MSEC), 0);
+		/* QEMU's clock is the host's: a loaded host may stall the task a few ms even in a
+		 * short stretch of running, so the bound is a quarter of the sleep */
+		CHECK_EQ(sleep_rel(CLOCK_MONOTONIC, 100 * MSEC), 0);
 		c2 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
-		CHECK(c2 - c1 < 5 * MSEC);
+		CHECK(c2 - c1 < 25 * MSEC);
 		/* the thread's clock and the pid-named clocks are the same task's */
 		th = clock_ns(CLOCK_THREAD_CPUTIME_ID);
-		CHECK(th >= c2 && th - c2 < 5 * MSEC);
+		CHECK(th >= c2 && th - c2 < 25 * MSEC);
 		CHECK(clock_ns(PROCESS_CLOCK(0, CPUCLOCK_SCHED)) >= th);
 		CHECK(clock_ns(PROCESS_CLOCK(sc(SYS_getpid, 0, 0, 0, 0), CPUCLOCK_SCHED)) >= th);
 		CHECK(clock_ns(PROCESS_CLOCK(0, CPUCLOCK_VIRT)) <= clock_ns(PROCESS_CLOCK(0, 0)));
