@@ -424,6 +424,44 @@ static void mprotect_rw_r_rw_never_writes_through_the_zero_page(void **s)
 	finish(vms, 2);
 }
 
+static bool pte_writable(struct vm *vm, vaddr_t va)
+{
+	pte_t *p = pt_walk(vm->root, va, NULL);
+
+	return p && (*p & PTE_W);
+}
+
+static void mprotect_back_to_rw_makes_a_sole_frame_writable_without_a_fault(void **s)
+{
+	struct vm *vms[2];
+	vaddr_t a;
+	uint64_t faults;
+
+	(void)s;
+	vms[0] = new_vm(1);
+	a = map(vms[0], 2 * PAGE_SIZE, RW, ANON);
+	wr(vms[0], a, 1);				/* a frame this space alone maps */
+	assert_int_equal(rd(vms[0], a + PAGE_SIZE), 0); /* the zero page */
+	assert_int_equal(vm_mprotect(vms[0], a, 2 * PAGE_SIZE, PROT_READ), 0);
+	assert_false(pte_writable(vms[0], a));
+	assert_int_equal(vm_mprotect(vms[0], a, 2 * PAGE_SIZE, RW), 0);
+	assert_true(pte_writable(vms[0], a));
+	assert_false(pte_writable(vms[0], a + PAGE_SIZE)); /* never the zero page */
+	faults = vm_faults_resolved(&vms[0]->counters);
+	wr(vms[0], a, 2);
+	assert_int_equal(vm_faults_resolved(&vms[0]->counters), faults);
+	/* shared with a child, the frame owes a copy: W comes back only through the fault */
+	assert_int_equal(vm_fork(vms[0], &vms[1]), 0);
+	vms[1]->asid = 2;
+	assert_int_equal(vm_mprotect(vms[0], a, PAGE_SIZE, PROT_READ), 0);
+	assert_int_equal(vm_mprotect(vms[0], a, PAGE_SIZE, RW), 0);
+	assert_false(pte_writable(vms[0], a));
+	wr(vms[0], a, 3);
+	assert_int_equal(rd(vms[1], a), 2);
+	assert_int_equal(rd(vms[0], a), 3);
+	finish(vms, 2);
+}
+
 static void prot_none_hides_data_and_mprotect_back_finds_it(void **s)
 {
 	struct vm *vm = new_vm(1);
@@ -959,6 +997,7 @@ int main(void)
 		BOTH(write_to_read_only_mapping_is_killed_with_permission_denied),
 		BOTH(null_gap_and_kernel_addresses_are_killed_with_no_mapping),
 		BOTH(mprotect_rw_r_rw_never_writes_through_the_zero_page),
+		BOTH(mprotect_back_to_rw_makes_a_sole_frame_writable_without_a_fault),
 		BOTH(prot_none_hides_data_and_mprotect_back_finds_it),
 		BOTH(munmap_of_a_middle_slice_keeps_both_sides_and_opens_a_hole),
 		BOTH(munmap_across_several_regions_removes_all_of_them),
