@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -298,6 +299,28 @@ int main(void)
 				CHECK_EQ(status_of(pid), 7 << 8);
 			}
 		}
+		signal(SIGUSR1, SIG_DFL);
+	}
+
+	CASE(a_handled_signal_cuts_nanosleep_short_with_eintr_and_the_time_left)
+	{
+		struct timespec req = { .tv_sec = 5 }, rem = { 0 };
+		pid_t parent = getpid(), pid;
+
+		hits = 0;
+		handle(SIGUSR1, SA_RESTART); /* no restart for sleeps, as on Linux */
+		pid = fork();
+		if (pid == 0) {
+			for (int i = 0; i < 50; i++)
+				sched_yield();
+			kill(parent, SIGUSR1);
+			_exit(0);
+		}
+		CHECK_EQ(nanosleep(&req, &rem), -1);
+		CHECK_EQ(errno, EINTR);
+		CHECK_EQ(hits, 1);
+		CHECK(rem.tv_sec > 0 && rem.tv_sec <= 5);
+		CHECK_EQ(status_of(pid), 0);
 		signal(SIGUSR1, SIG_DFL);
 	}
 
