@@ -5,28 +5,28 @@
 
 #include "platform/types.h"
 
-#define SBI_EXT_LEGACY_SET_TIMER 0x00
+#define SBI_EXT_LEGACY_SET_TIMER       0x00
 #define SBI_EXT_LEGACY_CONSOLE_PUTCHAR 0x01
 #define SBI_EXT_LEGACY_CONSOLE_GETCHAR 0x02
-#define SBI_EXT_LEGACY_SHUTDOWN 0x08
-#define SBI_EXT_BASE 0x10
-#define SBI_EXT_TIME 0x54494d45
-#define SBI_EXT_IPI 0x735049
-#define SBI_EXT_RFENCE 0x52464e43
-#define SBI_EXT_HSM 0x48534d
-#define SBI_EXT_SRST 0x53525354
+#define SBI_EXT_LEGACY_SHUTDOWN	       0x08
+#define SBI_EXT_BASE		       0x10
+#define SBI_EXT_TIME		       0x54494d45
+#define SBI_EXT_IPI		       0x735049
+#define SBI_EXT_RFENCE		       0x52464e43
+#define SBI_EXT_HSM		       0x48534d
+#define SBI_EXT_SRST		       0x53525354
 
 #define SBI_BASE_GET_SPEC_VERSION 0
-#define SBI_BASE_GET_IMPL_ID 1
+#define SBI_BASE_GET_IMPL_ID	  1
 #define SBI_BASE_GET_IMPL_VERSION 2
-#define SBI_BASE_PROBE_EXT 3
-#define SBI_HSM_HART_GET_STATUS 2
-#define SBI_SRST_RESET 0
-#define SBI_SRST_TYPE_SHUTDOWN 0
-#define SBI_SRST_REASON_NONE 0
-#define SBI_SRST_REASON_FAILURE 1
+#define SBI_BASE_PROBE_EXT	  3
+#define SBI_HSM_HART_GET_STATUS	  2
+#define SBI_SRST_RESET		  0
+#define SBI_SRST_TYPE_SHUTDOWN	  0
+#define SBI_SRST_REASON_NONE	  0
+#define SBI_SRST_REASON_FAILURE	  1
 
-#define SBI_SUCCESS 0
+#define SBI_SUCCESS	      0
 #define SBI_ERR_NOT_SUPPORTED (-2)
 
 /* HSM hart states */
@@ -38,8 +38,8 @@ struct sbiret {
 	long value;
 };
 
-struct sbiret sbi_call(unsigned long ext, unsigned long fid, unsigned long a0,
-		       unsigned long a1, unsigned long a2);
+struct sbiret sbi_call(unsigned long ext, unsigned long fid, unsigned long a0, unsigned long a1,
+		       unsigned long a2);
 
 /* What the base extension said at sbi_probe(): extensions are used only when present. */
 struct sbi_info {

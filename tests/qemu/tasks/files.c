@@ -146,7 +146,8 @@ int main(int argc, char **argv)
 		CHECK_EQ(sc(SYS_fcntl, 2, F_GETFL, 0, 0), O_RDWR | O_APPEND | O_NONBLOCK);
 		CHECK_EQ(sc(SYS_fcntl, 2, F_SETFL, 0, 0), 0);
 		CHECK_EQ(sc(SYS_fcntl, 1, F_GETFL, 0, 0), O_RDWR);
-		CHECK_EQ(sc(SYS_dup3, 1, 3, 0, 0), 3); /* over an open descriptor: closes it first */
+		CHECK_EQ(sc(SYS_dup3, 1, 3, 0, 0),
+			 3); /* over an open descriptor: closes it first */
 		for (long fd = 3; fd <= 7; fd++)
 			CHECK_EQ(fd_close(fd), fd == 4 ? -EBADF : 0);
 	}
