@@ -1,106 +1,8 @@
 /* Host tests of memory objects (mm/memobj.c) and the regions that map them (mm/vm.c,
  * mm/fault.c): holes, sizes, shared and copy-on-write mappings through a software Sv39 hart,
  * fork, and the auditor's count of each object's hold on its frames. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "mm/frame.h"
 #include "mm/memobj.h"
-#include "mm/pt.h"
-#include "mm/vm.h"
-#include "platform/errno.h"
-#include "platform/riscv/memlayout.h"
-#include "tests/host/mm_host.h"
-#include "tests/host/sv39.h"
-
-#define MiB (1ul << 20)
-#define RW  (PROT_READ | PROT_WRITE)
-
-static struct fdt_region ram;
-static paddr_t kroot;
-static struct hart_model hart;
-static uint64_t baseline_free;
-static bool svade;
-static bool initialised;
-
-static uint64_t free_frames(void)
-{
-	struct pmm_stats st;
-
-	pmm_stats(&st);
-	return st.free;
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	if (!initialised) {
-		ram = host_ram(64 * MiB, PAGE_SIZE);
-		initialised = true;
-	}
-	assert_int_equal(pmm_init(&ram, 1, NULL, 0), 0);
-	assert_int_equal(pt_create(&kroot), 0);
-	assert_int_equal(vm_init(kroot), 0);
-	hm_init(&hart, svade);
-	baseline_free = free_frames();
-	return 0;
-}
-
-static int setup_svade(void **state)
-{
-	svade = true;
-	return setup(state);
-}
-
-static int setup_hw_ad(void **state)
-{
-	svade = false;
-	return setup(state);
-}
-
-static struct vm *new_vm(unsigned int asid)
-{
-	struct vm *vm;
-
-	assert_int_equal(vm_create(&vm), 0);
-	vm->asid = asid;
-	return vm;
-}
-
-static void audit(struct vm *const *vms, int n)
-{
-	char why[160];
-	int rc = vm_audit(vms, n, pt_count_tables(kroot), why, sizeof(why));
-
-	if (rc)
-		fail_msg("auditor: %s", why);
-}
-
-static uint8_t rd(struct vm *vm, vaddr_t va)
-{
-	enum fault_reason why;
-	uint8_t v = 0xee;
-
-	hm_switch(&hart, vm->root, vm->asid);
-	if (hm_user(&hart, vm, va, FAULT_READ, &v, &why))
-		fail_msg("read of 0x%lx killed: %s", (unsigned long)va, vm_fault_reason_text(why));
-	return v;
-}
-
-static void wr(struct vm *vm, vaddr_t va, uint8_t v)
-{
-	enum fault_reason why;
-
-	hm_switch(&hart, vm->root, vm->asid);
-	if (hm_user(&hart, vm, va, FAULT_WRITE, &v, &why))
-		fail_msg("write of 0x%lx killed: %s", (unsigned long)va, vm_fault_reason_text(why));
-}
+#include "tests/host/vm_harness.h"
 
 static vaddr_t map_obj(struct vm *vm, uint64_t len, unsigned int flags, struct memobj *o,
 		       uint64_t pgoff)
@@ -134,16 +36,11 @@ static void obj_write(struct memobj *o, uint64_t off, uint8_t v)
 	pmm_put(pa);
 }
 
-/* The invariants, then every address space and object gone and every frame back. */
-static void finish(struct vm **vms, int n)
+/* The harness's end of a case, and no memory object left alive. */
+static void finish_all(struct vm **vms, int n)
 {
-	audit(vms, n);
-	for (int i = 0; i < n; i++)
-		vm_destroy(vms[i]);
+	finish(vms, n);
 	assert_int_equal(memobj_live(), 0);
-	assert_int_equal(free_frames(), baseline_free);
-	assert_int_equal(hart.stale_walks, 0);
-	assert_int_equal(hart.freed_before_flush, 0);
 }
 
 static void holes_read_as_zero_without_a_frame_and_first_use_allocates_one(void **s)
@@ -170,7 +67,7 @@ static void holes_read_as_zero_without_a_frame_and_first_use_allocates_one(void 
 	assert_int_equal(memobj_frames(o), 1);
 	assert_int_equal(memobj_page(o, 3, true, &pa), -ENXIO);
 	memobj_put(o);
-	finish(NULL, 0);
+	finish_all(NULL, 0);
 }
 
 static void shrinking_drops_pages_past_the_end_and_zeroes_the_last_tail(void **s)
@@ -193,7 +90,7 @@ static void shrinking_drops_pages_past_the_end_and_zeroes_the_last_tail(void **s
 	assert_int_equal(obj_byte(o, 3 * PAGE_SIZE + 100), 0);
 	assert_int_equal(memobj_resize(o, MEMOBJ_MAX_BYTES + 1), -EFBIG);
 	memobj_put(o);
-	finish(NULL, 0);
+	finish_all(NULL, 0);
 }
 
 static void far_pages_grow_the_tree_and_the_last_put_frees_every_page(void **s)
@@ -216,7 +113,7 @@ static void far_pages_grow_the_tree_and_the_last_put_frees_every_page(void **s)
 	memobj_put(o);
 	assert_int_equal(memobj_live(), 1); /* one reference left */
 	memobj_put(o);
-	finish(NULL, 0);
+	finish_all(NULL, 0);
 }
 
 static void shared_mappings_and_the_object_see_the_same_frames_across_fork(void **s)
@@ -245,7 +142,7 @@ static void shared_mappings_and_the_object_see_the_same_frames_across_fork(void 
 	assert_int_equal(vms[1]->counters.cow_copy + vms[1]->counters.image_copy, 0);
 	audit(vms, 2);
 	vm_destroy(vms[1]);
-	finish(vms, 1);
+	finish_all(vms, 1);
 }
 
 static void private_mappings_read_the_object_and_copy_on_write(void **s)
@@ -275,7 +172,7 @@ static void private_mappings_read_the_object_and_copy_on_write(void **s)
 	assert_int_equal(obj_byte(o, 2 * PAGE_SIZE + 3), 0);
 	audit(&vm, 1);
 	memobj_put(o);
-	finish(&vm, 1);
+	finish_all(&vm, 1);
 }
 
 static void a_page_past_the_objects_end_is_a_beyond_the_end_fault(void **s)
@@ -296,7 +193,7 @@ static void a_page_past_the_objects_end_is_a_beyond_the_end_fault(void **s)
 	assert_int_equal(why, FAULT_BEYOND_OBJECT);
 	assert_string_equal(vm_fault_reason_text(why), "beyond the end of the object");
 	memobj_put(o);
-	finish(&vm, 1);
+	finish_all(&vm, 1);
 }
 
 static void a_region_at_an_offset_split_by_munmap_keeps_its_pages(void **s)
@@ -319,7 +216,7 @@ static void a_region_at_an_offset_split_by_munmap_keeps_its_pages(void **s)
 	audit(&vm, 1);
 	assert_int_equal(vm_munmap(vm, a, 6 * PAGE_SIZE), 0);
 	assert_int_equal(memobj_live(), 0); /* the last region held the last reference */
-	finish(&vm, 1);
+	finish_all(&vm, 1);
 }
 
 static void the_auditor_counts_the_objects_hold_and_finds_a_missing_one(void **s)
@@ -342,7 +239,7 @@ static void the_auditor_counts_the_objects_hold_and_finds_a_missing_one(void **s
 	assert_non_null(strstr(why, "references no PTE accounts for"));
 	pmm_put(pa);
 	memobj_put(o);
-	finish(&vm, 1);
+	finish_all(&vm, 1);
 }
 
 static void mmap_object_errors_are_those_of_linux(void **s)
@@ -358,7 +255,7 @@ static void mmap_object_errors_are_those_of_linux(void **s)
 	assert_int_equal(vm_mmap_object(vm, 0, 2 * PAGE_SIZE, RW, MAP_SHARED, o, ~0ull, &at),
 			 -EOVERFLOW);
 	memobj_put(o);
-	finish(&vm, 1);
+	finish_all(&vm, 1);
 }
 
 #define BOTH(fn) cmocka_unit_test_setup(fn, setup_hw_ad), cmocka_unit_test_setup(fn, setup_svade)
