@@ -126,7 +126,8 @@ $(VERSION_OBJS): $(call SETTING,version)
 .PHONY: all run test test-build debug clean help deps dtbs bench fuzz FORCE
 .SECONDARY:
 test-build: $(HOST_TESTS) $(O)/test/faultline-test.elf $(O)/test/faultline-plain.elf \
-	$(O)/test/faultline-glibc.elf $(O)/test/faultline-selftests.elf dtbs
+	$(O)/test/faultline-glibc.elf $(O)/test/faultline-selftests.elf \
+	$(O)/test/faultline-plain.bin dtbs
 all: $(O)/faultline.elf $(O)/faultline.bin
 
 $(O)/obj/%.c.o: %.c $(call SETTING,kernel)

@@ -3,9 +3,31 @@
  * early_boot() (C, position-independent) build the boot tables, then jumps to the upper half. */
 #include "platform/riscv/csr.h"
 
+#define IMAGE_TEXT_OFFSET    0x200000	 /* 2 MiB above RAM start, past OpenSBI */
+#define IMAGE_HEADER_VERSION 0x2	 /* 0.2 */
+
 	.section .text.entry, "ax"
 	.globl _start
 _start:
+	/* The Linux RISC-V Image header (Linux's Documentation/riscv/boot-image-header.rst), so
+	 * that U-Boot's booti takes the flat image as boards boot Linux. Its first word jumps
+	 * over it: loaded any other way the image still starts here. U-Boot checks magic2 and
+	 * image_size, and moves the image to RAM start + text_offset, clear of OpenSBI. */
+	.option push
+	.option norvc
+	j	image_code		/* code0 */
+	nop				/* code1 */
+	.option pop
+	.quad	IMAGE_TEXT_OFFSET	/* text_offset */
+	.quad	_end - _start		/* image_size: bss included */
+	.quad	0			/* flags: little endian */
+	.word	IMAGE_HEADER_VERSION	/* version */
+	.word	0			/* res1 */
+	.quad	0			/* res2 */
+	.ascii	"RISCV\0\0\0"		/* magic (deprecated) */
+	.ascii	"RSC\x05"		/* magic2: what U-Boot checks */
+	.word	0			/* res3: no PE/COFF header */
+image_code:
 	csrr	s3, CSR_INSTRET		/* for the boot-cost figure: counted from here */
 	csrr	s4, CSR_TIME
 	csrw	CSR_SIE, zero

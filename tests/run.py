@@ -290,6 +290,52 @@ def run_rebuilds(tally, make, build):
     shutil.rmtree(out_dir, ignore_errors=True)
 
 
+UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"  # Debian's u-boot-qemu, S-mode
+
+
+def run_booti(tally, qemu, flat_image, logdir):
+    """The flat image as boards boot Linux: Debian's S-mode U-Boot under OpenSBI finds the
+    Linux RISC-V Image header, moves the image to RAM start + text_offset and enters it, on
+    whichever hart it runs (-smp 4: any of them)."""
+    for smp in ("1", "4"):
+        label = f"uboot-booti-smp{smp}"
+        cmd = [qemu, "-M", "virt", "-m", "256M", "-smp", smp, "-bios", "default",
+               "-display", "none", "-serial", "stdio", "-monitor", "none", *SEMIHOSTING,
+               "-kernel", UBOOT, "-device", f"loader,file={flat_image},addr=0x84000000"]
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+        data, sent, status = b"", False, None
+        deadline = time.monotonic() + QEMU_TIMEOUT
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([proc.stdout], [], [], 0.2)
+            if ready:
+                chunk = os.read(proc.stdout.fileno(), 65536)
+                if not chunk:
+                    break
+                data += chunk
+            # U-Boot drops input sent before its autoboot prompt
+            if not sent and b"Hit any key to stop autoboot" in data:
+                proc.stdin.write(b"\n")
+                proc.stdin.flush()
+                time.sleep(0.3)
+                proc.stdin.write(b"booti 0x84000000 - ${fdtcontroladdr}\n")
+                proc.stdin.flush()
+                sent = True
+        try:
+            status = proc.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        text = data.decode("utf-8", "replace").replace("\r", "")
+        with open(os.path.join(logdir, f"{label}.log"), "w") as f:
+            f.write(text)
+        bad = [m for m in ("Bad Linux RISCV Image magic!", "Image lacks image_size",
+                           "Unhandled exception", "panic") if m in text]
+        ok = not bad and "faultline: shutting down (success)" in text and status == 0
+        tally.case(ok, label, "u_boot_booti_starts_the_flat_image_and_it_ends_with_status_0",
+                   "" if ok else (", ".join(bad) or f"exit status {status}"))
+
+
 def run_panic(tally, qemu, image, logdir):
     """An unexpected kernel trap must give a full report and stop the machine."""
     cmd = [qemu, "-M", "virt", "-m", "64M", "-bios", "default", "-display", "none",
@@ -348,6 +394,7 @@ def main():
         run_qemu(tally, args.qemu, selftest_image, label, machine, mem, extra, mem_line, logdir)
     run_panic(tally, args.qemu, image, logdir)
     run_plain(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.elf"), logdir)
+    run_booti(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.bin"), logdir)
     run_rebuilds(tally, args.make, args.build)
 
     print(f"{tally.passed} passed, {tally.failed} failed")

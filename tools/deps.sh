@@ -20,6 +20,8 @@ need libcmocka-dev test -f /usr/include/cmocka.h
 # static glibc programs for the tests, built as anyone would for Linux
 need gcc-riscv64-linux-gnu command -v riscv64-linux-gnu-gcc
 need libc6-dev-riscv64-cross test -f /usr/riscv64-linux-gnu/lib/libc.a
+# U-Boot's booti, as boards boot, in the tests
+need u-boot-qemu test -f /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
 # Linux's own mm selftests are built from its source
 need linux-source-6.1 test -f /usr/src/linux-source-6.1.tar.xz
 need python3 command -v python3
