@@ -315,16 +315,28 @@ $(O)/test/faultline-test.elf: $(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)) $(O)/fir
 # ---- running -------------------------------------------------------------------------------
 # Semihosting lets the firmware end QEMU with its own exit status on every machine (sifive_u
 # and spike have no power-off device that works under QEMU 7.2's OpenSBI).
-QEMU_CMD = $(QEMU) -M $(MACHINE) $(if $(MEM),-m $(MEM)) $(if $(SMP),-smp $(SMP)) -bios default \
-	-semihosting-config enable=on,target=native
+# BOOT=kernel: QEMU's own OpenSBI enters the ELF. BOOT=fw_jump: Debian's OpenSBI fw_jump
+# enters the flat image at 0x80200000 with the devicetree at 0x82200000, as boards whose
+# first stage loads fw_jump do.
+BOOT ?= kernel
+FW_JUMP := /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
+ifeq ($(BOOT),fw_jump)
+RUN_BIOS := $(FW_JUMP)
+RUN_IMAGE := $(O)/faultline.bin
+else
+RUN_BIOS := default
+RUN_IMAGE := $(O)/faultline.elf
+endif
+QEMU_CMD = $(QEMU) -M $(MACHINE) $(if $(MEM),-m $(MEM)) $(if $(SMP),-smp $(SMP)) \
+	-bios $(RUN_BIOS) -semihosting-config enable=on,target=native
 
 deps:
 	$(Q)sh tools/deps.sh
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
-	@echo "Booting $(O)/faultline.elf on QEMU -M $(MACHINE) (quit: Ctrl-A then X)"
-	$(Q)$(QEMU_CMD) -nographic -kernel $(O)/faultline.elf $(QEMUFLAGS)
+	@echo "Booting $(RUN_IMAGE) on QEMU -M $(MACHINE), BOOT=$(BOOT) (quit: Ctrl-A then X)"
+	$(Q)$(QEMU_CMD) -nographic -kernel $(RUN_IMAGE) $(QEMUFLAGS)
 
 debug: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -384,6 +396,7 @@ help:
 	@echo "  MACHINE=virt|sifive_u|spike  QEMU machine (now: $(MACHINE))"
 	@echo "  MEM=128M         guest RAM;  SMP=N  harts (sifive_u needs 2 or more)"
 	@echo "  QEMUFLAGS=...    appended to QEMU's command line"
+	@echo "  BOOT=kernel|fw_jump  QEMU's OpenSBI and the ELF, or OpenSBI fw_jump and the flat image"
 	@echo "  O=build          build directory;  CROSS_COMPILE=$(CROSS_COMPILE)"
 	@echo "  LOAD_PA=$(LOAD_PA)  physical load address written into the ELF"
 	@echo "  AUDIT=1          run the invariant auditor after every resolved fault (slow)"

@@ -336,6 +336,22 @@ def run_booti(tally, qemu, flat_image, logdir):
                    "" if ok else (", ".join(bad) or f"exit status {status}"))
 
 
+FW_JUMP = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"  # Debian's opensbi
+
+
+def run_fw_jump(tally, qemu, flat_image, logdir):
+    """The flat image behind OpenSBI's fw_jump, as boards whose first stage loads fw_jump:
+    entered at 0x80200000 with the devicetree at 0x82200000."""
+    cmd = [qemu, "-M", "virt", "-m", "256M", "-bios", FW_JUMP, "-display", "none",
+           "-serial", "stdio", "-monitor", "none", *SEMIHOSTING, "-kernel", flat_image]
+    text, status = boot(cmd, QEMU_TIMEOUT)
+    with open(os.path.join(logdir, "fw_jump.log"), "w") as f:
+        f.write(text)
+    ok = "faultline: shutting down (success)" in text and status == 0
+    tally.case(ok, "fw_jump", "opensbi_fw_jump_starts_the_flat_image_and_it_ends_with_status_0",
+               "" if ok else f"exit status {status}")
+
+
 def run_panic(tally, qemu, image, logdir):
     """An unexpected kernel trap must give a full report and stop the machine."""
     cmd = [qemu, "-M", "virt", "-m", "64M", "-bios", "default", "-display", "none",
@@ -395,6 +411,7 @@ def main():
     run_panic(tally, args.qemu, image, logdir)
     run_plain(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.elf"), logdir)
     run_booti(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.bin"), logdir)
+    run_fw_jump(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.bin"), logdir)
     run_rebuilds(tally, args.make, args.build)
 
     print(f"{tally.passed} passed, {tally.failed} failed")
