@@ -1,8 +1,8 @@
-/* Task life cycle and the scheduler. The scheduler loop runs on the boot stack (one per
- * hart); a task gives the hart back by switching to it with the task lock held, and the loop
- * releases the lock once the switch is complete. The kernel is not preemptible: interrupts
- * stay masked while it runs, and tasks are switched on the way back to U-mode. */
+/* Task life cycle: start, fork, exec, exit, kill, wait; signals sent and tasks woken; CPU
+ * time. The scheduler is sched.c's; the two share the task table (task_priv.h). */
 #include "firmware/task.h"
+
+#include "firmware/task_priv.h"
 
 #include "firmware/exec.h"
 #include "firmware/fdtable.h"
@@ -22,11 +22,10 @@
 
 #define WNOHANG 1
 
-static struct task tasks[TASK_MAX];
-static spinlock_t lock = SPINLOCK_INIT;
+struct task task_table[TASK_MAX];
+spinlock_t task_lock = SPINLOCK_INIT;
 static int next_pid = 1;
 static unsigned int asid_limit;	    /* ASIDs 1 .. asid_limit - 1 exist; 0 is the kernel's */
-static unsigned int rr_next;	    /* round-robin cursor */
 static uint64_t first_task_instret; /* instret when the first task was entered */
 static uint64_t first_task_time;
 static struct task_stats stats;
@@ -35,7 +34,7 @@ static struct {
 	int pid, status;
 } orphans[ORPHANS_KEPT]; /* how the last tasks nobody waits for ended */
 static unsigned int orphan_next;
-static bool poweroff;
+bool task_poweroff;
 
 bool task_first_entry(uint64_t *instret, uint64_t *time)
 {
@@ -48,21 +47,21 @@ bool task_orphan_status(int pid, int *status)
 {
 	bool found = false;
 
-	spin_lock(&lock);
+	spin_lock(&task_lock);
 	for (int i = 0; i < ORPHANS_KEPT && !found; i++)
 		if (orphans[i].pid == pid) {
 			*status = orphans[i].status;
 			found = true;
 		}
-	spin_unlock(&lock);
+	spin_unlock(&task_lock);
 	return found;
 }
 
 void task_stats(struct task_stats *out)
 {
-	spin_lock(&lock);
+	spin_lock(&task_lock);
 	*out = stats;
-	spin_unlock(&lock);
+	spin_unlock(&task_lock);
 }
 
 void task_init(unsigned int asid_bits)
@@ -74,11 +73,11 @@ bool task_pid_exists(int pid)
 {
 	bool found = false;
 
-	spin_lock(&lock);
+	spin_lock(&task_lock);
 	for (int i = 0; i < TASK_MAX && !found; i++)
-		found = tasks[i].state != TASK_FREE && tasks[i].state != TASK_ZOMBIE &&
-			tasks[i].pid == pid;
-	spin_unlock(&lock);
+		found = task_table[i].state != TASK_FREE && task_table[i].state != TASK_ZOMBIE &&
+			task_table[i].pid == pid;
+	spin_unlock(&task_lock);
 	return found;
 }
 
@@ -87,7 +86,7 @@ int task_count(void)
 	int n = 0;
 
 	for (int i = 0; i < TASK_MAX; i++)
-		n += tasks[i].state != TASK_FREE;
+		n += task_table[i].state != TASK_FREE;
 	return n;
 }
 
@@ -96,8 +95,8 @@ int task_all_vms(struct vm **out, int max)
 	int n = 0;
 
 	for (int i = 0; i < TASK_MAX && n < max; i++)
-		if (tasks[i].state != TASK_FREE && tasks[i].vm)
-			out[n++] = tasks[i].vm;
+		if (task_table[i].state != TASK_FREE && task_table[i].vm)
+			out[n++] = task_table[i].vm;
 	return n;
 }
 
@@ -121,7 +120,7 @@ static void copy_name(char *dst, const char *src)
 static struct task *alloc_task(void)
 {
 	for (unsigned int i = 0; i < TASK_MAX; i++) {
-		struct task *t = &tasks[i];
+		struct task *t = &task_table[i];
 		uintptr_t top;
 
 		if (t->state != TASK_FREE)
@@ -140,13 +139,13 @@ static struct task *alloc_task(void)
 }
 
 /* Gives back the slot of a task that no hart runs any more. Lock held. */
-static void release_task(struct task *t)
+void task_release(struct task *t)
 {
 	kstack_free(t->slot);
 	t->state = TASK_FREE;
 }
 
-static void enter_vm(struct vm *vm)
+void task_enter_vm(struct vm *vm)
 {
 	csr_write(CSR_SATP, (SATP_MODE_SV39 << SATP_MODE_SHIFT) |
 				((unsigned long)vm->asid << SATP_ASID_SHIFT) |
@@ -156,7 +155,7 @@ static void enter_vm(struct vm *vm)
 		arch_flush_asid(0);
 }
 
-static void leave_vm(void)
+void task_leave_vm(void)
 {
 	csr_write(CSR_SATP, (SATP_MODE_SV39 << SATP_MODE_SHIFT) | (kmem_root() >> PAGE_SHIFT));
 }
@@ -170,7 +169,7 @@ static void first_run(void)
 		first_task_instret = csr_read(CSR_INSTRET);
 		first_task_time = csr_read(CSR_TIME);
 	}
-	spin_unlock(&lock);
+	spin_unlock(&task_lock);
 	/* the frame was made before the switch-in loaded this task's FP state */
 	tf->sstatus = fpu_user_sstatus(tf->sstatus);
 	trap_return(tf);
@@ -216,9 +215,9 @@ int task_spawn_image(int index)
 	struct vm *vm;
 	int rc, pid;
 
-	spin_lock(&lock);
+	spin_lock(&task_lock);
 	t = alloc_task();
-	spin_unlock(&lock);
+	spin_unlock(&task_lock);
 	if (!t) {
 		kprintf("faultline: task %s not started: no free task slot or memory\n", img->name);
 		return -ENOMEM;
@@ -231,9 +230,9 @@ int task_spawn_image(int index)
 	if (rc) {
 		kprintf("faultline: task image %s refused: %s (error %d)\n", img->name,
 			rc == -ENOEXEC ? why : "could not be loaded", rc);
-		spin_lock(&lock);
-		release_task(t);
-		spin_unlock(&lock);
+		spin_lock(&task_lock);
+		task_release(t);
+		spin_unlock(&task_lock);
 		return rc;
 	}
 	vm->asid = asid_of(t->slot);
@@ -244,168 +243,12 @@ int task_spawn_image(int index)
 	t->affinity = ~0ull;
 	copy_name(t->name, img->name);
 	reset_frame(t->tf, entry, sp);
-	spin_lock(&lock);
+	spin_lock(&task_lock);
 	give_pid(t);
 	make_runnable(t);
 	pid = t->pid;
-	spin_unlock(&lock);
+	spin_unlock(&task_lock);
 	return pid;
-}
-
-/* Gives the hart back to the scheduler loop. Lock held; returns with it held. */
-static void sched(void)
-{
-	struct hart *h = this_hart();
-	struct task *t = h->current;
-
-	t->run_time += timer_now() - t->run_since;
-	fpu_switch_out(&t->fp);
-	switch_context(&t->ctx, &h->sched_ctx);
-}
-
-static struct task *pick_next(void)
-{
-	uint64_t now = timer_now();
-
-	for (unsigned int n = 0; n < TASK_MAX; n++) {
-		struct task *t = &tasks[(rr_next + n) % TASK_MAX];
-
-		if (t->state == TASK_SLEEPING && now >= t->wake_at)
-			t->state = TASK_RUNNABLE;
-		if (t->state == TASK_RUNNABLE) {
-			rr_next = (t->slot + 1) % TASK_MAX;
-			return t;
-		}
-	}
-	return NULL;
-}
-
-/* The time CSR value at which the first sleeper wakes; UINT64_MAX when none sleeps. */
-static uint64_t first_wake(void)
-{
-	uint64_t when = UINT64_MAX;
-
-	for (int i = 0; i < TASK_MAX; i++)
-		if (tasks[i].state == TASK_SLEEPING && tasks[i].wake_at < when)
-			when = tasks[i].wake_at;
-	return when;
-}
-
-static bool any_task(void)
-{
-	for (int i = 0; i < TASK_MAX; i++)
-		if (tasks[i].state != TASK_FREE)
-			return true;
-	return false;
-}
-
-/* Ends every task that is not running (after a poweroff request). Lock held. */
-static void end_all(void)
-{
-	for (int i = 0; i < TASK_MAX; i++) {
-		struct task *t = &tasks[i];
-
-		if (t->state == TASK_FREE)
-			continue;
-		if (t->vm) {
-			vm_destroy(t->vm);
-			t->vm = NULL;
-		}
-		if (t->fds) {
-			fdtable_destroy(t->fds);
-			t->fds = NULL;
-		}
-		release_task(t);
-	}
-}
-
-void task_run_all(void)
-{
-	struct hart *h = this_hart();
-
-	for (;;) {
-		struct task *t;
-
-		spin_lock(&lock);
-		if (poweroff) {
-			end_all();
-			spin_unlock(&lock);
-			return;
-		}
-		t = pick_next();
-		if (!t) {
-			bool left = any_task();
-
-			/* everyone sleeps or waits: idle until the next interrupt, which comes no
-			 * later than the first sleeper's time */
-			timer_wake_at(first_wake());
-			spin_unlock(&lock);
-			if (!left)
-				return;
-			irq_enable();
-			__asm__ volatile("wfi");
-			irq_disable();
-			continue;
-		}
-		t->state = TASK_RUNNING;
-		h->current = t;
-		h->kstack_top = t->kstack_top;
-		enter_vm(t->vm);
-		fpu_switch_in(&t->fp);
-		h->work = t->sig_ready;
-		t->run_since = timer_now();
-		switch_context(&h->sched_ctx, &t->ctx);
-		/* the task gave the hart back, lock held */
-		h->current = NULL;
-		leave_vm();
-		if (t->state == TASK_ZOMBIE && !t->parent)
-			release_task(t); /* nobody will wait for it */
-		spin_unlock(&lock);
-	}
-}
-
-void task_yield(void)
-{
-	spin_lock(&lock);
-	task_current()->state = TASK_RUNNABLE;
-	sched();
-	spin_unlock(&lock);
-}
-
-void task_preempt(void)
-{
-	task_current()->preempted++;
-	task_yield();
-}
-
-int task_sleep_until(uint64_t when)
-{
-	struct task *t = task_current();
-	int rc = 0;
-
-	spin_lock(&lock);
-	if (!t->sig_ready) {
-		t->state = TASK_SLEEPING;
-		t->wake_at = when;
-		sched();
-	}
-	if (t->sig_ready && timer_now() < when)
-		rc = -EINTR;
-	spin_unlock(&lock);
-	return rc;
-}
-
-void task_wait_for_signal(void)
-{
-	struct task *t = task_current();
-
-	spin_lock(&lock);
-	while (!t->sig_ready) {
-		t->state = TASK_SLEEPING;
-		t->wake_at = UINT64_MAX;
-		sched();
-	}
-	spin_unlock(&lock);
 }
 
 bool task_signal_pending(void)
@@ -441,9 +284,9 @@ int task_signal(int pid, int sig, const struct sig_info *si)
 
 	if (sig < 0 || sig > SIG_COUNT)
 		return -EINVAL;
-	spin_lock(&lock);
+	spin_lock(&task_lock);
 	for (int i = 0; i < TASK_MAX; i++) {
-		struct task *t = &tasks[i];
+		struct task *t = &task_table[i];
 
 		if (t->state == TASK_FREE || t->state == TASK_ZOMBIE)
 			continue;
@@ -453,7 +296,7 @@ int task_signal(int pid, int sig, const struct sig_info *si)
 		if (sig)
 			post_signal(t, sig, si);
 	}
-	spin_unlock(&lock);
+	spin_unlock(&task_lock);
 	return found ? 0 : -ESRCH;
 }
 
@@ -469,7 +312,7 @@ static __noreturn void finish(struct task *t, int status)
 			/* nobody can be told: Linux goes on too */
 		}
 	}
-	leave_vm();
+	task_leave_vm();
 	t->minflt = vm_faults_resolved(&t->vm->counters);
 	t->maxrss_kib = t->vm->max_rss * (PAGE_SIZE / 1024);
 	vm_destroy(t->vm);
@@ -477,15 +320,15 @@ static __noreturn void finish(struct task *t, int status)
 	fdtable_destroy(t->fds);
 	t->fds = NULL;
 
-	spin_lock(&lock);
+	spin_lock(&task_lock);
 	for (int i = 0; i < TASK_MAX; i++) {
-		struct task *c = &tasks[i];
+		struct task *c = &task_table[i];
 
 		if (c->state == TASK_FREE || c->parent != t)
 			continue;
 		c->parent = NULL;
 		if (c->state == TASK_ZOMBIE)
-			release_task(c);
+			task_release(c);
 	}
 	t->wait_status = status;
 	if (status & 0x7f)
@@ -514,7 +357,7 @@ static __noreturn void finish(struct task *t, int status)
 		if (p->state == TASK_WAITING)
 			p->state = TASK_RUNNABLE;
 	}
-	sched();
+	task_sched();
 	for (;;) /* a zombie is never scheduled again */
 		;
 }
@@ -568,9 +411,9 @@ void task_request_poweroff(void)
 	struct task *t = task_current();
 
 	kprintf("faultline: task %s pid %d powers the machine off\n", t->name, t->pid);
-	spin_lock(&lock);
-	poweroff = true;
-	spin_unlock(&lock);
+	spin_lock(&task_lock);
+	task_poweroff = true;
+	spin_unlock(&task_lock);
 	finish(t, 0);
 }
 
@@ -588,9 +431,9 @@ long task_fork(const struct task_clone *c)
 	int rc, pid;
 	uint32_t tid;
 
-	spin_lock(&lock);
+	spin_lock(&task_lock);
 	child = alloc_task();
-	spin_unlock(&lock);
+	spin_unlock(&task_lock);
 	if (!child)
 		return -EAGAIN;
 	rc = vm_fork(parent->vm, &child->vm);
@@ -599,9 +442,9 @@ long task_fork(const struct task_clone *c)
 		rc = -ENOMEM;
 	}
 	if (rc) {
-		spin_lock(&lock);
-		release_task(child);
-		spin_unlock(&lock);
+		spin_lock(&task_lock);
+		task_release(child);
+		spin_unlock(&task_lock);
 		return rc;
 	}
 	child->vm->asid = asid_of(child->slot);
@@ -620,9 +463,9 @@ long task_fork(const struct task_clone *c)
 		child->tf->tp = c->tls;
 	child->parent = parent;
 	child->clear_child_tid = (c->flags & CLONE_CHILD_CLEARTID) ? c->ctid : 0;
-	spin_lock(&lock);
+	spin_lock(&task_lock);
 	give_pid(child);
-	spin_unlock(&lock);
+	spin_unlock(&task_lock);
 	tid = (uint32_t)child->pid;
 	/* the tids go where the caller asked before anyone runs: the child's in its own memory
 	 * (as if it wrote it first thing), the parent's in the parent's. Like Linux, a bad
@@ -633,10 +476,10 @@ long task_fork(const struct task_clone *c)
 	if ((c->flags & CLONE_PARENT_SETTID) && copy_to_user(c->ptid, &tid, sizeof(tid))) {
 		/* ignored */
 	}
-	spin_lock(&lock);
+	spin_lock(&task_lock);
 	make_runnable(child);
 	pid = child->pid;
-	spin_unlock(&lock);
+	spin_unlock(&task_lock);
 	return pid;
 }
 
@@ -658,12 +501,12 @@ long task_wait(int pid, int options, int *status, uint64_t *ru_minflt, uint64_t 
 {
 	struct task *me = task_current();
 
-	spin_lock(&lock);
+	spin_lock(&task_lock);
 	for (;;) {
 		bool have = false;
 
 		for (int i = 0; i < TASK_MAX; i++) {
-			struct task *c = &tasks[i];
+			struct task *c = &task_table[i];
 			struct task_times ct;
 			long got;
 
@@ -682,24 +525,24 @@ long task_wait(int pid, int options, int *status, uint64_t *ru_minflt, uint64_t 
 			if (c->maxrss_kib > me->child_maxrss_kib)
 				me->child_maxrss_kib = c->maxrss_kib;
 			got = c->pid;
-			release_task(c);
-			spin_unlock(&lock);
+			task_release(c);
+			spin_unlock(&task_lock);
 			return got;
 		}
 		if (!have) {
-			spin_unlock(&lock);
+			spin_unlock(&task_lock);
 			return -ECHILD;
 		}
 		if (options & WNOHANG) {
-			spin_unlock(&lock);
+			spin_unlock(&task_lock);
 			return 0;
 		}
 		if (me->sig_ready) {
-			spin_unlock(&lock);
+			spin_unlock(&task_lock);
 			return -ERESTARTSYS;
 		}
 		me->state = TASK_WAITING;
-		sched();
+		task_sched();
 	}
 }
 
@@ -707,13 +550,13 @@ int task_times(int pid, bool children, struct task_times *out)
 {
 	struct task *me = task_current(), *t = NULL;
 
-	spin_lock(&lock);
+	spin_lock(&task_lock);
 	if (pid == 0 || pid == me->pid) {
 		t = me;
 	} else {
 		for (int i = 0; i < TASK_MAX && !t; i++)
-			if (tasks[i].state != TASK_FREE && tasks[i].pid == pid)
-				t = &tasks[i];
+			if (task_table[i].state != TASK_FREE && task_table[i].pid == pid)
+				t = &task_table[i];
 	}
 	if (t && children) {
 		out->utime_ns = t->child_utime_ns;
@@ -721,7 +564,7 @@ int task_times(int pid, bool children, struct task_times *out)
 	} else if (t) {
 		split_times(t, out);
 	}
-	spin_unlock(&lock);
+	spin_unlock(&task_lock);
 	return t ? 0 : -ESRCH;
 }
 
@@ -765,11 +608,11 @@ long task_exec(int index, const char *const *argv, int argc)
 	if (rc)
 		return rc;
 	vm->asid = old->asid;
-	leave_vm();
+	task_leave_vm();
 	t->vm = vm;
 	limits_apply(t);
 	vm_destroy(old); /* also flushes the ASID the new space inherits */
-	enter_vm(vm);
+	task_enter_vm(vm);
 	fdtable_exec(t->fds);
 	copy_name(t->name, img->name);
 	fpu_reset(&t->fp); /* a new program starts with zeroed FP registers */
