@@ -8,6 +8,7 @@
 #include "firmware/task.h"
 #include "firmware/uaccess.h"
 #include "firmware/vdso.h"
+#include "mm/slab.h"
 #include "platform/errno.h"
 
 #define SS_ONSTACK    1
@@ -106,9 +107,28 @@ const char *signal_name(int sig)
 	return sig > 0 && sig <= SIG_COUNT ? "SIGRT" : "no signal";
 }
 
-void signal_reset(struct sigstate *s)
+static struct slab_cache cache;
+static bool cache_ready;
+
+struct sigstate *signal_alloc(void)
 {
-	*s = (struct sigstate){ .ss_flags = SS_DISABLE };
+	struct sigstate *s;
+
+	/* made on first use: the first task starts after the frame allocator */
+	if (!cache_ready) {
+		slab_cache_init(&cache, "sigstate", sizeof(struct sigstate));
+		cache_ready = true;
+	}
+	s = slab_alloc(&cache); /* zeroed: every action SIG_DFL, nothing blocked or pending */
+	if (s)
+		s->ss_flags = SS_DISABLE;
+	return s;
+}
+
+void signal_free(struct sigstate *s)
+{
+	if (s)
+		slab_free(&cache, s);
 }
 
 void signal_fork(struct sigstate *child, const struct sigstate *parent)
@@ -151,7 +171,7 @@ static bool on_altstack(const struct sigstate *s, uint64_t sp)
  * alternate stack) and points @tf at the handler. False when the frame cannot be written. */
 static bool enter_handler(struct task *t, struct trap_frame *tf, int sig, const struct sig_info *si)
 {
-	struct sigstate *s = &t->sig;
+	struct sigstate *s = t->sig;
 	const struct k_sigaction *a = &s->action[sig - 1];
 	const unsigned long *regs = (const unsigned long *)tf;
 	struct rt_sigframe f;		 /* only what is copied out is filled */
@@ -246,7 +266,7 @@ static int next_signal(struct sigstate *s, struct sig_info *si)
 void signal_work(struct trap_frame *tf)
 {
 	struct task *t = task_current();
-	struct sigstate *s = &t->sig;
+	struct sigstate *s = t->sig;
 	bool restart = t->restart_pending;
 	struct sig_info si;
 	int sig;
@@ -292,7 +312,7 @@ void signal_work(struct trap_frame *tf)
 bool signal_fault(int sig, int code, uint64_t addr)
 {
 	struct task *t = task_current();
-	struct sigstate *s = &t->sig;
+	struct sigstate *s = t->sig;
 	const struct k_sigaction *a = &s->action[sig - 1];
 
 	/* a blocked or ignored fault signal cannot be held back: Linux kills */
@@ -307,7 +327,7 @@ bool signal_fault(int sig, int code, uint64_t addr)
 long signal_sigreturn(struct trap_frame *tf)
 {
 	struct task *t = task_current();
-	struct sigstate *s = &t->sig;
+	struct sigstate *s = t->sig;
 	unsigned long *regs = (unsigned long *)tf;
 	struct k_ucontext uc;
 	uint64_t at = tf->sp + offsetof(struct rt_sigframe, uc);

@@ -96,8 +96,11 @@ static inline uint64_t sig_bit(int sig)
  * 1 to 64 has one ("SIGRT" for the real-time ones). */
 const char *signal_name(int sig);
 
-/* signal_reset - a new task's state: every action the default, nothing blocked or pending. */
-void signal_reset(struct sigstate *s);
+/* signal_alloc - a new task's signal state, every action the default, nothing blocked or
+ * pending, or NULL when memory is short; signal_free gives it back. Kept apart from struct
+ * task so that the task table, zeroed at boot, stays small. */
+struct sigstate *signal_alloc(void);
+void signal_free(struct sigstate *s);
 
 /* signal_fork - @child's state from @parent's: actions, mask and alternate stack. */
 void signal_fork(struct sigstate *child, const struct sigstate *parent);

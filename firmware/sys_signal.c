@@ -33,17 +33,17 @@ static long sys_rt_sigaction(struct trap_frame *tf)
 
 	if (tf->a3 != SIGSET_SIZE || !valid(sig))
 		return -EINVAL;
-	old = t->sig.action[sig - 1];
+	old = t->sig->action[sig - 1];
 	if (tf->a1) {
 		if (copy_from_user(&act, tf->a1, sizeof(act)))
 			return -EFAULT;
 		if (sig == SIGKILL || sig == SIGSTOP)
 			return -EINVAL;
 		act.mask &= ~UNBLOCKABLE;
-		t->sig.action[sig - 1] = act;
+		t->sig->action[sig - 1] = act;
 		/* a signal now ignored is thrown away, pending or not (Linux) */
-		if (signal_ignored(&t->sig, (int)sig))
-			t->sig.pending &= ~sig_bit((int)sig);
+		if (signal_ignored(t->sig, (int)sig))
+			t->sig->pending &= ~sig_bit((int)sig);
 		task_signal_recalc(t);
 	}
 	if (tf->a2 && copy_to_user(tf->a2, &old, sizeof(old)))
@@ -55,7 +55,7 @@ static long sys_rt_sigaction(struct trap_frame *tf)
 static long sys_rt_sigprocmask(struct trap_frame *tf)
 {
 	struct task *t = task_current();
-	uint64_t set, old = t->sig.blocked;
+	uint64_t set, old = t->sig->blocked;
 
 	if (tf->a3 != SIGSET_SIZE)
 		return -EINVAL;
@@ -64,18 +64,18 @@ static long sys_rt_sigprocmask(struct trap_frame *tf)
 			return -EFAULT;
 		switch (tf->a0) {
 		case SIG_BLOCK:
-			t->sig.blocked |= set;
+			t->sig->blocked |= set;
 			break;
 		case SIG_UNBLOCK:
-			t->sig.blocked &= ~set;
+			t->sig->blocked &= ~set;
 			break;
 		case SIG_SETMASK:
-			t->sig.blocked = set;
+			t->sig->blocked = set;
 			break;
 		default:
 			return -EINVAL;
 		}
-		t->sig.blocked &= ~UNBLOCKABLE;
+		t->sig->blocked &= ~UNBLOCKABLE;
 		task_signal_recalc(t);
 	}
 	if (tf->a2 && copy_to_user(tf->a2, &old, sizeof(old)))
@@ -87,7 +87,7 @@ static long sys_rt_sigprocmask(struct trap_frame *tf)
 static long sys_rt_sigpending(struct trap_frame *tf)
 {
 	struct task *t = task_current();
-	uint64_t set = t->sig.pending & t->sig.blocked;
+	uint64_t set = t->sig->pending & t->sig->blocked;
 
 	if (tf->a1 > SIGSET_SIZE)
 		return -EINVAL;
@@ -105,9 +105,9 @@ static long sys_rt_sigsuspend(struct trap_frame *tf)
 		return -EINVAL;
 	if (copy_from_user(&mask, tf->a0, sizeof(mask)))
 		return -EFAULT;
-	t->sig.saved_blocked = t->sig.blocked;
-	t->sig.restore_blocked = true;
-	t->sig.blocked = mask & ~UNBLOCKABLE;
+	t->sig->saved_blocked = t->sig->blocked;
+	t->sig->restore_blocked = true;
+	t->sig->blocked = mask & ~UNBLOCKABLE;
 	task_signal_recalc(t);
 	task_wait_for_signal();
 	return -EINTR;
@@ -123,7 +123,7 @@ struct k_stack {
 static long sys_sigaltstack(struct trap_frame *tf)
 {
 	struct task *t = task_current();
-	struct sigstate *s = &t->sig;
+	struct sigstate *s = t->sig;
 	bool on =
 	    !(s->ss_flags & SS_DISABLE) && tf->sp > s->ss_sp && tf->sp - s->ss_sp <= s->ss_size;
 	struct k_stack old = {

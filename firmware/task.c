@@ -128,6 +128,11 @@ static struct task *alloc_task(void)
 		if (kstack_alloc(i, &top))
 			return NULL;
 		*t = (struct task){ 0 };
+		t->sig = signal_alloc();
+		if (!t->sig) {
+			kstack_free(i);
+			return NULL;
+		}
 		t->slot = i;
 		t->kstack_top = top;
 		t->tf = (struct trap_frame *)(top - sizeof(struct trap_frame));
@@ -141,6 +146,8 @@ static struct task *alloc_task(void)
 /* Gives back the slot of a task that no hart runs any more. Lock held. */
 void task_release(struct task *t)
 {
+	signal_free(t->sig);
+	t->sig = NULL;
 	kstack_free(t->slot);
 	t->state = TASK_FREE;
 }
@@ -239,7 +246,6 @@ int task_spawn_image(int index)
 	t->vm = vm;
 	limits_apply(t);
 	t->umask = TASK_UMASK_DEFAULT;
-	signal_reset(&t->sig);
 	t->affinity = ~0ull;
 	copy_name(t->name, img->name);
 	reset_frame(t->tf, entry, sp);
@@ -258,7 +264,7 @@ bool task_signal_pending(void)
 
 void task_signal_recalc(struct task *t)
 {
-	t->sig_ready = (t->sig.pending & ~t->sig.blocked) || t->restart_pending;
+	t->sig_ready = (t->sig->pending & ~t->sig->blocked) || t->restart_pending;
 	if (t == task_current())
 		this_hart()->work = t->sig_ready;
 }
@@ -266,11 +272,11 @@ void task_signal_recalc(struct task *t)
 /* Makes @sig pending for @t and wakes it if it sleeps or waits. Lock held. */
 static void post_signal(struct task *t, int sig, const struct sig_info *si)
 {
-	if (signal_ignored(&t->sig, sig) && sig != SIGKILL)
-		return;				/* thrown away at once, as Linux does */
-	if (!(t->sig.pending & sig_bit(sig))) { /* standard signals do not queue */
-		t->sig.pending |= sig_bit(sig);
-		t->sig.info[sig - 1] = *si;
+	if (signal_ignored(t->sig, sig) && sig != SIGKILL)
+		return;				 /* thrown away at once, as Linux does */
+	if (!(t->sig->pending & sig_bit(sig))) { /* standard signals do not queue */
+		t->sig->pending |= sig_bit(sig);
+		t->sig->info[sig - 1] = *si;
 	}
 	task_signal_recalc(t);
 	if (t->sig_ready && (t->state == TASK_SLEEPING || t->state == TASK_WAITING))
@@ -343,7 +349,7 @@ static __noreturn void finish(struct task *t, int status)
 	}
 	if (t->parent) {
 		struct task *p = t->parent;
-		const struct k_sigaction *a = &p->sig.action[SIGCHLD - 1];
+		const struct k_sigaction *a = &p->sig->action[SIGCHLD - 1];
 		struct sig_info si = {
 			.code = (status & 0x7f) ? CLD_KILLED : CLD_EXITED,
 			.pid = t->pid,
@@ -450,7 +456,7 @@ long task_fork(const struct task_clone *c)
 	child->vm->asid = asid_of(child->slot);
 	copy_name(child->name, parent->name);
 	child->umask = parent->umask;
-	signal_fork(&child->sig, &parent->sig);
+	signal_fork(child->sig, parent->sig);
 	child->affinity = parent->affinity;
 	*child->tf = *parent->tf;
 	fpu_switch_out(&parent->fp); /* the child starts from the parent's FP registers too */
@@ -616,7 +622,7 @@ long task_exec(int index, const char *const *argv, int argc)
 	fdtable_exec(t->fds);
 	copy_name(t->name, img->name);
 	fpu_reset(&t->fp); /* a new program starts with zeroed FP registers */
-	signal_exec(&t->sig);
+	signal_exec(t->sig);
 	reset_frame(t->tf, entry, sp);
 	return 0;
 }

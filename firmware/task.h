@@ -46,7 +46,7 @@ struct task {
 	uint64_t robust_len;
 	unsigned int umask;
 	uint64_t affinity; /* harts it may run on, by logical number (sched_setaffinity) */
-	struct sigstate sig;
+	struct sigstate *sig; /* its own page (signal_alloc): most of the table stays small */
 	bool sig_ready;	      /* a signal to act on, or a call to restart: the hart's work flag */
 	bool restart_pending; /* its last call returned -ERESTARTSYS: made again, or EINTR */
 	unsigned long restart_a0;
