@@ -27,18 +27,6 @@
 #define TIOCGWINSZ    0x5413
 #define FD_MAX	      128
 
-/* struct stat of riscv64 */
-struct k_stat {
-	unsigned long dev, ino;
-	unsigned int mode, nlink, uid, gid;
-	unsigned long rdev, pad1;
-	long size;
-	int blksize, pad2;
-	long blocks;
-	long times[6];
-	unsigned int unused[2];
-};
-
 struct k_termios {
 	unsigned int iflag, oflag, cflag, lflag;
 	unsigned char line, cc[19];

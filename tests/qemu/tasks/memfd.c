@@ -18,17 +18,6 @@
 #define SEEK_END	  2
 #define SEEK_DATA	  3
 
-struct k_stat {
-	unsigned long dev, ino;
-	unsigned int mode, nlink, uid, gid;
-	unsigned long rdev, pad1;
-	long size;
-	int blksize, pad2;
-	long blocks;
-	long times[6];
-	unsigned int unused[2];
-};
-
 static long sc(long nr, long a0, long a1, long a2, long a3)
 {
 	return fl_syscall(nr, a0, a1, a2, a3, 0, 0);

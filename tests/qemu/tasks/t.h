@@ -26,6 +26,18 @@
 #define SIGKILL 9
 #define SIGILL	4
 
+/* struct stat of riscv64 */
+struct k_stat {
+	unsigned long dev, ino;
+	unsigned int mode, nlink, uid, gid;
+	unsigned long rdev, pad1;
+	long size;
+	int blksize, pad2;
+	long blocks;
+	long times[6];
+	unsigned int unused[2];
+};
+
 static int t_failures, t_passed, t_failed;
 static const char *t_name;
 
