@@ -1,6 +1,7 @@
 /* Boot entry from OpenSBI: S-mode, MMU off, a0 = hart id, a1 = devicetree physical address,
  * running at whatever address the image was loaded. Sets up a stack and clean bss, lets
  * early_boot() (C, position-independent) build the boot tables, then jumps to the upper half. */
+#include "firmware/smp.h"
 #include "platform/riscv/csr.h"
 
 #define IMAGE_TEXT_OFFSET    0x200000	 /* 2 MiB above RAM start, past OpenSBI */
@@ -86,3 +87,32 @@ image_code:
 	call	kmain
 5:	wfi
 	j	5b
+
+	/* A hart started by HSM hart_start (firmware/smp.c): MMU off, a0 = hart id, a1 = the
+	 * physical address of its struct smp_boot. Everything is read from it while addresses
+	 * are physical; then stvec points at the virtual secondary_virt, and turning the kernel
+	 * map on makes the next fetch (a physical pc the map does not have) trap straight there. */
+	.balign 4
+	.globl secondary_entry
+secondary_entry:
+	csrw	CSR_SIE, zero
+	csrw	CSR_SSCRATCH, zero
+	ld	t0, SMP_BOOT_SATP(a1)
+	ld	sp, SMP_BOOT_STACK(a1)
+	ld	tp, SMP_BOOT_HART(a1)
+	ld	t1, SMP_BOOT_ENTRY(a1)
+	csrw	CSR_STVEC, t1
+	sfence.vma
+	csrw	CSR_SATP, t0
+	sfence.vma
+	j	secondary_virt		/* reached only if the map also holds this address */
+
+	.balign 4
+	.globl secondary_virt
+secondary_virt:
+	sfence.vma
+	mv	a0, tp
+	li	fp, 0
+	call	smp_secondary
+6:	wfi
+	j	6b

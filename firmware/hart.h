@@ -1,5 +1,6 @@
-/* Per-hart state, reached through tp while in the kernel. Only the boot hart runs for now;
- * everything per-hart lives here so that more harts need no redesign. */
+/* Per-hart state, reached through tp while in the kernel (sscratch while a task runs). Every
+ * usable hart has one, numbered as Linux numbers CPUs: the boot hart is 0, the others follow
+ * in devicetree order (firmware/smp.c starts them). */
 #ifndef FAULTLINE_FIRMWARE_HART_H
 #define FAULTLINE_FIRMWARE_HART_H
 
@@ -7,6 +8,10 @@
 #include "platform/types.h"
 
 struct task;
+struct vm;
+
+/* Harts the firmware runs on at most: masks of them fit an unsigned long. */
+#define HART_MAX 32
 
 /* Callee-saved registers, as switch_context() saves them. */
 struct context {
@@ -21,8 +26,17 @@ struct hart {
 	struct task *current;	  /* the task running on this hart, or NULL */
 	struct context sched_ctx; /* the scheduler loop, switched to when a task gives up */
 	unsigned long hartid;
-	unsigned int cpu; /* logical number, as Linux numbers CPUs: the boot hart is 0 */
+	unsigned int cpu;	   /* logical number, as Linux numbers CPUs: the boot hart is 0 */
+	unsigned long bit;	   /* 1ul << cpu, for masks of harts */
+	struct vm *vm;		   /* the address space its satp holds, or NULL for the kernel's */
+	uint64_t timer_deadline;   /* the next tick, in time CSR units */
+	uint64_t shootdowns;	   /* other harts asked to flush by this one */
+	uintptr_t sched_stack_top; /* the scheduler loop's stack (the boot stack on hart 0) */
 };
+
+/* harts - every usable hart's state, by logical number; hart_count of them exist. */
+extern struct hart harts[HART_MAX];
+extern unsigned int hart_count;
 
 static inline struct hart *this_hart(void)
 {

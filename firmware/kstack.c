@@ -2,6 +2,7 @@
 #include "firmware/kstack.h"
 
 #include "firmware/kmem.h"
+#include "firmware/tlb.h"
 #include "mm/arch.h"
 #include "mm/frame.h"
 #include "mm/pt.h"
@@ -15,19 +16,25 @@ uintptr_t kstack_guard(unsigned int slot)
 	return KSTACK_VBASE + (uintptr_t)slot * SLOT_SIZE;
 }
 
+/* A stack's frames go back only once no hart can reach them through its TLB: the hart that
+ * ran the task last may still hold the global translations. */
 void kstack_free(unsigned int slot)
 {
 	uintptr_t base = kstack_guard(slot) + PAGE_SIZE;
+	paddr_t frames[KSTACK_PAGES];
+	unsigned int n = 0;
 
 	for (unsigned int i = 0; i < KSTACK_PAGES; i++) {
 		pte_t *p = pt_walk(kmem_root(), base + i * PAGE_SIZE, NULL);
 
-		if (!p)
+		if (!p || !*p)
 			continue;
-		pmm_put(pte_paddr(*p));
+		frames[n++] = pte_paddr(*p);
 		*p = 0;
-		arch_flush_page(base + i * PAGE_SIZE, 0);
 	}
+	tlb_flush_kernel_range(base, base + KSTACK_PAGES * PAGE_SIZE);
+	for (unsigned int i = 0; i < n; i++)
+		pmm_put(frames[i]);
 }
 
 int kstack_alloc(unsigned int slot, uintptr_t *top)
@@ -50,8 +57,9 @@ int kstack_alloc(unsigned int slot, uintptr_t *top)
 			kstack_free(slot);
 			return rc;
 		}
-		arch_flush_page(base + i * PAGE_SIZE, 0);
 	}
+	/* cores that cache invalid entries (JH7110) must not keep the hole on any hart */
+	tlb_flush_kernel_range(base, base + KSTACK_PAGES * PAGE_SIZE);
 	*top = base + KSTACK_PAGES * PAGE_SIZE;
 	return 0;
 }

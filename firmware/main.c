@@ -12,6 +12,7 @@
 #include "firmware/printf.h"
 #include "firmware/random.h"
 #include "firmware/semihost.h"
+#include "firmware/smp.h"
 #include "firmware/syscall.h"
 #include "firmware/task.h"
 #include "firmware/timer.h"
@@ -105,11 +106,9 @@ static void boot_log(const struct boot_facts *bf)
 		bool ok = board_hart_may_run(h);
 
 		usable += ok;
-		kprintf("  hart %-5u %s%s%s\n", h->hartid,
+		kprintf("  hart %-5u %s%s\n", h->hartid,
 			ok ? "sv39" : "not used (no Sv39 MMU or disabled)",
-			h->hartid == bf->hartid ? ", boot" : "",
-			sbi.has_hsm && sbi_hart_status(h->hartid) == SBI_HSM_STARTED ? ", started"
-										     : "");
+			h->hartid == bf->hartid ? ", boot" : "");
 	}
 	kprintf("  harts      %d in the devicetree, %d usable\n", fi->nharts, usable);
 	kprintf("  console    %s", console_name());
@@ -161,7 +160,7 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
 
 	(void)hartid;
 	(void)dtb_pa;
-	trap_init(bf->hartid);
+	smp_init(fi, bf->hartid);
 	sbi_probe(&sbi);
 	panic_set_shutdown(shutdown);
 	board_init(fi, bf->hartid);
@@ -198,6 +197,7 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
 	if (rc)
 		kprintf("faultline: no timebase-frequency in the devicetree: no timer ticks\n");
 	irq_enable();
+	smp_start(&sbi);
 
 	rc = firmware_payload();
 	kprintf("faultline: shutting down (%s)\n", rc ? "failure" : "success");

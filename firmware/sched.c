@@ -1,11 +1,19 @@
-/* The scheduler: one round-robin loop per hart over the task table, run on the boot stack.
- * A task gives the hart back by switching to it with the task lock held, and the loop
- * releases the lock once the switch is complete. The kernel is not preemptible: interrupts
- * stay masked while it runs, and tasks are switched on the way back to U-mode. */
+/* The scheduler: one shared run queue, the task table, scanned round robin by every hart's
+ * loop under the task lock; each loop runs on its hart's scheduler stack (the boot stack on
+ * hart 0). A task gives the hart back by switching to the loop with the task lock held, and
+ * the loop releases the lock once the switch is complete, so no other hart can pick a task
+ * whose registers are still being saved. The kernel is not preemptible: interrupts stay
+ * masked while it runs, and tasks are switched on the way back to U-mode. Harts with nothing
+ * to run wait in wfi; a task made runnable nudges one of them with an IPI.
+ *
+ * One shared queue rather than a queue per hart: with TASK_MAX tasks a scan is short, the
+ * lock is taken only at switches (never on a fault or a system call), and balancing is free:
+ * whichever hart is free takes the next task its affinity allows. */
 #include "firmware/task.h"
 
 #include "firmware/fdtable.h"
 #include "firmware/fpu.h"
+#include "firmware/smp.h"
 #include "firmware/task_priv.h"
 #include "firmware/timer.h"
 #include "platform/errno.h"
@@ -13,6 +21,7 @@
 #include "platform/riscv/spinlock.h"
 
 static unsigned int rr_next; /* round-robin cursor */
+static unsigned long idle;   /* harts waiting in wfi for work, by logical number */
 
 /* Gives the hart back to the scheduler loop. Lock held; returns with it held. */
 void task_sched(void)
@@ -25,7 +34,7 @@ void task_sched(void)
 	switch_context(&t->ctx, &h->sched_ctx);
 }
 
-static struct task *pick_next(void)
+static struct task *pick_next(const struct hart *h)
 {
 	uint64_t now = timer_now();
 
@@ -34,7 +43,7 @@ static struct task *pick_next(void)
 
 		if (t->state == TASK_SLEEPING && now >= t->wake_at)
 			t->state = TASK_RUNNABLE;
-		if (t->state == TASK_RUNNABLE) {
+		if (t->state == TASK_RUNNABLE && (t->affinity & h->bit)) {
 			rr_next = (t->slot + 1) % TASK_MAX;
 			return t;
 		}
@@ -61,7 +70,15 @@ static bool any_task(void)
 	return false;
 }
 
-/* Ends every task that is not running (after a task_poweroff request). Lock held. */
+static bool any_running(void)
+{
+	for (int i = 0; i < TASK_MAX; i++)
+		if (task_table[i].state == TASK_RUNNING)
+			return true;
+	return false;
+}
+
+/* Ends every task (after a task_poweroff request), once no hart runs one. Lock held. */
 static void end_all(void)
 {
 	for (int i = 0; i < TASK_MAX; i++) {
@@ -81,7 +98,58 @@ static void end_all(void)
 	}
 }
 
-void task_run_all(void)
+void task_kick(struct task *t)
+{
+	struct hart *h = this_hart();
+	unsigned long others;
+
+	if (t->state == TASK_RUNNING) {
+		if (t->on_hart && t->on_hart != h)
+			smp_send_ipi(t->on_hart->bit);
+		return;
+	}
+	if (t->state != TASK_RUNNABLE)
+		return;
+	others = __atomic_load_n(&idle, __ATOMIC_RELAXED) & t->affinity & ~h->bit;
+	if (others)
+		smp_send_ipi(others & -others); /* one is enough: the first to look takes it */
+}
+
+/* Runs @t on this hart until it gives the hart back. Lock held; returns with it held. */
+static void run(struct hart *h, struct task *t)
+{
+	t->state = TASK_RUNNING;
+	t->on_hart = h;
+	h->current = t;
+	h->kstack_top = t->kstack_top;
+	task_enter_vm(t->vm);
+	fpu_switch_in(&t->fp);
+	h->work = t->sig_ready;
+	t->run_since = timer_now();
+	switch_context(&h->sched_ctx, &t->ctx);
+	/* the task gave the hart back, lock held */
+	t->on_hart = NULL;
+	h->current = NULL;
+	task_leave_vm();
+	if (t->state == TASK_ZOMBIE && !t->parent)
+		task_release(t); /* nobody will wait for it */
+}
+
+/* Waits for an interrupt: a tick, the first sleeper's time, or another hart's nudge. Called
+ * with the lock held; returns without it. */
+static void wait_for_work(struct hart *h)
+{
+	timer_wake_at(first_wake());
+	__atomic_fetch_or(&idle, h->bit, __ATOMIC_SEQ_CST);
+	spin_unlock(&task_lock);
+	irq_enable();
+	__asm__ volatile("wfi");
+	irq_disable();
+	__atomic_fetch_and(&idle, ~h->bit, __ATOMIC_SEQ_CST);
+}
+
+/* The loop every hart runs; the boot hart's returns when no task is left anywhere. */
+static void loop(bool until_empty)
 {
 	struct hart *h = this_hart();
 
@@ -90,46 +158,48 @@ void task_run_all(void)
 
 		spin_lock(&task_lock);
 		if (task_poweroff) {
-			end_all();
-			spin_unlock(&task_lock);
-			return;
-		}
-		t = pick_next();
-		if (!t) {
-			bool left = any_task();
-
-			/* everyone sleeps or waits: idle until the next interrupt, which comes no
-			 * later than the first sleeper's time */
-			timer_wake_at(first_wake());
-			spin_unlock(&task_lock);
-			if (!left)
+			/* the boot hart ends them all once every hart has given its task back */
+			if (until_empty && !any_running()) {
+				end_all();
+				spin_unlock(&task_lock);
 				return;
-			irq_enable();
-			__asm__ volatile("wfi");
-			irq_disable();
+			}
+			wait_for_work(h);
 			continue;
 		}
-		t->state = TASK_RUNNING;
-		h->current = t;
-		h->kstack_top = t->kstack_top;
-		task_enter_vm(t->vm);
-		fpu_switch_in(&t->fp);
-		h->work = t->sig_ready;
-		t->run_since = timer_now();
-		switch_context(&h->sched_ctx, &t->ctx);
-		/* the task gave the hart back, lock held */
-		h->current = NULL;
-		task_leave_vm();
-		if (t->state == TASK_ZOMBIE && !t->parent)
-			task_release(t); /* nobody will wait for it */
+		t = pick_next(h);
+		if (!t) {
+			if (until_empty && !any_task()) {
+				spin_unlock(&task_lock);
+				return;
+			}
+			wait_for_work(h);
+			continue;
+		}
+		run(h, t);
 		spin_unlock(&task_lock);
 	}
 }
 
+void task_run_all(void)
+{
+	loop(true);
+}
+
+void task_run_secondary(void)
+{
+	loop(false);
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
 void task_yield(void)
 {
+	struct task *t = task_current();
+
 	spin_lock(&task_lock);
-	task_current()->state = TASK_RUNNABLE;
+	t->state = TASK_RUNNABLE;
+	task_kick(t); /* an idle hart may take it, or the next one, while this one switches */
 	task_sched();
 	spin_unlock(&task_lock);
 }

@@ -1,6 +1,7 @@
 /* Processes: exit, fork, exec, wait, yield, identity, usage, and powering off. */
 #include "firmware/exec.h"
 #include "firmware/images.h"
+#include "firmware/smp.h"
 #include "firmware/syscall_impl.h"
 #include "firmware/task.h"
 #include "firmware/uaccess.h"
@@ -130,10 +131,10 @@ static long sys_getcpu(struct trap_frame *tf)
 /* Affinity masks are one long: up to 64 harts, as Linux's riscv builds (NR_CPUS 64). */
 #define AFFINITY_BYTES 8
 
-/* Harts tasks may run on, by logical number. Only the boot hart runs tasks for now. */
+/* Harts tasks may run on, by logical number: those running the scheduler. */
 static uint64_t usable_harts(void)
 {
-	return 1;
+	return smp_online();
 }
 
 static long affinity_target(long pid)
@@ -161,7 +162,8 @@ static long sys_sched_getaffinity(struct trap_frame *tf)
 	return AFFINITY_BYTES;
 }
 
-/* sched_setaffinity(pid, len, mask): kept, and honoured once more harts run tasks. */
+/* sched_setaffinity(pid, len, mask): kept; a task that may no longer run where it is moves
+ * before the call returns, as on Linux. */
 static long sys_sched_setaffinity(struct trap_frame *tf)
 {
 	uint64_t mask = 0;
@@ -174,8 +176,11 @@ static long sys_sched_setaffinity(struct trap_frame *tf)
 		return who;
 	if (!(mask & usable_harts()))
 		return -EINVAL;
-	if (who == 0)
+	if (who == 0) {
 		task_current()->affinity = mask;
+		if (!(mask & this_hart()->bit))
+			task_yield();
+	}
 	return 0;
 }
 

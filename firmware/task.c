@@ -116,7 +116,8 @@ static void copy_name(char *dst, const char *src)
 	dst[i] = '\0';
 }
 
-/* A free slot with a kernel stack, state still TASK_FREE. Called with the lock held. */
+/* A free slot with a kernel stack, in TASK_NEW: no other hart's fork takes it while this
+ * one fills it in without the lock. Called with the lock held. */
 static struct task *alloc_task(void)
 {
 	for (unsigned int i = 0; i < TASK_MAX; i++) {
@@ -134,6 +135,7 @@ static struct task *alloc_task(void)
 			return NULL;
 		}
 		t->slot = i;
+		t->state = TASK_NEW;
 		t->kstack_top = top;
 		t->tf = (struct trap_frame *)(top - sizeof(struct trap_frame));
 		*t->tf = (struct trap_frame){ 0 };
@@ -154,6 +156,13 @@ void task_release(struct task *t)
 
 void task_enter_vm(struct vm *vm)
 {
+	struct hart *h = this_hart();
+
+	/* from now on this hart may cache the space's translations: shootdowns must include it
+	 * (the bit is never cleared while the space keeps its ASID) */
+	if (!(__atomic_load_n(&vm->harts, __ATOMIC_RELAXED) & h->bit))
+		vm_join_hart(vm, h->bit);
+	h->vm = vm;
 	csr_write(CSR_SATP, (SATP_MODE_SV39 << SATP_MODE_SHIFT) |
 				((unsigned long)vm->asid << SATP_ASID_SHIFT) |
 				(vm->root >> PAGE_SHIFT));
@@ -164,6 +173,7 @@ void task_enter_vm(struct vm *vm)
 
 void task_leave_vm(void)
 {
+	this_hart()->vm = NULL;
 	csr_write(CSR_SATP, (SATP_MODE_SV39 << SATP_MODE_SHIFT) | (kmem_root() >> PAGE_SHIFT));
 }
 
@@ -210,6 +220,7 @@ static void make_runnable(struct task *t)
 	t->ctx.ra = (unsigned long)first_run;
 	t->ctx.sp = (unsigned long)t->tf;
 	t->state = TASK_RUNNABLE;
+	task_kick(t);
 }
 
 int task_spawn_image(int index)
@@ -267,6 +278,8 @@ void task_signal_recalc(struct task *t)
 	t->sig_ready = (t->sig->pending & ~t->sig->blocked) || t->restart_pending;
 	if (t == task_current())
 		this_hart()->work = t->sig_ready;
+	else if (t->on_hart) /* running elsewhere: that hart looks on its way back to U-mode */
+		t->on_hart->work = t->sig_ready;
 }
 
 /* Makes @sig pending for @t and wakes it if it sleeps or waits. Lock held. */
@@ -281,6 +294,8 @@ static void post_signal(struct task *t, int sig, const struct sig_info *si)
 	task_signal_recalc(t);
 	if (t->sig_ready && (t->state == TASK_SLEEPING || t->state == TASK_WAITING))
 		t->state = TASK_RUNNABLE;
+	if (t->sig_ready)
+		task_kick(t);
 }
 
 int task_signal(int pid, int sig, const struct sig_info *si)
@@ -294,7 +309,7 @@ int task_signal(int pid, int sig, const struct sig_info *si)
 	for (int i = 0; i < TASK_MAX; i++) {
 		struct task *t = &task_table[i];
 
-		if (t->state == TASK_FREE || t->state == TASK_ZOMBIE)
+		if (t->state == TASK_FREE || t->state == TASK_NEW || t->state == TASK_ZOMBIE)
 			continue;
 		if (pid > 0 ? t->pid != pid : (pid == -1 && (t == me || t->pid == 1)))
 			continue;
@@ -360,8 +375,10 @@ static __noreturn void finish(struct task *t, int status)
 		if (a->handler == SIG_IGN || (a->flags & SA_NOCLDWAIT))
 			t->parent = NULL;
 		post_signal(p, SIGCHLD, &si);
-		if (p->state == TASK_WAITING)
+		if (p->state == TASK_WAITING) {
 			p->state = TASK_RUNNABLE;
+			task_kick(p);
+		}
 	}
 	task_sched();
 	for (;;) /* a zombie is never scheduled again */

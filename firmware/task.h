@@ -18,6 +18,7 @@ struct fdtable;
 
 enum task_state {
 	TASK_FREE = 0,
+	TASK_NEW, /* its slot is taken while fork or spawn builds it; no hart runs it yet */
 	TASK_RUNNABLE,
 	TASK_RUNNING,
 	TASK_SLEEPING, /* until wake_at (nanosleep) */
@@ -45,7 +46,8 @@ struct task {
 	vaddr_t robust_list; /* set_robust_list: the futex list glibc keeps, and its length */
 	uint64_t robust_len;
 	unsigned int umask;
-	uint64_t affinity; /* harts it may run on, by logical number (sched_setaffinity) */
+	uint64_t affinity;    /* harts it may run on, by logical number (sched_setaffinity) */
+	struct hart *on_hart; /* the hart it runs on while TASK_RUNNING, else NULL */
 	struct sigstate *sig; /* its own page (signal_alloc): most of the table stays small */
 	bool sig_ready;	      /* a signal to act on, or a call to restart: the hart's work flag */
 	bool restart_pending; /* its last call returned -ERESTARTSYS: made again, or EINTR */
@@ -79,10 +81,18 @@ static inline struct task *task_current(void)
 }
 
 /*
- * task_run_all - the scheduler loop: run tasks until none is left (or poweroff was asked),
- * idling with wfi when all sleep. Returns when the last task has ended.
+ * task_run_all - the boot hart's scheduler loop: run tasks until none is left on any hart (or
+ * poweroff was asked), idling with wfi when none is runnable. Returns when the last task has
+ * ended.
  */
 void task_run_all(void);
+
+/* task_run_secondary - the scheduler loop of harts 1-N: runs tasks, idles, never returns. */
+__noreturn void task_run_secondary(void);
+
+/* task_kick - @t changed state for the scheduler (runnable, or signals to act on): nudge the
+ * hart it runs on, or an idle hart that may take it. Lock held. */
+void task_kick(struct task *t);
 
 /* task_yield - give the hart to the next runnable task. */
 void task_yield(void);

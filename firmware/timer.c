@@ -2,13 +2,13 @@
  * deadline, so ticks do not drift with interrupt latency. */
 #include "firmware/timer.h"
 
+#include "firmware/hart.h"
 #include "firmware/trap.h"
 #include "platform/errno.h"
 #include "platform/riscv/csr.h"
 
 static const struct sbi_info *sbi;
 static uint64_t period;
-static uint64_t deadline;
 static uint64_t timebase;
 static volatile uint64_t ticks;
 
@@ -17,20 +17,34 @@ uint64_t timer_now(void)
 	return csr_read(CSR_TIME);
 }
 
+/* Every hart ticks on its own deadline (struct hart); the tick count is the boot hart's. */
 static void tick(void)
 {
+	struct hart *h = this_hart();
 	uint64_t now = timer_now();
 
 	/* an early wake-up that timer_wake_at() asked for: no tick yet, back to the period */
-	if (now < deadline) {
-		sbi_set_timer(sbi, deadline);
+	if (now < h->timer_deadline) {
+		sbi_set_timer(sbi, h->timer_deadline);
 		return;
 	}
-	ticks++;
-	deadline += period;
-	if (deadline <= now) /* we fell behind (a long masked section): skip, do not storm */
-		deadline = now + period;
-	sbi_set_timer(sbi, deadline);
+	if (h->cpu == 0)
+		ticks++;
+	h->timer_deadline += period;
+	if (h->timer_deadline <= now) /* we fell behind (a long masked section): skip */
+		h->timer_deadline = now + period;
+	sbi_set_timer(sbi, h->timer_deadline);
+}
+
+void timer_start_hart(void)
+{
+	struct hart *h = this_hart();
+
+	if (!sbi)
+		return; /* no timebase: no ticks anywhere */
+	h->timer_deadline = timer_now() + period;
+	sbi_set_timer(sbi, h->timer_deadline);
+	csr_set(CSR_SIE, SIE_STIE);
 }
 
 int timer_init(const struct sbi_info *info, uint64_t timebase_hz)
@@ -43,9 +57,7 @@ int timer_init(const struct sbi_info *info, uint64_t timebase_hz)
 	if (!period)
 		period = 1;
 	trap_set_tick_handler(tick);
-	deadline = timer_now() + period;
-	sbi_set_timer(sbi, deadline);
-	csr_set(CSR_SIE, SIE_STIE);
+	timer_start_hart();
 	return 0;
 }
 
@@ -85,6 +97,6 @@ uint64_t timer_to_ns(uint64_t t)
 
 void timer_wake_at(uint64_t when)
 {
-	if (sbi && when < deadline)
+	if (sbi && when < this_hart()->timer_deadline)
 		sbi_set_timer(sbi, when);
 }

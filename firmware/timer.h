@@ -6,8 +6,12 @@
 
 #define TIMER_HZ 100
 
-/* timer_init - start ticking at TIMER_HZ. Returns 0, or -EINVAL without a timebase. */
+/* timer_init - start ticking at TIMER_HZ on this (the boot) hart. Returns 0, or -EINVAL
+ * without a timebase. */
 int timer_init(const struct sbi_info *sbi, uint64_t timebase_hz) __must_check;
+
+/* timer_start_hart - start this hart ticking too, once timer_init() has run. */
+void timer_start_hart(void);
 
 /* timer_ticks - ticks taken since timer_init(). */
 uint64_t timer_ticks(void);

@@ -39,12 +39,10 @@ extern char trap_entry[];
 
 static struct trap_fault last_fault;
 static void (*tick_handler)(void);
-static struct hart boot_hart;
 
-void trap_init(unsigned long hartid)
+void trap_init(struct hart *h)
 {
-	boot_hart.hartid = hartid;
-	__asm__ volatile("mv tp, %0" ::"r"(&boot_hart));
+	__asm__ volatile("mv tp, %0" ::"r"(h));
 	csr_write(CSR_SSCRATCH, 0);
 	csr_write(CSR_STVEC, (unsigned long)trap_entry); /* direct mode: bits 1:0 = 0 */
 }
@@ -125,6 +123,11 @@ static void handle_interrupt(struct trap_frame *tf, bool from_user)
 		/* the kernel is not preemptible: tasks are switched on their way back to U-mode */
 		if (from_user)
 			task_preempt();
+		return;
+	case IRQ_S_SOFT:
+		/* another hart's nudge: a task became runnable for an idle hart, or signals for
+		 * the task here, which the way back to U-mode looks at */
+		csr_clear(CSR_SIP, SIE_SSIE);
 		return;
 	default:
 		panic_trap(tf, "unexpected interrupt");

@@ -3,11 +3,12 @@
 #ifndef FAULTLINE_FIRMWARE_TRAP_H
 #define FAULTLINE_FIRMWARE_TRAP_H
 
+#include "firmware/hart.h"
 #include "firmware/trap_frame.h"
 
-/* trap_init - tp := the boot hart's struct hart, sscratch := 0 (we are in the kernel), and
- * stvec := the entry code. First thing after the jump to the upper half. */
-void trap_init(unsigned long hartid);
+/* trap_init - tp := @h, this hart's state; sscratch := 0 (we are in the kernel); stvec := the
+ * trap entry. Each hart calls it first. */
+void trap_init(struct hart *h);
 
 /* trap_user - called by the entry code with interrupts off for a trap from U-mode, with the
  * frame and the trap's scause and stval (also in the frame). Returns to resume that frame. */

@@ -5,16 +5,28 @@
 
 #include "platform/types.h"
 
+struct vm;
+
 /*
- * arch_flush_page - make every hart forget what it cached for @va in address space @asid
+ * arch_flush_page - make this hart forget what it cached for @va in address space @asid
  * (sfence.vma va, asid). Also an ordering point: after it, the walker sees the new PTE.
  */
 void arch_flush_page(vaddr_t va, unsigned int asid);
 
-/* arch_flush_asid - forget every non-global translation of @asid. */
+/* arch_flush_asid - this hart forgets every non-global translation of @asid. */
 void arch_flush_asid(unsigned int asid);
 
-/* arch_flush_all - forget every translation, global ones included. */
+/* arch_flush_all - this hart forgets every translation, global ones included. */
 void arch_flush_all(void);
+
+/*
+ * arch_shootdown - every other hart that may cache translations of @vm (vm->harts) forgets
+ * those of [start, end), or all of them and the cached tables when @end is 0, and only then
+ * does the call return. Called after the PTEs changed. Returns how many harts were asked.
+ */
+unsigned int arch_shootdown(struct vm *vm, vaddr_t start, vaddr_t end);
+
+/* arch_other_harts - whether a hart other than this one may cache translations of @vm. */
+bool arch_other_harts(const struct vm *vm);
 
 #endif

@@ -214,8 +214,10 @@ static __attribute__((noinline)) int fault_object(struct vm *vm, struct vma *v, 
 	return 0;
 }
 
-/* A write to a present page the region allows writing: zero page, image page or COW. */
-static int fault_write_protected(struct vm *vm, struct vma *v, pte_t *ptep)
+/* A write to a present page the region allows writing: zero page, image page or COW. A
+ * shared frame replaced by a copy is left in *@release: its reference drops only once no
+ * other hart can still read it through an old translation. */
+static int fault_write_protected(struct vm *vm, struct vma *v, pte_t *ptep, paddr_t *release)
 {
 	paddr_t old = pte_paddr(*ptep);
 	uint32_t ref;
@@ -245,7 +247,7 @@ static int fault_write_protected(struct vm *vm, struct vma *v, pte_t *ptep)
 	if (rc)
 		return rc;
 	vm->rss--; /* install_private counted the copy; the shared frame is no longer ours */
-	pmm_put(old);
+	*release = old;
 	VM_COUNT(vm, cow_copy);
 	return 0;
 }
@@ -298,6 +300,7 @@ static struct vma *find_or_grow(struct vm *vm, vaddr_t addr, enum fault_reason *
 int vm_fault(struct vm *vm, vaddr_t addr, enum fault_access access, enum fault_reason *reason)
 {
 	vaddr_t va = align_down(addr, PAGE_SIZE);
+	paddr_t release = 0;
 	unsigned long irq;
 	struct vma *v;
 	pte_t *ptep;
@@ -348,7 +351,7 @@ int vm_fault(struct vm *vm, vaddr_t addr, enum fault_access access, enum fault_r
 		*ptep = pte | vm_prot_bits(v->prot);
 		VM_COUNT(vm, ad_fixup);
 	} else if (access == FAULT_WRITE) {
-		rc = fault_write_protected(vm, v, ptep);
+		rc = fault_write_protected(vm, v, ptep, &release);
 	} else {
 		/* region allows it, PTE does not (exec after mprotect): widen from the region */
 		*ptep = pte | (vm_prot_bits(v->prot) & (PTE_R | PTE_X));
@@ -361,6 +364,12 @@ int vm_fault(struct vm *vm, vaddr_t addr, enum fault_access access, enum fault_r
 	}
 	/* invalid-to-valid too: some cores (JH7110) cache invalid entries */
 	arch_flush_page(va, vm->asid);
+	/* a frame replaced (zero page, image page or shared frame, by a copy): no other hart may
+	 * go on reading the old one once this write is visible */
+	if (pte_valid(pte) && pte_paddr(*ptep) != pte_paddr(pte) && arch_other_harts(vm))
+		(void)arch_shootdown(vm, va, va + PAGE_SIZE);
+	if (release)
+		pmm_put(release);
 	spin_unlock_irqrestore(&vm->lock, irq);
 	return 0;
 

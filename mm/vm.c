@@ -160,17 +160,19 @@ static void free_vma(struct vma *v)
 /* ---- zapping --------------------------------------------------------------------------- */
 
 /*
- * Empties every leaf of [start, end) and drops the references they held. With @flushed (the
- * pages flushed so far by this operation), each page that was valid is flushed while the count
- * stays within FLUSH_PAGES_MAX; past it, the caller flushes the whole ASID instead. Without,
- * nothing is flushed. One pass over each level-0 table: munmap's cost is this loop.
+ * Empties every leaf of [start, end) and drops the references they held. With @f, each page
+ * that was valid is flushed through it, and while other harts may cache the space the frames
+ * wait for their flush in @f. Without, nothing is flushed and references drop at once (a space
+ * no hart runs any more). One pass over each level-0 table: munmap's cost is this loop.
  */
-void vm_zap_range(struct vm *vm, vaddr_t start, vaddr_t end, unsigned long *flushed)
+void vm_zap_range(struct vm *vm, vaddr_t start, vaddr_t end, struct vm_flush *f)
 {
 	const paddr_t zero = vm_zero_pa;
-	const bool flush = flushed != NULL;
-	unsigned long flushes = flush ? *flushed : 0;
+	const bool defer = f && f->defer;
+	const vaddr_t first = start;
+	unsigned long flushes = f ? f->pages : 0;
 	uint64_t dropped = 0;
+	bool any = false;
 	struct pt_span s;
 
 	while (pt_next_span(vm->root, &start, end, &s)) {
@@ -186,15 +188,26 @@ void vm_zap_range(struct vm *vm, vaddr_t start, vaddr_t end, unsigned long *flus
 				continue;
 			t[i] = 0;
 			/* the zero page and the image's frames hold no reference of ours */
-			if (pte_paddr(pte) != zero && pmm_put_ref(pte_paddr(pte)))
-				dropped++;
-			if (flush && pte_valid(pte) && ++flushes <= FLUSH_PAGES_MAX)
-				arch_flush_page(base + ((vaddr_t)i << PAGE_SHIFT), vm->asid);
+			if (pte_paddr(pte) != zero) {
+				if (defer)
+					vm_flush_put(vm, f, pte_paddr(pte));
+				else if (pmm_put_ref(pte_paddr(pte)))
+					dropped++;
+			}
+			if (f && pte_valid(pte)) {
+				any = true;
+				if (++flushes <= FLUSH_PAGES_MAX)
+					arch_flush_page(base + ((vaddr_t)i << PAGE_SHIFT),
+							vm->asid);
+			}
 		}
 	}
 	vm->rss -= dropped;
-	if (flush)
-		*flushed = flushes;
+	if (f) {
+		f->pages = flushes;
+		if (any)
+			vm_flush_span(f, first, end);
+	}
 }
 
 void vm_destroy(struct vm *vm)
@@ -207,9 +220,10 @@ void vm_destroy(struct vm *vm)
 		vma_remove(&vm->vmas, v);
 		free_vma(v);
 	}
-	/* the ASID may be handed out again: nothing of this space may stay cached, and no walk
-	 * cache may name a table page once it is free */
+	/* the ASID may be handed out again: nothing of this space may stay cached on any hart,
+	 * and no walk cache may name a table page once it is free */
 	arch_flush_asid(vm->asid);
+	(void)arch_shootdown(vm, 0, 0);
 	pt_destroy_user(vm->root);
 	slab_free(&vm_cache, vm);
 }
@@ -358,7 +372,7 @@ int vm_split_at_edges(struct vm *vm, vaddr_t start, vaddr_t end)
 int vm_unmap_range(struct vm *vm, vaddr_t start, vaddr_t end)
 {
 	struct pt_unlinked gone = { 0 };
-	unsigned long flushes = 0;
+	struct vm_flush f;
 	struct vma *v, *prev;
 	int rc = vm_split_at_edges(vm, start, end);
 
@@ -368,19 +382,20 @@ int vm_unmap_range(struct vm *vm, vaddr_t start, vaddr_t end)
 	if (!v || v->start >= end)
 		return 0; /* no region: no PTE, and no table that only the range needed */
 	prev = vma_prev(v);
+	vm_flush_begin(vm, &f);
 	do {
-		vm_zap_range(vm, v->start, v->end, &flushes);
+		vm_zap_range(vm, v->start, v->end, &f);
 		vma_remove(&vm->vmas, v);
 		free_vma(v);
 		v = vma_find_next(&vm->vmas, start);
 	} while (v && v->start < end);
 	pt_unlink_unused(vm->root, start, end, prev ? prev->end : 0, v ? v->start : USER_TOP,
 			 &gone);
-	if (gone.count)
+	if (gone.count) {
 		vm->pt_span = VM_NO_SPAN; /* the fault path's remembered table may be among them */
-	/* only sfence.vma x0, asid is sure to drop cached non-leaf entries too */
-	if (flushes > FLUSH_PAGES_MAX || gone.count)
-		arch_flush_asid(vm->asid);
+		f.tables = true;
+	}
+	vm_flush_finish(vm, &f); /* tables and frames go only once no hart can walk to them */
 	pt_free_unlinked(&gone);
 	return 0;
 }
@@ -564,7 +579,7 @@ int vm_mmap_object(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot,
 
 struct reprotect {
 	unsigned int prot;
-	unsigned long flushes;
+	struct vm_flush f;
 };
 
 /*
@@ -596,8 +611,8 @@ static void reprotect_leaf(struct vm *vm, vaddr_t va, pte_t *ptep, void *arg)
 	if (now == old)
 		return;
 	*ptep = now;
-	if (pte_valid(old) && ++r->flushes <= FLUSH_PAGES_MAX)
-		arch_flush_page(va, vm->asid);
+	if (pte_valid(old))
+		vm_flush_page(vm, &r->f, va);
 }
 
 int vm_mprotect(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot)
@@ -627,6 +642,7 @@ int vm_mprotect(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot)
 	rc = vm_split_at_edges(vm, addr, end);
 	if (rc)
 		goto out;
+	vm_flush_begin(vm, &r.f);
 	for (v = vma_find(&vm->vmas, addr); v && v->start < end; v = vma_next(v)) {
 		v->prot = prot;
 		/* writing to the image's read-only part now needs private copies */
@@ -634,8 +650,7 @@ int vm_mprotect(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot)
 			v->kind = VMA_IMAGE_PRIVATE;
 		vm_walk_leaves(vm, v->start, v->end, reprotect_leaf, &r);
 	}
-	if (r.flushes > FLUSH_PAGES_MAX)
-		arch_flush_asid(vm->asid);
+	vm_flush_finish(vm, &r.f); /* no write lands once mprotect has returned */
 out:
 	spin_unlock_irqrestore(&vm->lock, irq);
 	return rc;
@@ -775,8 +790,11 @@ int vm_fork(struct vm *parent, struct vm **out)
 		rc = copy_range(parent, child, v->start, v->end,
 				v->kind == VMA_SHARED || v->kind == VMA_OBJ_SHARED);
 	}
-	/* the parent's PTEs lost W: its cached translations must go */
+	/* the parent's PTEs lost W: its cached translations must go, on every hart its threads
+	 * ran on, before a write through an old one could reach a frame the child now shares */
 	arch_flush_asid(parent->asid);
+	if (arch_other_harts(parent))
+		(void)arch_shootdown(parent, 0, 0);
 	spin_unlock_irqrestore(&parent->lock, irq);
 	if (rc) {
 		vm_destroy(child);

@@ -87,6 +87,10 @@ static inline uint64_t vm_faults_resolved(const struct vm_counters *c)
 struct vm {
 	paddr_t root;	   /* Sv39 root; the kernel half is shared with the kernel map */
 	unsigned int asid; /* set by the owner; used for flushes */
+	/* harts that may cache its translations, by logical number: the owner sets a hart's bit
+	 * before the hart first runs on it (then fences), and a shootdown reads it after
+	 * changing the PTEs, so no hart that could have seen an old entry is missed */
+	unsigned long harts;
 	struct vma_tree vmas;
 	spinlock_t lock;
 	vaddr_t brk_start; /* heap: [brk_start, brk) */
@@ -116,6 +120,11 @@ paddr_t vm_zero_page(void);
 
 /* vm_create - an empty address space. Returns 0 and it in @out, or -ENOMEM. */
 int vm_create(struct vm **out) __must_check;
+
+/* vm_join_hart - the hart with logical-number mask @bit is about to run on @vm: it may cache
+ * its translations from now on, and shootdowns include it. Takes the lock, so that no
+ * operation that found no other hart is under way; a hart calls it only once per space. */
+void vm_join_hart(struct vm *vm, unsigned long bit);
 
 /* vm_destroy - unmap everything, drop every frame reference, free every table and @vm, and
  * flush its ASID. The caller has made sure no hart runs on it. */

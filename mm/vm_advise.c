@@ -130,7 +130,7 @@ static bool anonymous(const struct vma *v)
 
 /* What a DONTNEED or FREE has done so far: flushes and tables to free after them all. */
 struct dropped {
-	unsigned long flushes;
+	struct vm_flush f;
 	struct pt_unlinked gone;
 };
 
@@ -149,7 +149,7 @@ static int drop_pages(struct vm *vm, struct vma *v, vaddr_t start, vaddr_t end, 
 		return -EINVAL;
 	if (v->kind == VMA_SHARED)
 		return 0;
-	vm_zap_range(vm, start, end, &d->flushes);
+	vm_zap_range(vm, start, end, &d->f);
 	pt_unlink_unused(vm->root, start, end, start, end, &d->gone);
 	return 0;
 }
@@ -261,6 +261,7 @@ int vm_madvise(struct vm *vm, vaddr_t addr, uint64_t len, int advice)
 		return populate_advice(vm, addr, end, advice);
 
 	irq = spin_lock_irqsave(&vm->lock);
+	vm_flush_begin(vm, &d.f);
 	for (cur = addr; cur < end && rc == 0;) {
 		struct vma *v = vma_find_next(&vm->vmas, cur);
 		vaddr_t stop;
@@ -279,10 +280,11 @@ int vm_madvise(struct vm *vm, vaddr_t addr, uint64_t len, int advice)
 	}
 	/* frames were given back as their PTEs went; a freed table may be the fault path's
 	 * remembered one, and only a whole-ASID fence drops cached non-leaf entries */
-	if (d.gone.count)
+	if (d.gone.count) {
 		vm->pt_span = VM_NO_SPAN;
-	if (d.flushes > FLUSH_PAGES_MAX || d.gone.count)
-		arch_flush_asid(vm->asid);
+		d.f.tables = true;
+	}
+	vm_flush_finish(vm, &d.f);
 	pt_free_unlinked(&d.gone);
 	spin_unlock_irqrestore(&vm->lock, irq);
 	return rc ? rc : unmapped;

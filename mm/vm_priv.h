@@ -12,6 +12,47 @@
 /* More flushes than this in one operation become one flush of the whole ASID. */
 #define FLUSH_PAGES_MAX 32
 
+/*
+ * What an operation that takes mappings or rights away still owes (vm_flush.c): the pages it
+ * flushed on this hart (each with its own fence while within FLUSH_PAGES_MAX), their span for
+ * the other harts, table pages unlinked, and the frames whose references may drop only once
+ * no hart can reach them through a cached translation. Start with VM_FLUSH_INIT; end with
+ * vm_flush_finish(), under the address space's lock, before the call returns.
+ */
+#define VM_FLUSH_PUTS 64
+struct vm_flush {
+	unsigned long pages;
+	vaddr_t lo, hi;
+	bool tables;
+	bool defer; /* other harts may cache the space: frames wait for their flush */
+	unsigned int nput;
+	unsigned long shootdowns; /* other-hart flushes asked for, summed */
+	paddr_t put[VM_FLUSH_PUTS];
+};
+
+/* vm_flush_begin - an empty account for an operation on @vm. Lock held. */
+void vm_flush_begin(struct vm *vm, struct vm_flush *f);
+
+/* vm_flush_span - [lo, hi) changed; the other harts flush it at the end. */
+static inline void vm_flush_span(struct vm_flush *f, vaddr_t lo, vaddr_t hi)
+{
+	if (lo < f->lo)
+		f->lo = lo;
+	if (hi > f->hi)
+		f->hi = hi;
+}
+
+/* vm_flush_page - @va's translation changed or went: flush it here, owe it elsewhere. */
+void vm_flush_page(struct vm *vm, struct vm_flush *f, vaddr_t va);
+
+/* vm_flush_put - drop a PTE's reference to @pa: at once while no other hart can reach it,
+ * else after the flush (finishing one early when the list is full). */
+void vm_flush_put(struct vm *vm, struct vm_flush *f, paddr_t pa);
+
+/* vm_flush_finish - settle what @f owes: flush the other harts, then give the frames back.
+ * @f may be used again after. */
+void vm_flush_finish(struct vm *vm, struct vm_flush *f);
+
 /* The PTE bits a region's protection gives a private page it owns outright, by PROT_* bits.
  * A and D are preset: cores without hardware A/D updates (Svade) would otherwise fault again.
  * A table, as every fault needs one. */
@@ -39,10 +80,10 @@ void vm_walk_leaves(struct vm *vm, vaddr_t start, vaddr_t end, leaf_fn fn, void 
 /* Shared with vm_advise.c, vm_remap.c and vm_lock.c: the region and zapping helpers of vm.c.
  * All are called with the address space's lock held. */
 
-/* vm_zap_range - empty the PTEs of [start, end) and drop their references; with @flushed,
- * flushes each page while the count stays within FLUSH_PAGES_MAX (the caller flushes the
- * ASID past it). */
-void vm_zap_range(struct vm *vm, vaddr_t start, vaddr_t end, unsigned long *flushed);
+/* vm_zap_range - empty the PTEs of [start, end) and drop their references; with @f, each
+ * valid page is flushed through it and its frame given back only at vm_flush_finish();
+ * without, references drop at once and nothing is flushed (a space no hart runs). */
+void vm_zap_range(struct vm *vm, vaddr_t start, vaddr_t end, struct vm_flush *f);
 
 /* vm_unmap_range - munmap's work on a page-aligned range: regions, PTEs, emptied tables. */
 int vm_unmap_range(struct vm *vm, vaddr_t start, vaddr_t end);

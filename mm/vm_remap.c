@@ -69,10 +69,11 @@ static int make_slots(struct vm *vm, vaddr_t from, vaddr_t to, uint64_t len)
  */
 static void carry_ptes(struct vm *vm, vaddr_t from, vaddr_t to, uint64_t len, bool share)
 {
-	unsigned long flushes = 0;
 	vaddr_t va = from;
+	struct vm_flush f;
 	struct pt_span s;
 
+	vm_flush_begin(vm, &f);
 	while (pt_next_span(vm->root, &va, from + len, &s))
 		for (unsigned int i = s.first; i < s.last; i++) {
 			vaddr_t src = s.base + ((vaddr_t)i << PAGE_SHIFT);
@@ -87,11 +88,11 @@ static void carry_ptes(struct vm *vm, vaddr_t from, vaddr_t to, uint64_t len, bo
 				continue;
 			}
 			s.table[i] = 0;
-			if (pte_valid(pte) && ++flushes <= FLUSH_PAGES_MAX)
-				arch_flush_page(src, vm->asid);
+			if (pte_valid(pte))
+				vm_flush_page(vm, &f, src);
 		}
-	if (flushes > FLUSH_PAGES_MAX)
-		arch_flush_asid(vm->asid);
+	/* the frames moved, none is freed: flushing the old addresses everywhere is all */
+	vm_flush_finish(vm, &f);
 	if (vm->rss > vm->max_rss)
 		vm->max_rss = vm->rss;
 }

@@ -80,6 +80,50 @@ void sbi_set_timer(const struct sbi_info *info, uint64_t when)
 		sbi_call(SBI_EXT_LEGACY_SET_TIMER, 0, when, 0, 0);
 }
 
+struct sbiret sbi_call5(unsigned long ext, unsigned long fid, unsigned long a0, unsigned long a1,
+			unsigned long a2, unsigned long a3, unsigned long a4)
+{
+	register unsigned long r_a0 __asm__("a0") = a0;
+	register unsigned long r_a1 __asm__("a1") = a1;
+	register unsigned long r_a2 __asm__("a2") = a2;
+	register unsigned long r_a3 __asm__("a3") = a3;
+	register unsigned long r_a4 __asm__("a4") = a4;
+	register unsigned long r_a6 __asm__("a6") = fid;
+	register unsigned long r_a7 __asm__("a7") = ext;
+	struct sbiret ret;
+
+	__asm__ volatile("ecall"
+			 : "+r"(r_a0), "+r"(r_a1)
+			 : "r"(r_a2), "r"(r_a3), "r"(r_a4), "r"(r_a6), "r"(r_a7)
+			 : "memory");
+	ret.error = (long)r_a0;
+	ret.value = (long)r_a1;
+	return ret;
+}
+
+long sbi_hart_start(unsigned long hartid, paddr_t start_pa, unsigned long opaque)
+{
+	return sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hartid, start_pa, opaque).error;
+}
+
+long sbi_send_ipi(unsigned long mask, unsigned long base)
+{
+	return sbi_call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, mask, base, 0).error;
+}
+
+long sbi_remote_sfence_vma_asid(unsigned long mask, unsigned long base, vaddr_t start,
+				unsigned long size, unsigned long asid)
+{
+	return sbi_call5(SBI_EXT_RFENCE, SBI_RFENCE_SFENCE_VMA_ASID, mask, base, start, size, asid)
+	    .error;
+}
+
+long sbi_remote_sfence_vma(unsigned long mask, unsigned long base, vaddr_t start,
+			   unsigned long size)
+{
+	return sbi_call5(SBI_EXT_RFENCE, SBI_RFENCE_SFENCE_VMA, mask, base, start, size, 0).error;
+}
+
 long sbi_hart_status(unsigned long hartid)
 {
 	struct sbiret r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, hartid, 0, 0);

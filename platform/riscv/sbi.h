@@ -16,15 +16,19 @@
 #define SBI_EXT_HSM		       0x48534d
 #define SBI_EXT_SRST		       0x53525354
 
-#define SBI_BASE_GET_SPEC_VERSION 0
-#define SBI_BASE_GET_IMPL_ID	  1
-#define SBI_BASE_GET_IMPL_VERSION 2
-#define SBI_BASE_PROBE_EXT	  3
-#define SBI_HSM_HART_GET_STATUS	  2
-#define SBI_SRST_RESET		  0
-#define SBI_SRST_TYPE_SHUTDOWN	  0
-#define SBI_SRST_REASON_NONE	  0
-#define SBI_SRST_REASON_FAILURE	  1
+#define SBI_BASE_GET_SPEC_VERSION  0
+#define SBI_BASE_GET_IMPL_ID	   1
+#define SBI_BASE_GET_IMPL_VERSION  2
+#define SBI_BASE_PROBE_EXT	   3
+#define SBI_HSM_HART_START	   0
+#define SBI_HSM_HART_GET_STATUS	   2
+#define SBI_IPI_SEND_IPI	   0
+#define SBI_RFENCE_SFENCE_VMA	   1
+#define SBI_RFENCE_SFENCE_VMA_ASID 2
+#define SBI_SRST_RESET		   0
+#define SBI_SRST_TYPE_SHUTDOWN	   0
+#define SBI_SRST_REASON_NONE	   0
+#define SBI_SRST_REASON_FAILURE	   1
 
 #define SBI_SUCCESS	      0
 #define SBI_ERR_NOT_SUPPORTED (-2)
@@ -40,6 +44,10 @@ struct sbiret {
 
 struct sbiret sbi_call(unsigned long ext, unsigned long fid, unsigned long a0, unsigned long a1,
 		       unsigned long a2);
+
+/* sbi_call5 - sbi_call() for functions of five arguments (RFENCE). */
+struct sbiret sbi_call5(unsigned long ext, unsigned long fid, unsigned long a0, unsigned long a1,
+			unsigned long a2, unsigned long a3, unsigned long a4);
 
 /* What the base extension said at sbi_probe(): extensions are used only when present. */
 struct sbi_info {
@@ -63,6 +71,24 @@ void sbi_set_timer(const struct sbi_info *info, uint64_t when);
 
 /* sbi_hart_status - HSM state of @hartid, or a negative SBI error. */
 long sbi_hart_status(unsigned long hartid);
+
+/* sbi_hart_start - start @hartid at physical @start_pa in S-mode with the MMU off, a0 = its
+ * hart id and a1 = @opaque. 0 or a negative SBI error. */
+long sbi_hart_start(unsigned long hartid, paddr_t start_pa, unsigned long opaque);
+
+/* sbi_send_ipi - a supervisor software interrupt to the harts of @mask (bit i = hart id
+ * @base + i). 0 or a negative SBI error. */
+long sbi_send_ipi(unsigned long mask, unsigned long base);
+
+/*
+ * sbi_remote_sfence_vma_asid - the harts of @mask (from hart id @base) run sfence.vma for
+ * [start, start + size) of @asid (size ~0: all of it); returns once they have. Without @asid
+ * (sbi_remote_sfence_vma) every address space's entries go, global ones too.
+ */
+long sbi_remote_sfence_vma_asid(unsigned long mask, unsigned long base, vaddr_t start,
+				unsigned long size, unsigned long asid);
+long sbi_remote_sfence_vma(unsigned long mask, unsigned long base, vaddr_t start,
+			   unsigned long size);
 
 /* sbi_shutdown - power off (SRST where the SBI has it, else the legacy call). Returns only
  * if that failed. */

@@ -39,3 +39,18 @@ void arch_flush_all(void)
 	flushes.all++;
 	hm_flush_all();
 }
+
+/* One software hart so far: no other hart caches anything. */
+unsigned int arch_shootdown(struct vm *vm, vaddr_t start, vaddr_t end)
+{
+	(void)vm;
+	(void)start;
+	(void)end;
+	return 0;
+}
+
+bool arch_other_harts(const struct vm *vm)
+{
+	(void)vm;
+	return false;
+}

@@ -1,0 +1,170 @@
+/* Starting harts 1-N. The boot hart numbers every usable hart in devicetree order, gives each
+ * a scheduler stack in the kernel's stack window, and asks the SBI (HSM hart_start) to start
+ * it at secondary_entry with the MMU off; that code turns the kernel map on and comes to
+ * smp_secondary(), which sets up the hart's CSRs and joins the scheduler. */
+#include "firmware/smp.h"
+
+#include "firmware/fpu.h"
+#include "firmware/kmem.h"
+#include "firmware/kstack.h"
+#include "firmware/printf.h"
+#include "firmware/task.h"
+#include "firmware/timer.h"
+#include "firmware/trap.h"
+#include "platform/board.h"
+#include "platform/riscv/csr.h"
+#include "platform/riscv/irq.h"
+#include "platform/riscv/memlayout.h"
+
+struct hart harts[HART_MAX];
+unsigned int hart_count = 1;
+
+static unsigned long online = 1; /* the boot hart */
+static const struct sbi_info *sbi_info;
+
+/* Per hart, read with the MMU off: where to go once it is on. */
+static struct smp_boot {
+	unsigned long satp, stack, hart, entry;
+} boot_info[HART_MAX];
+
+/* how each hart of the devicetree fared, for the boot log */
+static struct hart_fate {
+	unsigned long hartid;
+	const char *state;
+} fate[FDT_MAX_HARTS];
+static unsigned int nfate;
+
+/* How long a started hart may take to reach the scheduler: 100 ms of time CSR ticks. */
+#define START_WAIT_DIVISOR 10
+
+extern char secondary_entry[], secondary_virt[]; /* entry.S */
+
+static void note(unsigned long hartid, const char *state)
+{
+	if (nfate < FDT_MAX_HARTS)
+		fate[nfate++] = (struct hart_fate){ hartid, state };
+}
+
+void smp_init(const struct fdt_info *fi, unsigned long boot_hartid)
+{
+	harts[0].hartid = boot_hartid;
+	harts[0].cpu = 0;
+	harts[0].bit = 1;
+	trap_init(&harts[0]);
+	note(boot_hartid, "boot");
+	for (int i = 0; i < fi->nharts; i++) {
+		const struct fdt_hart *fh = &fi->harts[i];
+		struct hart *h;
+
+		if (fh->hartid == boot_hartid)
+			continue;
+		if (!board_hart_may_run(fh)) {
+			note(fh->hartid, "not used (no Sv39 MMU or disabled)");
+			continue;
+		}
+		/* SBI hart masks are one long from base 0 here */
+		if (hart_count == HART_MAX || fh->hartid >= 8 * sizeof(unsigned long)) {
+			note(fh->hartid, "not used (past the harts the firmware keeps)");
+			continue;
+		}
+		h = &harts[hart_count];
+		h->hartid = fh->hartid;
+		h->cpu = hart_count;
+		h->bit = 1ul << hart_count;
+		hart_count++;
+	}
+}
+
+static bool start_one(struct hart *h)
+{
+	struct smp_boot *b = &boot_info[h->cpu];
+	uint64_t give_up;
+	uintptr_t top;
+	long rc;
+
+	if (!sbi_info->has_hsm) {
+		note(h->hartid, "not started (the SBI has no HSM extension)");
+		return false;
+	}
+	if (kstack_alloc(TASK_MAX + h->cpu, &top)) {
+		note(h->hartid, "not started (no memory for its stack)");
+		return false;
+	}
+	h->sched_stack_top = top;
+	b->satp = (SATP_MODE_SV39 << SATP_MODE_SHIFT) | (kmem_root() >> PAGE_SHIFT);
+	b->stack = top;
+	b->hart = (unsigned long)h;
+	b->entry = (unsigned long)secondary_virt;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	rc = sbi_hart_start(h->hartid, kmem_image_pa(secondary_entry),
+			    (unsigned long)kmem_image_pa(b));
+	if (rc) {
+		note(h->hartid, "not started (HSM refused it)");
+		return false;
+	}
+	give_up = timer_now() + timer_timebase() / START_WAIT_DIVISOR;
+	while (!(__atomic_load_n(&online, __ATOMIC_ACQUIRE) & h->bit))
+		if (timer_now() > give_up) {
+			note(h->hartid, "started, but did not come up");
+			return false;
+		}
+	note(h->hartid, "started");
+	return true;
+}
+
+void smp_start(const struct sbi_info *sbi)
+{
+	unsigned int up = 1;
+
+	sbi_info = sbi;
+	csr_set(CSR_SIE, SIE_SSIE); /* other harts' nudges */
+	for (unsigned int cpu = 1; cpu < hart_count; cpu++)
+		up += start_one(&harts[cpu]);
+	kprintf("  harts      %u running tasks:", up);
+	for (unsigned int cpu = 0; cpu < hart_count; cpu++)
+		if (online & harts[cpu].bit)
+			kprintf(" %lu", harts[cpu].hartid);
+	kprintf("\n");
+}
+
+const char *smp_hart_state(unsigned long hartid)
+{
+	for (unsigned int i = 0; i < nfate; i++)
+		if (fate[i].hartid == hartid)
+			return fate[i].state;
+	return "not started";
+}
+
+unsigned long smp_online(void)
+{
+	return __atomic_load_n(&online, __ATOMIC_ACQUIRE);
+}
+
+unsigned long smp_hartid_mask(unsigned long mask)
+{
+	unsigned long ids = 0;
+
+	for (unsigned int cpu = 0; mask; cpu++, mask >>= 1)
+		if (mask & 1)
+			ids |= 1ul << harts[cpu].hartid;
+	return ids;
+}
+
+void smp_send_ipi(unsigned long mask)
+{
+	mask &= smp_online();
+	if (mask)
+		(void)sbi_send_ipi(smp_hartid_mask(mask), 0);
+}
+
+void smp_secondary(struct hart *h)
+{
+	trap_init(h);
+	(void)fpu_init();
+	csr_write(CSR_SCOUNTEREN, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
+	csr_set(CSR_SIE, SIE_SSIE);
+	timer_start_hart();
+	__atomic_fetch_or(&online, h->bit, __ATOMIC_RELEASE);
+	irq_enable();
+	task_run_secondary();
+}

@@ -1,0 +1,66 @@
+/* Flushing what an operation took away, on this hart and on every other hart that may cache
+ * it, before the frames it unmapped go back to the allocator. While only this hart may cache
+ * the space (the one-hart case, and every process that has not run elsewhere) frames go back
+ * at once, as before there were harts to wait for: a hart joins a space only under its lock
+ * (vm_join_hart), so none can join while an operation holds it. */
+#include "mm/arch.h"
+#include "mm/vm_priv.h"
+
+void vm_flush_begin(struct vm *vm, struct vm_flush *f)
+{
+	f->pages = 0;
+	f->lo = VM_NO_SPAN;
+	f->hi = 0;
+	f->tables = false;
+	f->nput = 0;
+	f->shootdowns = 0;
+	f->defer = arch_other_harts(vm);
+}
+
+void vm_flush_page(struct vm *vm, struct vm_flush *f, vaddr_t va)
+{
+	if (++f->pages <= FLUSH_PAGES_MAX)
+		arch_flush_page(va, vm->asid);
+	vm_flush_span(f, va, va + PAGE_SIZE);
+}
+
+void vm_flush_put(struct vm *vm, struct vm_flush *f, paddr_t pa)
+{
+	if (!f->defer) {
+		if (pmm_put_ref(pa))
+			vm->rss--;
+		return;
+	}
+	if (f->nput == VM_FLUSH_PUTS)
+		vm_flush_finish(vm, f);
+	f->put[f->nput++] = pa;
+}
+
+void vm_flush_finish(struct vm *vm, struct vm_flush *f)
+{
+	if (f->pages > FLUSH_PAGES_MAX || f->tables) {
+		/* only sfence.vma x0, asid is sure to drop cached non-leaf entries too */
+		arch_flush_asid(vm->asid);
+		if (f->defer)
+			f->shootdowns += arch_shootdown(vm, 0, 0);
+	} else if (f->pages && f->defer) {
+		f->shootdowns += arch_shootdown(vm, f->lo, f->hi);
+	}
+	/* no hart can reach these frames through a cached translation any more */
+	for (unsigned int i = 0; i < f->nput; i++)
+		if (pmm_put_ref(f->put[i]))
+			vm->rss--;
+	f->nput = 0;
+	f->pages = 0;
+	f->tables = false;
+	f->lo = VM_NO_SPAN;
+	f->hi = 0;
+}
+
+void vm_join_hart(struct vm *vm, unsigned long bit)
+{
+	unsigned long irq = spin_lock_irqsave(&vm->lock);
+
+	__atomic_fetch_or(&vm->harts, bit, __ATOMIC_SEQ_CST);
+	spin_unlock_irqrestore(&vm->lock, irq);
+}
