@@ -46,11 +46,6 @@ void arch_flush_all(void)
 	__asm__ volatile("sfence.vma zero, zero" ::: "memory");
 }
 
-bool arch_other_harts(const struct vm *vm)
-{
-	return (__atomic_load_n(&vm->harts, __ATOMIC_RELAXED) & ~this_hart()->bit) != 0;
-}
-
 unsigned int arch_shootdown(struct vm *vm, vaddr_t start, vaddr_t end)
 {
 	struct hart *h = this_hart();

@@ -26,7 +26,4 @@ void arch_flush_all(void);
  */
 unsigned int arch_shootdown(struct vm *vm, vaddr_t start, vaddr_t end);
 
-/* arch_other_harts - whether a hart other than this one may cache translations of @vm. */
-bool arch_other_harts(const struct vm *vm);
-
 #endif

@@ -366,7 +366,8 @@ int vm_fault(struct vm *vm, vaddr_t addr, enum fault_access access, enum fault_r
 	arch_flush_page(va, vm->asid);
 	/* a frame replaced (zero page, image page or shared frame, by a copy): no other hart may
 	 * go on reading the old one once this write is visible */
-	if (pte_valid(pte) && pte_paddr(*ptep) != pte_paddr(pte) && arch_other_harts(vm))
+	if (__builtin_expect(vm_other_harts(vm), 0) && pte_valid(pte) &&
+	    pte_paddr(*ptep) != pte_paddr(pte))
 		(void)arch_shootdown(vm, va, va + PAGE_SIZE);
 	if (release)
 		pmm_put(release);

@@ -172,7 +172,6 @@ void vm_zap_range(struct vm *vm, vaddr_t start, vaddr_t end, struct vm_flush *f)
 	const vaddr_t first = start;
 	unsigned long flushes = f ? f->pages : 0;
 	uint64_t dropped = 0;
-	bool any = false;
 	struct pt_span s;
 
 	while (pt_next_span(vm->root, &start, end, &s)) {
@@ -189,24 +188,24 @@ void vm_zap_range(struct vm *vm, vaddr_t start, vaddr_t end, struct vm_flush *f)
 			t[i] = 0;
 			/* the zero page and the image's frames hold no reference of ours */
 			if (pte_paddr(pte) != zero) {
-				if (defer)
+				if (__builtin_expect(defer, 0)) {
+					/* a full list is settled inside: what it owes first */
+					f->pages = flushes;
+					vm_flush_span(f, first, end);
 					vm_flush_put(vm, f, pte_paddr(pte));
-				else if (pmm_put_ref(pte_paddr(pte)))
+					flushes = f->pages;
+				} else if (pmm_put_ref(pte_paddr(pte))) {
 					dropped++;
+				}
 			}
-			if (f && pte_valid(pte)) {
-				any = true;
-				if (++flushes <= FLUSH_PAGES_MAX)
-					arch_flush_page(base + ((vaddr_t)i << PAGE_SHIFT),
-							vm->asid);
-			}
+			if (f && pte_valid(pte) && ++flushes <= FLUSH_PAGES_MAX)
+				arch_flush_page(base + ((vaddr_t)i << PAGE_SHIFT), vm->asid);
 		}
 	}
 	vm->rss -= dropped;
-	if (f) {
+	if (f && flushes != f->pages) {
 		f->pages = flushes;
-		if (any)
-			vm_flush_span(f, first, end);
+		vm_flush_span(f, first, end);
 	}
 }
 
@@ -579,7 +578,7 @@ int vm_mmap_object(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot,
 
 struct reprotect {
 	unsigned int prot;
-	struct vm_flush f;
+	struct vm_flush *f;
 };
 
 /*
@@ -612,12 +611,13 @@ static void reprotect_leaf(struct vm *vm, vaddr_t va, pte_t *ptep, void *arg)
 		return;
 	*ptep = now;
 	if (pte_valid(old))
-		vm_flush_page(vm, &r->f, va);
+		vm_flush_page(vm, r->f, va);
 }
 
 int vm_mprotect(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot)
 {
-	struct reprotect r = { .prot = prot };
+	struct vm_flush f; /* vm_flush_begin() fills in what is read; the list stays unread */
+	struct reprotect r = { .prot = prot, .f = &f };
 	unsigned long irq;
 	vaddr_t end, cur;
 	struct vma *v;
@@ -642,7 +642,7 @@ int vm_mprotect(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot)
 	rc = vm_split_at_edges(vm, addr, end);
 	if (rc)
 		goto out;
-	vm_flush_begin(vm, &r.f);
+	vm_flush_begin(vm, &f);
 	for (v = vma_find(&vm->vmas, addr); v && v->start < end; v = vma_next(v)) {
 		v->prot = prot;
 		/* writing to the image's read-only part now needs private copies */
@@ -650,7 +650,7 @@ int vm_mprotect(struct vm *vm, vaddr_t addr, uint64_t len, unsigned int prot)
 			v->kind = VMA_IMAGE_PRIVATE;
 		vm_walk_leaves(vm, v->start, v->end, reprotect_leaf, &r);
 	}
-	vm_flush_finish(vm, &r.f); /* no write lands once mprotect has returned */
+	vm_flush_finish(vm, &f); /* no write lands once mprotect has returned */
 out:
 	spin_unlock_irqrestore(&vm->lock, irq);
 	return rc;
@@ -793,7 +793,7 @@ int vm_fork(struct vm *parent, struct vm **out)
 	/* the parent's PTEs lost W: its cached translations must go, on every hart its threads
 	 * ran on, before a write through an old one could reach a frame the child now shares */
 	arch_flush_asid(parent->asid);
-	if (arch_other_harts(parent))
+	if (vm_other_harts(parent))
 		(void)arch_shootdown(parent, 0, 0);
 	spin_unlock_irqrestore(&parent->lock, irq);
 	if (rc) {

@@ -130,7 +130,7 @@ static bool anonymous(const struct vma *v)
 
 /* What a DONTNEED or FREE has done so far: flushes and tables to free after them all. */
 struct dropped {
-	struct vm_flush f;
+	struct vm_flush *f;
 	struct pt_unlinked gone;
 };
 
@@ -149,7 +149,7 @@ static int drop_pages(struct vm *vm, struct vma *v, vaddr_t start, vaddr_t end, 
 		return -EINVAL;
 	if (v->kind == VMA_SHARED)
 		return 0;
-	vm_zap_range(vm, start, end, &d->f);
+	vm_zap_range(vm, start, end, d->f);
 	pt_unlink_unused(vm->root, start, end, start, end, &d->gone);
 	return 0;
 }
@@ -242,7 +242,8 @@ static int populate_advice(struct vm *vm, vaddr_t start, vaddr_t end, int advice
 
 int vm_madvise(struct vm *vm, vaddr_t addr, uint64_t len, int advice)
 {
-	struct dropped d = { 0 };
+	struct vm_flush f;
+	struct dropped d = { .f = &f };
 	uint64_t size = align_up(len, PAGE_SIZE);
 	int rc = 0, unmapped = 0;
 	unsigned long irq;
@@ -261,7 +262,7 @@ int vm_madvise(struct vm *vm, vaddr_t addr, uint64_t len, int advice)
 		return populate_advice(vm, addr, end, advice);
 
 	irq = spin_lock_irqsave(&vm->lock);
-	vm_flush_begin(vm, &d.f);
+	vm_flush_begin(vm, &f);
 	for (cur = addr; cur < end && rc == 0;) {
 		struct vma *v = vma_find_next(&vm->vmas, cur);
 		vaddr_t stop;
@@ -282,9 +283,9 @@ int vm_madvise(struct vm *vm, vaddr_t addr, uint64_t len, int advice)
 	 * remembered one, and only a whole-ASID fence drops cached non-leaf entries */
 	if (d.gone.count) {
 		vm->pt_span = VM_NO_SPAN;
-		d.f.tables = true;
+		f.tables = true;
 	}
-	vm_flush_finish(vm, &d.f);
+	vm_flush_finish(vm, &f);
 	pt_free_unlinked(&d.gone);
 	spin_unlock_irqrestore(&vm->lock, irq);
 	return rc ? rc : unmapped;

@@ -2,7 +2,8 @@
  * it, before the frames it unmapped go back to the allocator. While only this hart may cache
  * the space (the one-hart case, and every process that has not run elsewhere) frames go back
  * at once, as before there were harts to wait for: a hart joins a space only under its lock
- * (vm_join_hart), so none can join while an operation holds it. */
+ * (vm_join_hart), so none can join while an operation holds it. The vm_other_harts() test
+ * this rests on holds for a caller running on the space, which every operation here is. */
 #include "mm/arch.h"
 #include "mm/vm_priv.h"
 
@@ -14,7 +15,7 @@ void vm_flush_begin(struct vm *vm, struct vm_flush *f)
 	f->tables = false;
 	f->nput = 0;
 	f->shootdowns = 0;
-	f->defer = arch_other_harts(vm);
+	f->defer = vm_other_harts(vm);
 }
 
 void vm_flush_page(struct vm *vm, struct vm_flush *f, vaddr_t va)
@@ -38,14 +39,13 @@ void vm_flush_put(struct vm *vm, struct vm_flush *f, paddr_t pa)
 
 void vm_flush_finish(struct vm *vm, struct vm_flush *f)
 {
-	if (f->pages > FLUSH_PAGES_MAX || f->tables) {
-		/* only sfence.vma x0, asid is sure to drop cached non-leaf entries too */
+	bool all = f->pages > FLUSH_PAGES_MAX || f->tables;
+
+	/* only sfence.vma x0, asid is sure to drop cached non-leaf entries too */
+	if (all)
 		arch_flush_asid(vm->asid);
-		if (f->defer)
-			f->shootdowns += arch_shootdown(vm, 0, 0);
-	} else if (f->pages && f->defer) {
-		f->shootdowns += arch_shootdown(vm, f->lo, f->hi);
-	}
+	if (f->defer && (all || f->hi > f->lo))
+		f->shootdowns += all ? arch_shootdown(vm, 0, 0) : arch_shootdown(vm, f->lo, f->hi);
 	/* no hart can reach these frames through a cached translation any more */
 	for (unsigned int i = 0; i < f->nput; i++)
 		if (pmm_put_ref(f->put[i]))

@@ -19,6 +19,16 @@
  * no hart can reach them through a cached translation. Start with VM_FLUSH_INIT; end with
  * vm_flush_finish(), under the address space's lock, before the call returns.
  */
+/* vm_other_harts - whether a hart besides the caller's may cache @vm's translations. The
+ * caller runs on @vm, so its bit is in vm->harts (or no hart has run it yet and none is):
+ * more than one bit means another hart. vm_destroy() does not rely on this. */
+static inline bool vm_other_harts(const struct vm *vm)
+{
+	unsigned long m = __atomic_load_n(&vm->harts, __ATOMIC_RELAXED);
+
+	return (m & (m - 1)) != 0;
+}
+
 #define VM_FLUSH_PUTS 64
 struct vm_flush {
 	unsigned long pages;

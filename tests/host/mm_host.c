@@ -48,9 +48,3 @@ unsigned int arch_shootdown(struct vm *vm, vaddr_t start, vaddr_t end)
 	(void)end;
 	return 0;
 }
-
-bool arch_other_harts(const struct vm *vm)
-{
-	(void)vm;
-	return false;
-}
