@@ -22,6 +22,12 @@
 
 static unsigned int rr_next; /* round-robin cursor */
 static unsigned long idle;   /* harts waiting in wfi for work, by logical number */
+static bool boot_only;	     /* task_boot_hart_only() */
+
+void task_boot_hart_only(bool on)
+{
+	__atomic_store_n(&boot_only, on, __ATOMIC_RELEASE);
+}
 
 /* Gives the hart back to the scheduler loop. Lock held; returns with it held. */
 void task_sched(void)
@@ -38,6 +44,8 @@ static struct task *pick_next(const struct hart *h)
 {
 	uint64_t now = timer_now();
 
+	if (h->cpu && __atomic_load_n(&boot_only, __ATOMIC_ACQUIRE))
+		return NULL;
 	for (unsigned int n = 0; n < TASK_MAX; n++) {
 		struct task *t = &task_table[(rr_next + n) % TASK_MAX];
 

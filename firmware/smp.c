@@ -15,6 +15,7 @@
 #include "platform/riscv/csr.h"
 #include "platform/riscv/irq.h"
 #include "platform/riscv/memlayout.h"
+#include "platform/riscv/spinlock.h"
 
 struct hart harts[HART_MAX];
 unsigned int hart_count = 1;
@@ -155,6 +156,48 @@ void smp_send_ipi(unsigned long mask)
 	mask &= smp_online();
 	if (mask)
 		(void)sbi_send_ipi(smp_hartid_mask(mask), 0);
+}
+
+static spinlock_t stop_lock = SPINLOCK_INIT;
+static bool stopping;	     /* the holder of stop_lock wants the others parked */
+static unsigned long parked; /* harts standing still in smp_ipi() */
+
+/* Parks this hart while a stop is on. */
+static void park_if_asked(void)
+{
+	struct hart *h = this_hart();
+
+	if (!__atomic_load_n(&stopping, __ATOMIC_ACQUIRE))
+		return;
+	__atomic_fetch_or(&parked, h->bit, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&stopping, __ATOMIC_ACQUIRE))
+		;
+	__atomic_fetch_and(&parked, ~h->bit, __ATOMIC_SEQ_CST);
+}
+
+void smp_ipi(void)
+{
+	csr_clear(CSR_SIP, SIE_SSIE);
+	park_if_asked();
+}
+
+void smp_stop_others(void)
+{
+	unsigned long others = smp_online() & ~this_hart()->bit;
+
+	/* two harts stopping at once: the one that waits parks for the other */
+	while (!spin_trylock(&stop_lock))
+		park_if_asked();
+	__atomic_store_n(&stopping, true, __ATOMIC_SEQ_CST);
+	smp_send_ipi(others);
+	while ((__atomic_load_n(&parked, __ATOMIC_ACQUIRE) & others) != others)
+		;
+}
+
+void smp_resume_others(void)
+{
+	__atomic_store_n(&stopping, false, __ATOMIC_SEQ_CST);
+	spin_unlock(&stop_lock);
 }
 
 void smp_secondary(struct hart *h)

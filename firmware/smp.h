@@ -34,6 +34,18 @@ void smp_send_ipi(unsigned long mask);
 /* smp_hartid_mask - the SBI hart-id mask (base 0) of the harts of logical mask @mask. */
 unsigned long smp_hartid_mask(unsigned long mask);
 
+/*
+ * smp_stop_others, smp_resume_others - hold every other hart at a point where it holds no
+ * lock and is in the middle of nothing (U-mode or idle, where it takes the IPI), for a check
+ * that needs memory to stand still (the invariant auditor); then let them go. The caller
+ * holds no lock.
+ */
+void smp_stop_others(void);
+void smp_resume_others(void);
+
+/* smp_ipi - this hart's software interrupt: a nudge, or a request to stand still. */
+void smp_ipi(void);
+
 /* smp_secondary - C entry of a started hart, on its own stack with the kernel map on. */
 __noreturn void smp_secondary(struct hart *h);
 #endif

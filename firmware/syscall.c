@@ -3,6 +3,7 @@
  * call checks its arguments and copies through uaccess; a bad pointer is -EFAULT, a bad flag
  * -EINVAL, never a panic. */
 #include "firmware/syscall.h"
+#include "firmware/smp.h"
 
 #include "firmware/bootargs.h"
 #include "firmware/kmem.h"
@@ -80,10 +81,13 @@ static long fl_audit(struct trap_frame *tf)
 {
 	struct vm *vms[TASK_MAX];
 	char why[160];
-	int n = task_all_vms(vms, TASK_MAX);
-	int rc = vm_audit(vms, n, kmem_table_pages(), why, sizeof(why));
+	int n, rc;
 
 	(void)tf;
+	smp_stop_others(); /* memory must stand still while it is counted */
+	n = task_all_vms(vms, TASK_MAX);
+	rc = vm_audit(vms, n, kmem_table_pages(), why, sizeof(why));
+	smp_resume_others();
 	if (rc)
 		kprintf("faultline: auditor: %s\n", why);
 	return rc;

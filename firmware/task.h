@@ -90,6 +90,10 @@ void task_run_all(void);
 /* task_run_secondary - the scheduler loop of harts 1-N: runs tasks, idles, never returns. */
 __noreturn void task_run_secondary(void);
 
+/* task_boot_hart_only - while on, only the boot hart picks tasks (the in-kernel test cases
+ * reason about what the tasks they start have done at each step). */
+void task_boot_hart_only(bool on);
+
 /* task_kick - @t changed state for the scheduler (runnable, or signals to act on): nudge the
  * hart it runs on, or an idle hart that may take it. Lock held. */
 void task_kick(struct task *t);

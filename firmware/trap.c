@@ -9,6 +9,7 @@
 #include "firmware/kmem.h"
 #include "firmware/panic.h"
 #include "firmware/signal.h"
+#include "firmware/smp.h"
 #include "firmware/syscall.h"
 #include "firmware/task.h"
 #include "firmware/uaccess.h"
@@ -125,9 +126,9 @@ static void handle_interrupt(struct trap_frame *tf, bool from_user)
 			task_preempt();
 		return;
 	case IRQ_S_SOFT:
-		/* another hart's nudge: a task became runnable for an idle hart, or signals for
-		 * the task here, which the way back to U-mode looks at */
-		csr_clear(CSR_SIP, SIE_SSIE);
+		/* another hart's nudge: a task became runnable for an idle hart, signals for the
+		 * task here (the way back to U-mode looks at them), or a stop */
+		smp_ipi();
 		return;
 	default:
 		panic_trap(tf, "unexpected interrupt");
@@ -202,9 +203,13 @@ static void audit_or_panic(struct trap_frame *tf)
 {
 	struct vm *vms[TASK_MAX];
 	char why[160];
-	int n = task_all_vms(vms, TASK_MAX);
+	int n, rc;
 
-	if (vm_audit(vms, n, kmem_table_pages(), why, sizeof(why)))
+	smp_stop_others(); /* memory must stand still while it is counted */
+	n = task_all_vms(vms, TASK_MAX);
+	rc = vm_audit(vms, n, kmem_table_pages(), why, sizeof(why));
+	smp_resume_others();
+	if (rc)
 		panic_trap(tf, why);
 }
 

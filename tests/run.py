@@ -20,12 +20,19 @@ MACHINES = [
     ("virt-8G", "virt", "8G", [], "(8 GiB)"),
     ("sifive_u", "sifive_u", "128M", [], "(128 MiB)"),
     ("spike", "spike", "128M", [], "(128 MiB)"),
+    # every hart runs tasks: 4 on virt, and sifive_u's 4 U54s (its E51 stays unused)
+    ("virt-smp4", "virt", "256M", ["-smp", "4"], "(256 MiB)"),
+    ("sifive_u-smp5", "sifive_u", "256M", ["-smp", "5"], "(256 MiB)"),
 ]
 
 # Static glibc programs (tests/glibc/), each run alone: on virt and one other machine.
 GLIBC_MACHINES = [
     ("glibc-virt", "virt", "256M", ["-append", "ktest=tasks"], "(256 MiB)"),
-    ("glibc-sifive_u", "sifive_u", "256M", ["-append", "ktest=tasks"], "(256 MiB)"),
+    ("glibc-virt-smp2", "virt", "256M", ["-smp", "2", "-append", "ktest=tasks"], "(256 MiB)"),
+    ("glibc-virt-smp4", "virt", "256M", ["-smp", "4", "-append", "ktest=tasks"], "(256 MiB)"),
+    ("glibc-virt-smp8", "virt", "256M", ["-smp", "8", "-append", "ktest=tasks"], "(256 MiB)"),
+    ("glibc-sifive_u-smp5", "sifive_u", "256M", ["-smp", "5", "-append", "ktest=tasks"],
+     "(256 MiB)"),
 ]
 # Linux 6.1's mm selftests, built unmodified: each must exit 0.
 SELFTEST_MACHINES = [
@@ -146,6 +153,11 @@ def run_qemu(tally, qemu, image, label, machine, mem, extra, mem_line, logdir):
     tally.case(any(l.strip().startswith("memory") and mem_line in l for l in lines), label,
                f"boot_log_reports_{mem}_of_ram")
     tally.case("panic" not in text, label, "no_panic_during_the_run")
+    usable = re.search(r"harts\s+\d+ in the devicetree, (\d+) usable", text)
+    running = re.search(r"harts\s+(\d+) running tasks:", text)
+    tally.case(bool(usable and running and usable.group(1) == running.group(1)), label,
+               "every_usable_hart_is_started_and_runs_tasks",
+               "" if usable and running else "no hart lines in the boot log")
     if result is None:
         tally.case(False, label, "result_line_printed",
                    f"no 'N passed, N failed' line within {QEMU_TIMEOUT}s (log: {log_path})")

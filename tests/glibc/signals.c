@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,25 @@
 #include <unistd.h>
 
 #include "check.h"
+
+/*
+ * With @on, this process and the children it forks from now on run on one CPU only, the one
+ * it is on: the cases where a child's sched_yield() loop must let the parent block first
+ * need that on several harts, as they would on Linux. Off: every CPU again.
+ */
+static void one_cpu(bool on)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	if (on) {
+		CPU_SET(sched_getcpu(), &set);
+	} else {
+		for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+			CPU_SET(cpu, &set);
+	}
+	sched_setaffinity(0, sizeof(set), &set);
+}
 
 static int status_of(pid_t pid)
 {
@@ -279,6 +299,7 @@ int main(void)
 		pid_t parent = getpid(), pid;
 		int status = -1;
 
+		one_cpu(true);
 		for (int restart = 1; restart >= 0; restart--) {
 			handle(SIGUSR1, restart ? SA_RESTART : 0);
 			pid = fork();
@@ -300,6 +321,7 @@ int main(void)
 			}
 		}
 		signal(SIGUSR1, SIG_DFL);
+		one_cpu(false);
 	}
 
 	CASE(a_handled_signal_cuts_nanosleep_short_with_eintr_and_the_time_left)
@@ -309,6 +331,7 @@ int main(void)
 
 		hits = 0;
 		handle(SIGUSR1, SA_RESTART); /* no restart for sleeps, as on Linux */
+		one_cpu(true);
 		pid = fork();
 		if (pid == 0) {
 			for (int i = 0; i < 50; i++)
@@ -322,6 +345,7 @@ int main(void)
 		CHECK(rem.tv_sec > 0 && rem.tv_sec <= 5);
 		CHECK_EQ(status_of(pid), 0);
 		signal(SIGUSR1, SIG_DFL);
+		one_cpu(false);
 	}
 
 	CASE(a_signal_whose_frame_cannot_be_written_kills_with_sigsegv)

@@ -144,6 +144,9 @@ int firmware_payload(void)
 		kprintf("ktest: tasks only\n");
 	else
 		kprintf("ktest: %d kernel cases\n", (int)(__ktests_end - __ktests_start));
+	/* the kernel cases check what the tasks they start did at each step: one hart runs
+	 * them; the test images after run on every hart */
+	task_boot_hart_only(true);
 	for (const struct ktest_case *c = __ktests_start;
 	     c < __ktests_end && !bootargs_has("ktest=tasks"); c++) {
 		failures = 0;
@@ -151,6 +154,7 @@ int firmware_payload(void)
 		c->fn();
 		verdict("", c->name);
 	}
+	task_boot_hart_only(false);
 	for (int i = 0; i < images_count(); i++)
 		if (image_get(i)->boot)
 			run_image(i);
