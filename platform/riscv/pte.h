@@ -31,10 +31,24 @@
 #define PTE_RSW1 (1ul << 9)
 #define PTE_PPN_SHIFT 10
 #define PTE_PPN_MASK (((1ul << 44) - 1) << PTE_PPN_SHIFT)
-/* Svpbmt memory types (bits 61-62) and Svnapot (bit 63) */
-#define PTE_PBMT_NC (1ul << 61)
-#define PTE_PBMT_IO (2ul << 61)
+/* Svpbmt memory types (bits 61-62; PMA is 0, 3 is reserved) and Svnapot (bit 63) */
+#define PTE_PBMT_SHIFT 61
+#define PTE_PBMT_MASK (3ul << PTE_PBMT_SHIFT)
+#define PTE_PBMT_PMA (0ul << PTE_PBMT_SHIFT)
+#define PTE_PBMT_NC (1ul << PTE_PBMT_SHIFT)
+#define PTE_PBMT_IO (2ul << PTE_PBMT_SHIFT)
 #define PTE_N (1ul << 63)
+/* T-Head's own memory attributes (C906, C910 with MXSTATUS.MAEE set), bits 59-63: strongly
+ * ordered, cacheable, bufferable, shareable, secure. All clear is strongly ordered and
+ * uncached, so on those cores normal memory must say C, B and SH. */
+#define PTE_THEAD_SO (1ul << 63)
+#define PTE_THEAD_C (1ul << 62)
+#define PTE_THEAD_B (1ul << 61)
+#define PTE_THEAD_SH (1ul << 60)
+#define PTE_THEAD_SEC (1ul << 59)
+#define PTE_THEAD_MASK (PTE_THEAD_SO | PTE_THEAD_C | PTE_THEAD_B | PTE_THEAD_SH | PTE_THEAD_SEC)
+/* Bits 54-63: reserved for the standard's extensions, zero unless one is in use */
+#define PTE_HIGH_MASK (~0ul << 54)
 
 #define PTE_RWX (PTE_R | PTE_W | PTE_X)
 
@@ -43,6 +57,17 @@
 #define SV39_KERNEL_BASE (~0ul << (SV39_VA_BITS - 1))
 
 typedef uint64_t pte_t;
+
+/*
+ * The memory-type bits a leaf PTE carries, decided once at boot (platform/board.c) from the
+ * devicetree and the SBI, and handed to mm/ and the kernel map as plain data. Non-leaf
+ * entries never carry them.
+ */
+struct pte_attrs {
+	uint64_t ram; /* normal memory: cacheable, coherent (RAM, task pages, the kernel) */
+	uint64_t nc;  /* non-cacheable, idempotent memory */
+	uint64_t io;  /* device registers: strongly ordered, uncached */
+};
 
 static inline bool pte_valid(pte_t pte)
 {
