@@ -20,6 +20,8 @@ MACHINES = [
     ("virt-8G", "virt", "8G", [], "(8 GiB)"),
     ("sifive_u", "sifive_u", "128M", [], "(128 MiB)"),
     ("spike", "spike", "128M", [], "(128 MiB)"),
+    # a hart with Svpbmt: device mappings must say IO, and the boot log svpbmt
+    ("virt-svpbmt", "virt", "64M", ["-cpu", "rv64,svpbmt=true"], "(64 MiB)"),
 ]
 
 # Static glibc programs (tests/glibc/), each run alone: on virt and one other machine.
@@ -146,6 +148,9 @@ def run_qemu(tally, qemu, image, label, machine, mem, extra, mem_line, logdir):
     tally.case(any(l.strip().startswith("memory") and mem_line in l for l in lines), label,
                f"boot_log_reports_{mem}_of_ram")
     tally.case("panic" not in text, label, "no_panic_during_the_run")
+    memtype = "svpbmt" if "svpbmt=true" in " ".join(extra) else "none"
+    tally.case(re.search(rf"^  memtype +{memtype}$", text, re.M) is not None, label,
+               f"boot_log_names_memtype_{memtype}")
     if result is None:
         tally.case(False, label, "result_line_printed",
                    f"no 'N passed, N failed' line within {QEMU_TIMEOUT}s (log: {log_path})")
