@@ -45,7 +45,7 @@ struct task {
 	vaddr_t robust_list; /* set_robust_list: the futex list glibc keeps, and its length */
 	uint64_t robust_len;
 	unsigned int umask;
-	uint64_t affinity; /* harts it may run on, by logical number (sched_setaffinity) */
+	uint64_t affinity;    /* harts it may run on, by logical number (sched_setaffinity) */
 	struct sigstate *sig; /* its own page (signal_alloc): most of the table stays small */
 	bool sig_ready;	      /* a signal to act on, or a call to restart: the hart's work flag */
 	bool restart_pending; /* its last call returned -ERESTARTSYS: made again, or EINTR */
@@ -71,6 +71,9 @@ void task_init(unsigned int asid_bits);
  * Returns the pid, or a negative errno after printing why the image was refused.
  */
 int task_spawn_image(int index);
+
+/* task_spawn_image_argv - task_spawn_image() with @argc strings @argv (copied to its stack). */
+int task_spawn_image_argv(int index, const char *const *argv, int argc);
 
 /* task_current - the task running on this hart, or NULL in the scheduler. */
 static inline struct task *task_current(void)
