@@ -208,7 +208,7 @@ def run_plain(tally, qemu, image, logdir):
         if machine == "virt":  # the summary counts what plainkills.elf did, by cause
             tally.case(re.search(r"; 2 unresolved$", text, re.M) is not None, label,
                        "summary_counts_unresolved_faults_not_efaults_as_kills")
-            tally.case(re.search(r"^  tasks +5 started: 2 exited, 3 killed \(1 by SIGILL, "
+            tally.case(re.search(r"^  tasks +6 started: 3 exited, 3 killed \(1 by SIGILL, "
                                  r"1 by SIGTRAP, 1 by SIGSEGV\)$", text, re.M) is not None,
                        label, "summary_counts_kills_by_signal")
             tally.case(re.search(r"^  boot +\d+\.\d{3} ms from the firmware's entry", text, re.M)
@@ -296,49 +296,108 @@ def run_rebuilds(tally, make, build):
 
 
 UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"  # Debian's u-boot-qemu, S-mode
+UBOOT_TIMEOUT = 40  # seconds: a U-Boot boot takes about 4 (2 of them autoboot's countdown)
+# What a U-Boot boot must never print; a timeout fails it too.
+UBOOT_FAILURES = ("Bad Linux RISCV Image magic!", "Image lacks image_size", "EXTLINUX FAILED",
+                  "Unhandled exception", "panic", "No partition table")
 
 
-def run_booti(tally, qemu, flat_image, logdir):
-    """The flat image as boards boot Linux: Debian's S-mode U-Boot under OpenSBI finds the
-    Linux RISC-V Image header, moves the image to RAM start + text_offset and enters it, on
-    whichever hart it runs (-smp 4: any of them)."""
+def uboot(qemu, machine, mem, smp, extra, command, timeout):
+    """Boots Debian's U-Boot under QEMU's OpenSBI. With @command, stops autoboot and types
+    it (U-Boot drops input sent before its prompt); without, distro boot runs by itself.
+    Returns (console text, exit status or None)."""
+    cmd = [qemu, "-M", machine, "-m", mem, "-smp", smp, "-bios", "default", "-display", "none",
+           "-serial", "stdio", "-monitor", "none", *SEMIHOSTING, "-kernel", UBOOT] + extra
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    data, sent, status = b"", command is None, None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([proc.stdout], [], [], 0.2)
+        if ready:
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            data += chunk
+        if not sent and b"Hit any key to stop autoboot" in data:
+            proc.stdin.write(b"\n")
+            proc.stdin.flush()
+            time.sleep(0.3)
+            proc.stdin.write(command.encode() + b"\n")
+            proc.stdin.flush()
+            sent = True
+    try:
+        status = proc.wait(timeout=1)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    return data.decode("utf-8", "replace").replace("\r", "").replace("\0", ""), status
+
+
+def uboot_verdict(tally, label, name, text, status):
+    bad = [m for m in UBOOT_FAILURES if m in text]
+    ok = not bad and "faultline: shutting down (success)" in text and status == 0
+    tally.case(ok, label, name, "" if ok else (", ".join(bad) or
+                                             "timed out" if status is None else
+                                             f"exit status {status}"))
+
+
+def run_uboot(tally, qemu, disk, flat_image, logdir):
+    """The images as boards boot them through Debian's S-mode U-Boot under OpenSBI: distro
+    boot from the disk image (MBR, FAT, extlinux.conf with an append line) on a virtio disk,
+    entered on whichever hart U-Boot runs (-smp 4: any of them); and on sifive_u, which has
+    no virtio disk, booti of the flat image from RAM."""
     for smp in ("1", "4"):
-        label = f"uboot-booti-smp{smp}"
-        cmd = [qemu, "-M", "virt", "-m", "256M", "-smp", smp, "-bios", "default",
-               "-display", "none", "-serial", "stdio", "-monitor", "none", *SEMIHOSTING,
-               "-kernel", UBOOT, "-device", f"loader,file={flat_image},addr=0x84000000"]
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT)
-        data, sent, status = b"", False, None
-        deadline = time.monotonic() + QEMU_TIMEOUT
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([proc.stdout], [], [], 0.2)
-            if ready:
-                chunk = os.read(proc.stdout.fileno(), 65536)
-                if not chunk:
-                    break
-                data += chunk
-            # U-Boot drops input sent before its autoboot prompt
-            if not sent and b"Hit any key to stop autoboot" in data:
-                proc.stdin.write(b"\n")
-                proc.stdin.flush()
-                time.sleep(0.3)
-                proc.stdin.write(b"booti 0x84000000 - ${fdtcontroladdr}\n")
-                proc.stdin.flush()
-                sent = True
-        try:
-            status = proc.wait(timeout=1)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        text = data.decode("utf-8", "replace").replace("\r", "")
+        label = f"uboot-distro-smp{smp}"
+        text, status = uboot(qemu, "virt", "256M", smp,
+                             ["-drive", f"file={disk},format=raw,if=virtio,snapshot=on"],
+                             None, UBOOT_TIMEOUT)
         with open(os.path.join(logdir, f"{label}.log"), "w") as f:
             f.write(text)
-        bad = [m for m in ("Bad Linux RISCV Image magic!", "Image lacks image_size",
-                           "Unhandled exception", "panic") if m in text]
-        ok = not bad and "faultline: shutting down (success)" in text and status == 0
-        tally.case(ok, label, "u_boot_booti_starts_the_flat_image_and_it_ends_with_status_0",
-                   "" if ok else (", ".join(bad) or f"exit status {status}"))
+        uboot_verdict(tally, label, "distro_boot_finds_extlinux_conf_and_the_image_succeeds",
+                      text, status)
+        tally.case("Found /extlinux/extlinux.conf" in text, label,
+                   "u_boot_reads_extlinux_conf_from_the_fat_partition")
+        tally.case(re.search(r"^  bootargs   tasks=plainargs,plaincalls ", text, re.M)
+                   is not None, label, "extlinux_append_line_arrives_as_bootargs")
+        tally.case("plainargs: argc 3: [plainargs.elf] [from] [extlinux]" in text and
+                   re.search(r"^faultline: 2 boot tasks started$", text, re.M) is not None,
+                   label, "bootargs_choose_the_boot_tasks_and_their_argv")
+        tally.case("faultline: unknown boot argument 'unknown-from-extlinux' ignored" in text,
+                   label, "unknown_boot_arguments_are_named")
+    label = "uboot-booti-sifive_u"
+    text, status = uboot(qemu, "sifive_u", "256M", "2",
+                         ["-device", f"loader,file={flat_image},addr=0x84000000"],
+                         "booti 0x84000000 - ${fdtcontroladdr}", UBOOT_TIMEOUT)
+    with open(os.path.join(logdir, f"{label}.log"), "w") as f:
+        f.write(text)
+    uboot_verdict(tally, label, "u_boot_booti_starts_the_flat_image_from_ram_and_it_succeeds",
+                  text, status)
+
+
+def run_bootargs(tally, qemu, image, logdir):
+    """Boot arguments from QEMU's -append: the boot tasks by name, in order, with argv."""
+    label = "plain-bootargs"
+    cmd = [qemu, "-M", "virt", "-m", "64M", "-bios", "default", "-display", "none", "-serial",
+           "stdio", "-monitor", "none", *SEMIHOSTING, "-kernel", image, "-append",
+           "tasks=plaincalls,plainargs,nosuch argv.plainargs.elf=a,b=c, tracing=maybe"]
+    text, status = boot(cmd, QEMU_TIMEOUT)
+    with open(os.path.join(logdir, f"{label}.log"), "w") as f:
+        f.write(text)
+    tally.case("plainargs: argc 4: [plainargs.elf] [a] [b=c] []" in text, label,
+               "argv_words_are_split_at_commas_and_may_be_empty")
+    tally.case(re.search(r"^faultline: 2 boot tasks started$", text, re.M) is not None and
+               "plainkills" not in text, label, "only_the_tasks_named_start")
+    tally.case(text.find("ok - fault_injection_call") < text.find("plainargs: argc"), label,
+               "named_tasks_start_in_the_order_given")
+    tally.case("faultline: tasks=: no task image called 'nosuch'" in text, label,
+               "a_task_name_without_an_image_is_named")
+    tally.case("faultline: unknown boot argument 'tracing=maybe' ignored" in text and
+               "unknown boot argument 'tasks=" not in text and
+               "unknown boot argument 'argv." not in text, label,
+               "only_unknown_boot_arguments_are_named")
+    tally.case("faultline: shutting down (success)" in text and status == 0, label,
+               "the_chosen_tasks_succeed")
 
 
 FW_JUMP = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"  # Debian's opensbi
@@ -415,7 +474,9 @@ def main():
         run_qemu(tally, args.qemu, selftest_image, label, machine, mem, extra, mem_line, logdir)
     run_panic(tally, args.qemu, image, logdir)
     run_plain(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.elf"), logdir)
-    run_booti(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.bin"), logdir)
+    run_bootargs(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.elf"), logdir)
+    run_uboot(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.img"),
+              os.path.join(args.build, "test", "faultline-plain.bin"), logdir)
     run_fw_jump(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.bin"), logdir)
     run_rebuilds(tally, args.make, args.build)
 
