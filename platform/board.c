@@ -22,6 +22,9 @@ static const struct board boards[] = {
 	{ .compatible = "allwinner,d1-nezha", .name = "d1-nezha" },
 	{ .compatible = "sipeed,lichee-pi-4a", .name = "lichee-pi-4a" },
 	{ .compatible = "microchip,mpfs-icicle-kit", .name = "mpfs-icicle" },
+	/* the kit's devicetrees name the FPGA design's revision first */
+	{ .compatible = "microchip,mpfs-icicle-reference-rtlv2210", .name = "mpfs-icicle" },
+	{ .compatible = "microchip,mpfs-icicle-reference-rtlv2203", .name = "mpfs-icicle" },
 };
 
 static const struct board *board;

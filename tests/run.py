@@ -375,6 +375,29 @@ def run_uboot(tally, qemu, disk, flat_image, logdir):
                   text, status)
 
 
+def run_board_profiles(tally):
+    """Each `make BOARD=` profile names a devicetree the repo carries, and the address it
+    says the image runs at is what U-Boot's booti makes of that board's RAM: its start plus
+    the image header's text_offset (boards whose devicetree has no memory are skipped)."""
+    sys.path.insert(0, "tools")
+    sys.dont_write_bytecode = True
+    import boards  # the profiles themselves, not a copy
+    for name, b in boards.BOARDS.items():
+        path = os.path.join("tests", "fixtures", "dtb", b["dtb"])
+        ok = os.path.exists(path)
+        tally.case(ok, f"board-{name}", "profile_devicetree_is_in_the_repo", "" if ok else path)
+        if not ok:
+            continue
+        dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", path],
+                             capture_output=True, text=True).stdout
+        m = re.search(r"\bmemory@([0-9a-f]+) \{", dts)
+        if m:
+            want = int(m.group(1), 16) + 0x200000
+            ok = int(b["load_pa"], 16) == want
+            tally.case(ok, f"board-{name}", "load_address_is_ram_start_plus_text_offset",
+                       "" if ok else f"{b['load_pa']}, expected {want:#x}")
+
+
 def run_bootargs(tally, qemu, image, logdir):
     """Boot arguments from QEMU's -append: the boot tasks by name, in order, with argv."""
     label = "plain-bootargs"
@@ -474,6 +497,7 @@ def main():
         run_qemu(tally, args.qemu, selftest_image, label, machine, mem, extra, mem_line, logdir)
     run_panic(tally, args.qemu, image, logdir)
     run_plain(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.elf"), logdir)
+    run_board_profiles(tally)
     run_bootargs(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.elf"), logdir)
     run_uboot(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.img"),
               os.path.join(args.build, "test", "faultline-plain.bin"), logdir)

@@ -9,6 +9,7 @@ system), then for a bootable partition, then for extlinux/extlinux.conf on it.""
 
 import argparse
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -65,7 +66,11 @@ def main():
     if os.path.exists(part):
         os.unlink(part)
     # -h: hidden sectors = the partition's offset, as a partitioned disk's FAT says
-    run("mkfs.vfat", "-C", "-F", "32", "-s", "1", "-h", str(PART_START), "-i", "faa17111",
+    # mkfs.vfat lives in /usr/sbin, outside a normal user's PATH
+    mkfs = shutil.which("mkfs.vfat") or shutil.which("mkfs.vfat", path="/usr/sbin:/sbin")
+    if not mkfs:
+        sys.exit("mkdisk: mkfs.vfat not found (Debian package dosfstools)")
+    run(mkfs, "-C", "-F", "32", "-s", "1", "-h", str(PART_START), "-i", "faa17111",
         "-n", "FAULTLINE", part, str(PART_MIB * 1024))
     conf = args.out + ".extlinux.conf"
     with open(conf, "w") as f:
