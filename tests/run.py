@@ -411,7 +411,10 @@ def run_bootargs(tally, qemu, image, logdir):
                "argv_words_are_split_at_commas_and_may_be_empty")
     tally.case(re.search(r"^faultline: 2 boot tasks started$", text, re.M) is not None and
                "plainkills" not in text, label, "only_the_tasks_named_start")
-    tally.case(text.find("ok - fault_injection_call") < text.find("plainargs: argc"), label,
+    # started in the order given: pids follow it (which runs first is the scheduler's)
+    tally.case(re.search(r"^faultline: task plainargs\.elf pid 2 exited", text, re.M)
+               is not None and re.search(r"^faultline: task plaincalls\.elf pid 1 exited",
+                                         text, re.M) is not None, label,
                "named_tasks_start_in_the_order_given")
     tally.case("faultline: tasks=: no task image called 'nosuch'" in text, label,
                "a_task_name_without_an_image_is_named")
