@@ -141,7 +141,8 @@ $(VERSION_OBJS): $(call SETTING,version)
 .SECONDARY:
 test-build: $(HOST_TESTS) $(O)/test/faultline-test.elf $(O)/test/faultline-plain.elf \
 	$(O)/test/faultline-glibc.elf $(O)/test/faultline-selftests.elf \
-	$(O)/test/faultline-plain.bin $(O)/test/faultline-plain.img dtbs
+	$(O)/test/faultline-plain.bin $(O)/test/faultline-plain.img $(O)/test/faultline-plain.itb \
+	dtbs
 all: $(O)/faultline.elf $(O)/faultline.bin
 
 $(O)/obj/%.c.o: %.c $(call SETTING,kernel)
@@ -345,6 +346,10 @@ $(O)/faultline.img: $(O)/faultline.bin tools/mkdisk.py $(call SETTING,disk) \
 TEST_DISK_APPEND := tasks=plainargs,plaincalls argv.plainargs=from,extlinux unknown-from-extlinux
 $(O)/test/faultline-plain.img: $(O)/test/faultline-plain.bin tools/mkdisk.py
 	$(Q)$(PYTHON) tools/mkdisk.py --out $@ --kernel $< --append "$(TEST_DISK_APPEND)"
+# The tests' FIT image, as boot.sd is made, with the devicetree of the QEMU virt it boots on.
+$(O)/test/faultline-plain.itb: $(O)/test/faultline-plain.bin $(O)/dtb/virt-256M.dtb
+	$(Q)mkimage -f auto -A riscv -O linux -T kernel -C none -a 0x80200000 -e 0x80200000 \
+		-n faultline -d $< -b $(O)/dtb/virt-256M.dtb $@ >/dev/null
 
 image: deps
 	$(Q)$(MAKE) --no-print-directory all

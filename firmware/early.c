@@ -72,8 +72,13 @@ struct early_result early_boot(unsigned long hartid, paddr_t dtb_pa, paddr_t loa
 	facts.entry_instret = entry_instret;
 	facts.entry_time = entry_time;
 
-	if (!dtb_pa || !is_aligned(dtb_pa, 8))
+	if (!dtb_pa)
 		early_halt("devicetree", "no devicetree address from the boot loader", dtb_pa);
+	/* U-Boot's bootm of a FIT image hands over the devicetree in place, inside the FIT:
+	 * 4-byte aligned only. The parser reads bytes, so that is enough; the spec's tokens
+	 * are 4-byte aligned within the blob. */
+	if (!is_aligned(dtb_pa, 4))
+		early_halt("devicetree", "not 4-byte aligned", dtb_pa);
 	rc = fdt_parse((const void *)(uintptr_t)dtb_pa, FDT_MAX_SIZE, info);
 	if (rc)
 		early_halt("devicetree", info->why, dtb_pa);

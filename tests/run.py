@@ -342,7 +342,7 @@ def uboot_verdict(tally, label, name, text, status):
                                              f"exit status {status}"))
 
 
-def run_uboot(tally, qemu, disk, flat_image, logdir):
+def run_uboot(tally, qemu, disk, flat_image, fit, logdir):
     """The images as boards boot them through Debian's S-mode U-Boot under OpenSBI: distro
     boot from the disk image (MBR, FAT, extlinux.conf with an append line) on a virtio disk,
     entered on whichever hart U-Boot runs (-smp 4: any of them); and on sifive_u, which has
@@ -372,6 +372,16 @@ def run_uboot(tally, qemu, disk, flat_image, logdir):
     with open(os.path.join(logdir, f"{label}.log"), "w") as f:
         f.write(text)
     uboot_verdict(tally, label, "u_boot_booti_starts_the_flat_image_from_ram_and_it_succeeds",
+                  text, status)
+    # a FIT image, as vendor U-Boots (Milk-V Duo's) run it: bootm hands over the FIT's own
+    # devicetree in place, only 4-byte aligned
+    label = "uboot-bootm-fit"
+    text, status = uboot(qemu, "virt", "256M", "1",
+                         ["-device", f"loader,file={fit},addr=0x84000000"],
+                         "bootm 0x84000000", UBOOT_TIMEOUT)
+    with open(os.path.join(logdir, f"{label}.log"), "w") as f:
+        f.write(text)
+    uboot_verdict(tally, label, "u_boot_bootm_starts_the_fit_image_with_its_devicetree",
                   text, status)
 
 
@@ -503,7 +513,8 @@ def main():
     run_board_profiles(tally)
     run_bootargs(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.elf"), logdir)
     run_uboot(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.img"),
-              os.path.join(args.build, "test", "faultline-plain.bin"), logdir)
+              os.path.join(args.build, "test", "faultline-plain.bin"),
+              os.path.join(args.build, "test", "faultline-plain.itb"), logdir)
     run_fw_jump(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.bin"), logdir)
     run_rebuilds(tally, args.make, args.build)
 
