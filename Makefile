@@ -27,6 +27,19 @@ QEMU ?= qemu-system-riscv64
 GDB ?= gdb-multiarch
 PYTHON ?= python3
 
+# make BOARD=NAME: that board's load address for the ELF, and its image format and boot
+# recipe for `make image` (tools/boards.py holds the profiles; `make help` lists them).
+BOARD ?=
+IMAGE_BOARD := $(or $(BOARD),virt)
+BOARD_LOAD_PA := $(shell $(PYTHON) tools/boards.py get $(IMAGE_BOARD) load_pa)
+ifeq ($(BOARD_LOAD_PA),)
+$(error no board '$(IMAGE_BOARD)': `make help` lists the boards)
+endif
+ifneq ($(BOARD),)
+LOAD_PA := $(BOARD_LOAD_PA)
+endif
+BOARD_FORMAT := $(shell $(PYTHON) tools/boards.py get $(IMAGE_BOARD) format)
+
 VERSION := 0.1.0
 GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null)
 FULL_VERSION := $(VERSION)$(if $(GIT_REV),-g$(GIT_REV))
@@ -113,6 +126,7 @@ SETTINGS_plain-images = $(PLAIN_TASKS)
 SETTINGS_glibc-images = $(GLIBC_TASKS)
 SETTINGS_bench-images = $(BENCH_TASKS)
 SETTINGS_selftest-images = $(SELFTEST_TASKS)
+SETTINGS_disk = $(IMAGE_BOARD) $(LOAD_PA) APPEND=$(APPEND)
 $(O)/settings/%: FORCE
 	$(shell mkdir -p $(dir $@))$(file >$@.new,$(strip $(SETTINGS_$*)))
 	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
@@ -123,11 +137,12 @@ VERSION_OBJS := $(call objs,firmware/main.c firmware/sys_info.c)
 $(VERSION_OBJS): private CFLAGS += -DFAULTLINE_VERSION='"$(FULL_VERSION)"'
 $(VERSION_OBJS): $(call SETTING,version)
 
-.PHONY: all run test test-build debug clean help deps dtbs bench fuzz FORCE
+.PHONY: all run test test-build debug clean help deps dtbs bench fuzz image recipe FORCE
 .SECONDARY:
 test-build: $(HOST_TESTS) $(O)/test/faultline-test.elf $(O)/test/faultline-plain.elf \
 	$(O)/test/faultline-glibc.elf $(O)/test/faultline-selftests.elf \
-	$(O)/test/faultline-plain.bin dtbs
+	$(O)/test/faultline-plain.bin $(O)/test/faultline-plain.img $(O)/test/faultline-plain.itb \
+	dtbs
 all: $(O)/faultline.elf $(O)/faultline.bin
 
 $(O)/obj/%.c.o: %.c $(call SETTING,kernel)
@@ -312,17 +327,65 @@ $(O)/test/faultline-test.elf: $(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)) $(O)/fir
 	$(Q)$(OBJCOPY) -O binary $< $@
 	@echo "  IMAGE   $< and $@ ($$(stat -c %s $@) bytes)"
 
+# ---- board images --------------------------------------------------------------------------
+# make image: the disk image U-Boot's distro boot starts from an SD card, USB stick or virtio
+# disk (MBR, one bootable FAT32 partition at 1 MiB: faultline.bin, extlinux/extlinux.conf),
+# built without root. APPEND="..." becomes extlinux's append line, so /chosen/bootargs.
+# Boards whose vendor U-Boot runs `bootm` get a FIT image (boot.sd) on it as well.
+APPEND ?=
+BOARD_DTB := tests/fixtures/dtb/$(shell $(PYTHON) tools/boards.py get $(IMAGE_BOARD) dtb)
+$(O)/boot.sd: $(O)/faultline.bin $(BOARD_DTB) $(call SETTING,disk)
+	@$(if $(Q),echo "  FIT     $@ (faultline.bin at $(LOAD_PA) and $(notdir $(BOARD_DTB)))")
+	$(Q)mkimage -f auto -A riscv -O linux -T kernel -C none -a $(LOAD_PA) -e $(LOAD_PA) \
+		-n faultline -d $< -b $(BOARD_DTB) $@ >/dev/null
+$(O)/faultline.img: $(O)/faultline.bin tools/mkdisk.py $(call SETTING,disk) \
+		$(if $(filter fit,$(BOARD_FORMAT)),$(O)/boot.sd)
+	$(Q)$(PYTHON) tools/mkdisk.py --out $@ --kernel $< $(if $(APPEND),--append "$(APPEND)") \
+		$(if $(filter fit,$(BOARD_FORMAT)),--file $(O)/boot.sd)
+# The tests' disk: the plain image, with boot arguments that U-Boot must hand over.
+TEST_DISK_APPEND := tasks=plainargs,plaincalls argv.plainargs=from,extlinux unknown-from-extlinux
+$(O)/test/faultline-plain.img: $(O)/test/faultline-plain.bin tools/mkdisk.py
+	$(Q)$(PYTHON) tools/mkdisk.py --out $@ --kernel $< --append "$(TEST_DISK_APPEND)"
+# The tests' FIT image, as boot.sd is made, with the devicetree of the QEMU virt it boots on.
+$(O)/test/faultline-plain.itb: $(O)/test/faultline-plain.bin $(O)/dtb/virt-256M.dtb
+	$(Q)mkimage -f auto -A riscv -O linux -T kernel -C none -a 0x80200000 -e 0x80200000 \
+		-n faultline -d $< -b $(O)/dtb/virt-256M.dtb $@ >/dev/null
+
+image: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory $(O)/faultline.img
+	$(Q)$(PYTHON) tools/boards.py recipe $(IMAGE_BOARD) $(O)/faultline.img
+
+recipe:
+	$(Q)$(PYTHON) tools/boards.py recipe $(IMAGE_BOARD) $(O)/faultline.img
+
 # ---- running -------------------------------------------------------------------------------
 # Semihosting lets the firmware end QEMU with its own exit status on every machine (sifive_u
 # and spike have no power-off device that works under QEMU 7.2's OpenSBI).
 # BOOT=kernel: QEMU's own OpenSBI enters the ELF. BOOT=fw_jump: Debian's OpenSBI fw_jump
 # enters the flat image at 0x80200000 with the devicetree at 0x82200000, as boards whose
 # first stage loads fw_jump do.
+# BOOT=uboot: Debian's S-mode U-Boot under QEMU's OpenSBI boots the disk image from a
+# virtio disk (distro boot), or on sifive_u, which has none, the flat image QEMU's loader put
+# at 0x84000000 (booti it by hand). U-Boot's own files sit at 0x8c000000 and up: 256 MiB.
 BOOT ?= kernel
 FW_JUMP := /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
+UBOOT := /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
+RUN_EXTRA :=
 ifeq ($(BOOT),fw_jump)
 RUN_BIOS := $(FW_JUMP)
 RUN_IMAGE := $(O)/faultline.bin
+else ifeq ($(BOOT),uboot)
+RUN_BIOS := default
+RUN_IMAGE := $(UBOOT)
+ifeq ($(origin MEM),file)
+MEM := 256M
+endif
+ifeq ($(MACHINE),virt)
+RUN_EXTRA := -drive file=$(O)/faultline.img,format=raw,if=virtio,snapshot=on
+else
+RUN_EXTRA := -device loader,file=$(O)/faultline.bin,addr=0x84000000
+endif
 else
 RUN_BIOS := default
 RUN_IMAGE := $(O)/faultline.elf
@@ -334,9 +397,11 @@ deps:
 	$(Q)sh tools/deps.sh
 
 run: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(if $(filter uboot,$(BOOT)),$(O)/faultline.img)
 	@echo "Booting $(RUN_IMAGE) on QEMU -M $(MACHINE), BOOT=$(BOOT) (quit: Ctrl-A then X)"
-	$(Q)$(QEMU_CMD) -nographic -kernel $(RUN_IMAGE) $(QEMUFLAGS)
+	@$(if $(and $(filter uboot,$(BOOT)),$(filter-out virt,$(MACHINE))),echo \
+		"At U-Boot's prompt (press a key first):  booti 0x84000000 - \$${fdtcontroladdr}")
+	$(Q)$(QEMU_CMD) -nographic -kernel $(RUN_IMAGE) $(RUN_EXTRA) $(QEMUFLAGS)
 
 debug: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -386,6 +451,8 @@ help:
 	@echo "faultline make targets:"
 	@echo "  make             build $(O)/faultline.elf (QEMU -kernel) and $(O)/faultline.bin (boards)"
 	@echo "  make run         build and boot in QEMU (installs missing Debian packages)"
+	@echo "  make image       $(O)/faultline.img: a disk U-Boot's distro boot starts (MBR, FAT, extlinux),"
+	@echo "                   then the board's boot recipe;  make recipe: the recipe alone"
 	@echo "  make test        host tests of mm/ and platform/, then the in-QEMU suite on every machine"
 	@echo "  make bench       fault-path costs in guest instructions (QEMU -icount), beside Linux's"
 	@echo "  make fuzz        libFuzzer over random mm/ operation sequences (FUZZ_SECONDS=300)"
@@ -396,7 +463,12 @@ help:
 	@echo "  MACHINE=virt|sifive_u|spike  QEMU machine (now: $(MACHINE))"
 	@echo "  MEM=128M         guest RAM;  SMP=N  harts (sifive_u needs 2 or more)"
 	@echo "  QEMUFLAGS=...    appended to QEMU's command line"
-	@echo "  BOOT=kernel|fw_jump  QEMU's OpenSBI and the ELF, or OpenSBI fw_jump and the flat image"
+	@echo "  BOOT=kernel|fw_jump|uboot  QEMU's OpenSBI and the ELF; OpenSBI fw_jump and the flat image;"
+	@echo "                   or Debian's U-Boot booting $(O)/faultline.img (virt) or the flat image (sifive_u)"
+	@echo "  BOARD=NAME       a board's load address, image format and recipe (now: $(IMAGE_BOARD)):"
+	@$(PYTHON) tools/boards.py list
+	@echo "  APPEND=\"...\"     boot arguments in the image's extlinux.conf: tasks=NAME,NAME..."
+	@echo "                   (the boot tasks, in order), argv.NAME=ARG,ARG... (a task's arguments)"
 	@echo "  O=build          build directory;  CROSS_COMPILE=$(CROSS_COMPILE)"
 	@echo "  LOAD_PA=$(LOAD_PA)  physical load address written into the ELF"
 	@echo "  AUDIT=1          run the invariant auditor after every resolved fault (slow)"

@@ -3,6 +3,7 @@
  * be position-independent: statics and string literals only, no pointers stored in data. */
 #include "firmware/early.h"
 
+#include "platform/board.h"
 #include "platform/errno.h"
 #include "platform/riscv/memlayout.h"
 #include "platform/riscv/sbi.h"
@@ -14,6 +15,9 @@ static pte_t boot_l1[PTES_PER_TABLE] __aligned(PAGE_SIZE);
 static pte_t boot_l0[BOOT_L0_TABLES][PTES_PER_TABLE] __aligned(PAGE_SIZE);
 
 static struct boot_facts facts;
+/* RAM's memory-type bits: on T-Head's MAEE cores RAM without them is uncached and strongly
+ * ordered, where atomics misbehave, even for the few steps until the kernel map */
+static uint64_t ram_attrs;
 
 extern char _start_image[], _end[];
 
@@ -50,7 +54,7 @@ static __noreturn void early_halt(const char *what, const char *why, uint64_t ad
 static void map_gigapage(vaddr_t va, paddr_t pa, uint64_t bits)
 {
 	boot_root[pt_index(va, 2)] =
-	    pte_make(align_down(pa, GIGAPAGE_SIZE), bits | PTE_V | PTE_A | PTE_D);
+	    pte_make(align_down(pa, GIGAPAGE_SIZE), bits | PTE_V | PTE_A | PTE_D | ram_attrs);
 }
 
 struct early_result early_boot(unsigned long hartid, paddr_t dtb_pa, paddr_t load_pa,
@@ -68,8 +72,13 @@ struct early_result early_boot(unsigned long hartid, paddr_t dtb_pa, paddr_t loa
 	facts.entry_instret = entry_instret;
 	facts.entry_time = entry_time;
 
-	if (!dtb_pa || !is_aligned(dtb_pa, 8))
+	if (!dtb_pa)
 		early_halt("devicetree", "no devicetree address from the boot loader", dtb_pa);
+	/* U-Boot's bootm of a FIT image hands over the devicetree in place, inside the FIT:
+	 * 4-byte aligned only. The parser reads bytes, so that is enough; the spec's tokens
+	 * are 4-byte aligned within the blob. */
+	if (!is_aligned(dtb_pa, 4))
+		early_halt("devicetree", "not 4-byte aligned", dtb_pa);
 	rc = fdt_parse((const void *)(uintptr_t)dtb_pa, FDT_MAX_SIZE, info);
 	if (rc)
 		early_halt("devicetree", info->why, dtb_pa);
@@ -77,6 +86,11 @@ struct early_result early_boot(unsigned long hartid, paddr_t dtb_pa, paddr_t loa
 		early_halt("devicetree", "no memory node (the boot loader should add one)", dtb_pa);
 	if (load_pa + image_size > SV39_USER_TOP)
 		early_halt("image", "loaded above what Sv39 can identity-map", load_pa);
+	for (int i = 0; i < info->nharts; i++)
+		if (info->harts[i].hartid == hartid)
+			ram_attrs = board_memtype_attrs(board_memtype_for(info->harts[i].flags,
+									  sbi_get_mvendorid()))
+					.ram;
 
 	/* The identity gigabyte keeps the instructions after the satp write valid. */
 	map_gigapage(load_pa, load_pa, PTE_R | PTE_W | PTE_X);
@@ -102,7 +116,8 @@ struct early_result early_boot(unsigned long hartid, paddr_t dtb_pa, paddr_t loa
 		vaddr_t va = KERNEL_VBASE + off;
 
 		boot_l0[off / MEGAPAGE_SIZE][pt_index(va, 0)] =
-		    pte_make(load_pa + off, PTE_R | PTE_W | PTE_X | PTE_G | PTE_V | PTE_A | PTE_D);
+		    pte_make(load_pa + off,
+			     PTE_R | PTE_W | PTE_X | PTE_G | PTE_V | PTE_A | PTE_D | ram_attrs);
 	}
 
 	return (struct early_result){

@@ -22,7 +22,7 @@ paddr_t kmem_image_pa(const void *p)
 static int map_image(const char *start, const char *end, uint64_t bits)
 {
 	return pt_map(root, (vaddr_t)start, kmem_image_pa(start), (uint64_t)(end - start),
-		      bits | PTE_G | PTE_A | PTE_D | board_pte_ram_bits(), false);
+		      bits | PTE_G | PTE_A | PTE_D | board_pte_attrs()->ram, false);
 }
 
 /* Direct map of [lo, hi) with @bits, in the largest pages alignment allows. */
@@ -31,7 +31,7 @@ static int map_direct(paddr_t lo, paddr_t hi, uint64_t bits)
 	if (hi <= lo)
 		return 0;
 	return pt_map(root, DIRECT_MAP_BASE + lo, lo, hi - lo,
-		      bits | PTE_G | PTE_A | PTE_D | board_pte_ram_bits(), true);
+		      bits | PTE_G | PTE_A | PTE_D | board_pte_attrs()->ram, true);
 }
 
 /*
@@ -135,7 +135,7 @@ void *kmem_ioremap(paddr_t pa, uint64_t size)
 
 	if (va + len > MMIO_VBASE + MMIO_VSIZE)
 		return NULL;
-	if (pt_map(root, va, lo, len, PTE_R | PTE_W | PTE_G | PTE_A | PTE_D | board_pte_io_bits(),
+	if (pt_map(root, va, lo, len, PTE_R | PTE_W | PTE_G | PTE_A | PTE_D | board_pte_attrs()->io,
 		   false))
 		return NULL;
 	mmio_next = va + len;

@@ -119,6 +119,7 @@ static void boot_log(const struct boot_facts *bf)
 	clock_log();
 	random_log();
 	kprintf("  asid       %u bits\n", asid_bits);
+	kprintf("  memtype    %s\n", board_memtype_name(board_memtype()));
 	kprintf("  fpu        %s\n", have_fpu ? "f0-f31 and fcsr kept per task; no vector state"
 					      : "none: FP instructions are illegal in tasks");
 	pmm_stats(&st);
@@ -163,7 +164,8 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
 	smp_init(fi, bf->hartid);
 	sbi_probe(&sbi);
 	panic_set_shutdown(shutdown);
-	board_init(fi, bf->hartid);
+	board_init(fi, bf->hartid, sbi_get_mvendorid());
+	vm_set_pte_attrs(board_pte_attrs());
 
 	rc = frame_init(bf);
 	if (rc)

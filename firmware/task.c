@@ -225,8 +225,14 @@ static void make_runnable(struct task *t)
 
 int task_spawn_image(int index)
 {
+	const char *argv[1] = { image_get(index)->name };
+
+	return task_spawn_image_argv(index, argv, 1);
+}
+
+int task_spawn_image_argv(int index, const char *const *argv, int argc)
+{
 	const struct task_image *img = image_get(index);
-	const char *argv[1] = { img->name };
 	const char *why = "";
 	vaddr_t entry, sp;
 	struct task *t;
@@ -240,7 +246,7 @@ int task_spawn_image(int index)
 		kprintf("faultline: task %s not started: no free task slot or memory\n", img->name);
 		return -ENOMEM;
 	}
-	rc = exec_load(img, argv, 1, &vm, &entry, &sp, &why);
+	rc = exec_load(img, argv, argc, &vm, &entry, &sp, &why);
 	if (rc == 0 && fdtable_console(&t->fds)) {
 		vm_destroy(vm);
 		rc = -ENOMEM;

@@ -74,6 +74,9 @@ void task_init(unsigned int asid_bits);
  */
 int task_spawn_image(int index);
 
+/* task_spawn_image_argv - task_spawn_image() with @argc strings @argv (copied to its stack). */
+int task_spawn_image_argv(int index, const char *const *argv, int argc);
+
 /* task_current - the task running on this hart, or NULL in the scheduler. */
 static inline struct task *task_current(void)
 {

@@ -18,7 +18,7 @@ paddr_t vm_zero_pa;
 #define PTE_RW_DIRTY (PTE_R | PTE_W | PTE_D)
 
 /* Write implies read: RISC-V reserves W without R. */
-const uint64_t vm_prot_pte[VM_PROT_COMBOS] = {
+static const uint64_t prot_plain[VM_PROT_COMBOS] = {
 	[0] = PTE_PRIVATE,
 	[PROT_READ] = PTE_PRIVATE | PTE_R,
 	[PROT_WRITE] = PTE_PRIVATE | PTE_RW_DIRTY,
@@ -28,6 +28,10 @@ const uint64_t vm_prot_pte[VM_PROT_COMBOS] = {
 	[PROT_WRITE | PROT_EXEC] = PTE_PRIVATE | PTE_RW_DIRTY | PTE_X,
 	[PROT_READ | PROT_WRITE | PROT_EXEC] = PTE_PRIVATE | PTE_RW_DIRTY | PTE_X,
 };
+/* prot_plain with the memory type of RAM (PROT_NONE's entry is never a leaf): one table,
+ * so that the fault path pays nothing for the memory type. */
+uint64_t vm_prot_pte[VM_PROT_COMBOS];
+static struct pte_attrs pte_attrs;
 static paddr_t kernel_root;
 static struct slab_cache vm_cache;
 static struct slab_cache vma_cache;
@@ -36,6 +40,11 @@ static struct vm *live_vms;
 static struct vm_counters retired;
 static spinlock_t live_lock = SPINLOCK_INIT;
 
+void vm_set_pte_attrs(const struct pte_attrs *attrs)
+{
+	pte_attrs = *attrs;
+}
+
 int vm_init(paddr_t kroot)
 {
 	uint64_t *z;
@@ -43,6 +52,8 @@ int vm_init(paddr_t kroot)
 
 	if (rc)
 		return rc;
+	for (unsigned int i = 0; i < VM_PROT_COMBOS; i++)
+		vm_prot_pte[i] = prot_plain[i] | (i ? pte_attrs.ram : 0);
 	z = phys_to_virt(vm_zero_pa);
 	for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*z); i++)
 		z[i] = 0;

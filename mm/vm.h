@@ -115,6 +115,13 @@ struct vm {
  * map whose upper half every address space shares. Returns 0 or -ENOMEM. */
 int vm_init(paddr_t kernel_root) __must_check;
 
+/*
+ * vm_set_pte_attrs - the memory-type bits of this machine (platform/board.c decides them):
+ * every user leaf PTE made from now on carries @attrs->ram, all task memory being RAM.
+ * Called at boot before the first address space, and by host tests before vm_init().
+ */
+void vm_set_pte_attrs(const struct pte_attrs *attrs);
+
 /* vm_zero_page - physical address of the shared zero page. */
 paddr_t vm_zero_page(void);
 

@@ -65,9 +65,9 @@ void vm_flush_finish(struct vm *vm, struct vm_flush *f);
 
 /* The PTE bits a region's protection gives a private page it owns outright, by PROT_* bits.
  * A and D are preset: cores without hardware A/D updates (Svade) would otherwise fault again.
- * A table, as every fault needs one. */
+ * A table, as every fault needs one; it includes the memory type of RAM (vm_set_pte_attrs). */
 #define VM_PROT_COMBOS ((PROT_READ | PROT_WRITE | PROT_EXEC) + 1)
-extern const uint64_t vm_prot_pte[VM_PROT_COMBOS];
+extern uint64_t vm_prot_pte[VM_PROT_COMBOS]; /* set by vm_init() */
 
 static inline uint64_t vm_prot_bits(unsigned int prot)
 {

@@ -1,14 +1,6 @@
 /* The board table and the quirks it selects. */
 #include "platform/board.h"
 
-#include "platform/riscv/pte.h"
-
-/* T-Head MAEE attribute bits (C906, C910): strongly ordered, cacheable, bufferable, shareable. */
-#define PTE_THEAD_SO (1ul << 63)
-#define PTE_THEAD_C  (1ul << 62)
-#define PTE_THEAD_B  (1ul << 61)
-#define PTE_THEAD_SH (1ul << 60)
-
 struct board {
 	const char *compatible; /* root compatible to match, or NULL for the fallback */
 	const char *name;
@@ -30,10 +22,14 @@ static const struct board boards[] = {
 	{ .compatible = "allwinner,d1-nezha", .name = "d1-nezha" },
 	{ .compatible = "sipeed,lichee-pi-4a", .name = "lichee-pi-4a" },
 	{ .compatible = "microchip,mpfs-icicle-kit", .name = "mpfs-icicle" },
+	/* the kit's devicetrees name the FPGA design's revision first */
+	{ .compatible = "microchip,mpfs-icicle-reference-rtlv2210", .name = "mpfs-icicle" },
+	{ .compatible = "microchip,mpfs-icicle-reference-rtlv2203", .name = "mpfs-icicle" },
 };
 
 static const struct board *board;
-static uint64_t ram_bits, io_bits;
+static enum board_memtype memtype;
+static struct pte_attrs attrs;
 
 static bool streq(const char *a, const char *b)
 {
@@ -44,7 +40,38 @@ static bool streq(const char *a, const char *b)
 	return *a == *b;
 }
 
-void board_init(const struct fdt_info *info, unsigned long hartid)
+enum board_memtype board_memtype_for(uint32_t hart_flags, unsigned long mvendorid)
+{
+	if ((hart_flags & FDT_HART_THEAD_MAEE) && mvendorid == MVENDORID_THEAD)
+		return BOARD_MEMTYPE_THEAD_MAEE;
+	if (hart_flags & FDT_HART_SVPBMT)
+		return BOARD_MEMTYPE_SVPBMT;
+	return BOARD_MEMTYPE_NONE;
+}
+
+struct pte_attrs board_memtype_attrs(enum board_memtype type)
+{
+	/* if, not switch: no jump table may reach this code before the MMU is on */
+	if (type == BOARD_MEMTYPE_SVPBMT)
+		return (
+		    struct pte_attrs){ .ram = PTE_PBMT_PMA, .nc = PTE_PBMT_NC, .io = PTE_PBMT_IO };
+	/* the values Linux gives these cores: RAM cacheable, bufferable and shareable;
+	 * non-cacheable memory bufferable; devices strongly ordered */
+	if (type == BOARD_MEMTYPE_THEAD_MAEE)
+		return (struct pte_attrs){ .ram = PTE_THEAD_C | PTE_THEAD_B | PTE_THEAD_SH,
+					   .nc = PTE_THEAD_B | PTE_THEAD_SH,
+					   .io = PTE_THEAD_SO | PTE_THEAD_SH };
+	return (struct pte_attrs){ 0 };
+}
+
+const char *board_memtype_name(enum board_memtype type)
+{
+	return type == BOARD_MEMTYPE_SVPBMT	  ? "svpbmt"
+	       : type == BOARD_MEMTYPE_THEAD_MAEE ? "thead-maee"
+						  : "none";
+}
+
+void board_init(const struct fdt_info *info, unsigned long hartid, unsigned long mvendorid)
 {
 	uint32_t flags = 0;
 
@@ -56,14 +83,8 @@ void board_init(const struct fdt_info *info, unsigned long hartid)
 		if (info->harts[i].hartid == hartid)
 			flags = info->harts[i].flags;
 
-	ram_bits = 0;
-	io_bits = 0;
-	if (flags & FDT_HART_THEAD_C906) {
-		ram_bits = PTE_THEAD_C | PTE_THEAD_B | PTE_THEAD_SH;
-		io_bits = PTE_THEAD_SO | PTE_THEAD_SH;
-	} else if (flags & FDT_HART_SVPBMT) {
-		io_bits = PTE_PBMT_IO;
-	}
+	memtype = board_memtype_for(flags, mvendorid);
+	attrs = board_memtype_attrs(memtype);
 }
 
 const char *board_name(void)
@@ -71,14 +92,14 @@ const char *board_name(void)
 	return board ? board->name : "generic";
 }
 
-uint64_t board_pte_ram_bits(void)
+enum board_memtype board_memtype(void)
 {
-	return ram_bits;
+	return memtype;
 }
 
-uint64_t board_pte_io_bits(void)
+const struct pte_attrs *board_pte_attrs(void)
 {
-	return io_bits;
+	return &attrs;
 }
 
 bool board_sbi_poweroff_works(void)

@@ -5,18 +5,45 @@
 #define FAULTLINE_PLATFORM_BOARD_H
 
 #include "platform/fdt.h"
+#include "platform/riscv/pte.h"
 
-/* board_init - pick the board for @info, running on @hartid. Called once, before any
- * mapping that uses the PTE attribute wrappers below. */
-void board_init(const struct fdt_info *info, unsigned long hartid);
+/* mvendorid of T-Head (JEDEC bank 12, code 0x37) */
+#define MVENDORID_THEAD 0x5b7
+
+/* How PTEs say what memory is: the decision for the boot hart. */
+enum board_memtype {
+	BOARD_MEMTYPE_NONE,	  /* no type bits: the physical memory attributes rule */
+	BOARD_MEMTYPE_SVPBMT,	  /* Svpbmt: PMA for RAM, IO for devices */
+	BOARD_MEMTYPE_THEAD_MAEE, /* T-Head C906/C910/C920 with MAEE: bits 59-63 */
+};
+
+/*
+ * board_memtype_for - the memory-type scheme for a hart with devicetree flags @hart_flags
+ * on an SBI that reports @mvendorid. T-Head's cores are told by their compatible and the
+ * vendor id together (as Linux's errata code does by vendor id): their MAEE bits overlap
+ * Svpbmt's, so they win over an "svpbmt" in the ISA string. Pure and position-independent:
+ * callable with the MMU off.
+ */
+enum board_memtype board_memtype_for(uint32_t hart_flags, unsigned long mvendorid);
+
+/* board_memtype_attrs - the bits @type gives RAM, non-cacheable memory and devices. Pure. */
+struct pte_attrs board_memtype_attrs(enum board_memtype type);
+
+/* board_memtype_name - "none", "svpbmt" or "thead-maee". */
+const char *board_memtype_name(enum board_memtype type);
+
+/* board_init - pick the board for @info, running on @hartid, whose SBI reports
+ * @mvendorid. Called once, before any mapping that uses board_pte_attrs(). */
+void board_init(const struct fdt_info *info, unsigned long hartid, unsigned long mvendorid);
 
 /* board_name - the matched board's name, or "generic" when no entry matched. */
 const char *board_name(void);
 
-/* Extra PTE bits for normal memory and for device registers: Svpbmt's IO type when the hart
- * has it, T-Head's own attribute bits on C906/C910 cores, nothing otherwise. */
-uint64_t board_pte_ram_bits(void);
-uint64_t board_pte_io_bits(void);
+/* The memory-type decision board_init() made, and the PTE bits it gives each kind of
+ * memory: Svpbmt's types when the hart has it, T-Head's own bits on its MAEE cores, nothing
+ * otherwise. */
+enum board_memtype board_memtype(void);
+const struct pte_attrs *board_pte_attrs(void);
 
 /* board_sbi_poweroff_works - false where the SBI's power-off is known to hang without
  * stopping the machine: the firmware then halts by itself and says so. */

@@ -114,13 +114,19 @@ static bool ext_is(const char *s, uint32_t n, const char *lit)
 }
 
 /* Appends s[0, n) to @out at *@pos, truncating so that a NUL always fits in FDT_NAME_LEN. */
-static void append(char *out, uint32_t *pos, const char *s, uint32_t n)
+/* Appends to @out, a buffer of @cap bytes, keeping the NUL. */
+static void append_cap(char *out, uint32_t cap, uint32_t *pos, const char *s, uint32_t n)
 {
 	uint32_t i;
 
-	for (i = 0; i < n && *pos < FDT_NAME_LEN - 1; i++)
+	for (i = 0; i < n && *pos < cap - 1; i++)
 		out[(*pos)++] = s[i];
 	out[*pos] = '\0';
+}
+
+static void append(char *out, uint32_t *pos, const char *s, uint32_t n)
+{
+	append_cap(out, FDT_NAME_LEN, pos, s, n);
 }
 
 /* Next string of a string-list value; false at its end or at an unterminated tail. */
@@ -473,14 +479,14 @@ static void add_reg(const struct fdt *f, int node, struct cells c, struct fdt_re
 		add_region(r, n, max, base, size);
 }
 
-static void copy_first_str(const struct fdt *f, int node, const char *name, char *out)
+static void copy_first_str(const struct fdt *f, int node, const char *name, char *out, uint32_t cap)
 {
 	struct prop pr;
 	uint32_t pos = 0, n, len = 0;
 	const char *s;
 
 	if (get_prop(f, node, name, &pr) && next_str(&pr, &pos, &s, &n))
-		append(out, &len, s, n);
+		append_cap(out, cap, &len, s, n);
 }
 
 /* Memory nodes are children of the root, their reg in the root's cells (as Linux reads them). */
@@ -545,8 +551,10 @@ static uint32_t hart_flags(const struct fdt *f, int cpu)
 		flags |= FDT_HART_MMU_SV39;
 	if (node_enabled(f, cpu))
 		flags |= FDT_HART_ENABLED;
-	if (get_prop(f, cpu, "compatible", &pr) && has_str(&pr, "thead,c906", true))
-		flags |= FDT_HART_THEAD_C906;
+	if (get_prop(f, cpu, "compatible", &pr) &&
+	    (has_str(&pr, "thead,c906", true) || has_str(&pr, "thead,c910", true) ||
+	     has_str(&pr, "thead,c920", true)))
+		flags |= FDT_HART_THEAD_MAEE;
 	if (get_prop(f, cpu, "riscv,isa", &pr))
 		flags |= isa_flags(&pr);
 	if (get_prop(f, cpu, "riscv,isa-extensions", &pr))
@@ -831,13 +839,13 @@ int fdt_parse(const void *blob, size_t maxlen, struct fdt_info *info)
 		return f.size > FDT_MAX_SIZE ? -E2BIG : -EINVAL;
 	info->totalsize = f.size;
 	root = node_at(&f, 0);
-	copy_first_str(&f, root, "model", info->model);
-	copy_first_str(&f, root, "compatible", info->compatible);
+	copy_first_str(&f, root, "model", info->model, FDT_NAME_LEN);
+	copy_first_str(&f, root, "compatible", info->compatible, FDT_NAME_LEN);
 	read_memory(&f, root, info);
 	read_reserved(&f, root, info);
 	read_cpus(&f, root, info);
 	read_console(&f, root, info);
-	copy_first_str(&f, child(&f, root, "chosen"), "bootargs", info->bootargs);
+	copy_first_str(&f, child(&f, root, "chosen"), "bootargs", info->bootargs, FDT_BOOTARGS_LEN);
 	read_rtc(&f, info);
 	read_seeds(&f, root, info);
 	return 0;

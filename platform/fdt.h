@@ -13,6 +13,9 @@
 #define FDT_MAX_HARTS 64	 /* cpu nodes kept */
 #define FDT_NAME_LEN  64
 
+/* bytes of /chosen/bootargs kept, NUL included: room for a task list and its arguments */
+#define FDT_BOOTARGS_LEN 512
+
 struct fdt_region {
 	paddr_t base;
 	uint64_t size;
@@ -44,7 +47,7 @@ struct fdt_uart {
 #define FDT_HART_SVPBMT	    (1u << 3)
 #define FDT_HART_SVNAPOT    (1u << 4)
 #define FDT_HART_SVADU	    (1u << 5)
-#define FDT_HART_THEAD_C906 (1u << 6) /* compatible "thead,c906": non-standard PTE bits */
+#define FDT_HART_THEAD_MAEE (1u << 6) /* "thead,c906", "c910", "c920": T-Head's PTE bits */
 #define FDT_HART_ZKR	    (1u << 7) /* Zkr: the seed CSR (entropy source) */
 
 enum fdt_rtc_kind {
@@ -80,7 +83,8 @@ struct fdt_info {
 
 	struct fdt_uart uart;		/* the console named by /chosen/stdout-path, if supported */
 	char stdout_path[FDT_NAME_LEN]; /* as written in /chosen, options included; "" if none */
-	char bootargs[FDT_NAME_LEN];	/* /chosen/bootargs (QEMU -append), truncated; "" if none */
+	/* /chosen/bootargs (QEMU -append, extlinux's append line), truncated; "" if none */
+	char bootargs[FDT_BOOTARGS_LEN];
 
 	uint64_t timebase_hz; /* /cpus/timebase-frequency (or the first cpu's), 0 if absent */
 	struct fdt_rtc rtc;

@@ -23,6 +23,8 @@ MACHINES = [
     # every hart runs tasks: 4 on virt, and sifive_u's 4 U54s (its E51 stays unused)
     ("virt-smp4", "virt", "256M", ["-smp", "4"], "(256 MiB)"),
     ("sifive_u-smp5", "sifive_u", "256M", ["-smp", "5"], "(256 MiB)"),
+    # a hart with Svpbmt: device mappings must say IO, and the boot log svpbmt
+    ("virt-svpbmt", "virt", "64M", ["-cpu", "rv64,svpbmt=true"], "(64 MiB)"),
 ]
 
 # Static glibc programs (tests/glibc/), each run alone: on virt and one other machine.
@@ -158,6 +160,9 @@ def run_qemu(tally, qemu, image, label, machine, mem, extra, mem_line, logdir):
     tally.case(bool(usable and running and usable.group(1) == running.group(1)), label,
                "every_usable_hart_is_started_and_runs_tasks",
                "" if usable and running else "no hart lines in the boot log")
+    memtype = "svpbmt" if "svpbmt=true" in " ".join(extra) else "none"
+    tally.case(re.search(rf"^  memtype +{memtype}$", text, re.M) is not None, label,
+               f"boot_log_names_memtype_{memtype}")
     if result is None:
         tally.case(False, label, "result_line_printed",
                    f"no 'N passed, N failed' line within {QEMU_TIMEOUT}s (log: {log_path})")
@@ -215,7 +220,7 @@ def run_plain(tally, qemu, image, logdir):
         if machine == "virt":  # the summary counts what plainkills.elf did, by cause
             tally.case(re.search(r"; 2 unresolved$", text, re.M) is not None, label,
                        "summary_counts_unresolved_faults_not_efaults_as_kills")
-            tally.case(re.search(r"^  tasks +5 started: 2 exited, 3 killed \(1 by SIGILL, "
+            tally.case(re.search(r"^  tasks +6 started: 3 exited, 3 killed \(1 by SIGILL, "
                                  r"1 by SIGTRAP, 1 by SIGSEGV\)$", text, re.M) is not None,
                        label, "summary_counts_kills_by_signal")
             tally.case(re.search(r"^  boot +\d+\.\d{3} ms from the firmware's entry", text, re.M)
@@ -303,49 +308,144 @@ def run_rebuilds(tally, make, build):
 
 
 UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"  # Debian's u-boot-qemu, S-mode
+UBOOT_TIMEOUT = 40  # seconds: a U-Boot boot takes about 4 (2 of them autoboot's countdown)
+# What a U-Boot boot must never print; a timeout fails it too.
+UBOOT_FAILURES = ("Bad Linux RISCV Image magic!", "Image lacks image_size", "EXTLINUX FAILED",
+                  "Unhandled exception", "panic", "No partition table")
 
 
-def run_booti(tally, qemu, flat_image, logdir):
-    """The flat image as boards boot Linux: Debian's S-mode U-Boot under OpenSBI finds the
-    Linux RISC-V Image header, moves the image to RAM start + text_offset and enters it, on
-    whichever hart it runs (-smp 4: any of them)."""
+def uboot(qemu, machine, mem, smp, extra, command, timeout):
+    """Boots Debian's U-Boot under QEMU's OpenSBI. With @command, stops autoboot and types
+    it (U-Boot drops input sent before its prompt); without, distro boot runs by itself.
+    Returns (console text, exit status or None)."""
+    cmd = [qemu, "-M", machine, "-m", mem, "-smp", smp, "-bios", "default", "-display", "none",
+           "-serial", "stdio", "-monitor", "none", *SEMIHOSTING, "-kernel", UBOOT] + extra
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    data, sent, status = b"", command is None, None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([proc.stdout], [], [], 0.2)
+        if ready:
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            data += chunk
+        if not sent and b"Hit any key to stop autoboot" in data:
+            proc.stdin.write(b"\n")
+            proc.stdin.flush()
+            time.sleep(0.3)
+            proc.stdin.write(command.encode() + b"\n")
+            proc.stdin.flush()
+            sent = True
+    try:
+        status = proc.wait(timeout=1)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    return data.decode("utf-8", "replace").replace("\r", "").replace("\0", ""), status
+
+
+def uboot_verdict(tally, label, name, text, status):
+    bad = [m for m in UBOOT_FAILURES if m in text]
+    ok = not bad and "faultline: shutting down (success)" in text and status == 0
+    tally.case(ok, label, name, "" if ok else (", ".join(bad) or
+                                             "timed out" if status is None else
+                                             f"exit status {status}"))
+
+
+def run_uboot(tally, qemu, disk, flat_image, fit, logdir):
+    """The images as boards boot them through Debian's S-mode U-Boot under OpenSBI: distro
+    boot from the disk image (MBR, FAT, extlinux.conf with an append line) on a virtio disk,
+    entered on whichever hart U-Boot runs (-smp 4: any of them); and on sifive_u, which has
+    no virtio disk, booti of the flat image from RAM."""
     for smp in ("1", "4"):
-        label = f"uboot-booti-smp{smp}"
-        cmd = [qemu, "-M", "virt", "-m", "256M", "-smp", smp, "-bios", "default",
-               "-display", "none", "-serial", "stdio", "-monitor", "none", *SEMIHOSTING,
-               "-kernel", UBOOT, "-device", f"loader,file={flat_image},addr=0x84000000"]
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT)
-        data, sent, status = b"", False, None
-        deadline = time.monotonic() + QEMU_TIMEOUT
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([proc.stdout], [], [], 0.2)
-            if ready:
-                chunk = os.read(proc.stdout.fileno(), 65536)
-                if not chunk:
-                    break
-                data += chunk
-            # U-Boot drops input sent before its autoboot prompt
-            if not sent and b"Hit any key to stop autoboot" in data:
-                proc.stdin.write(b"\n")
-                proc.stdin.flush()
-                time.sleep(0.3)
-                proc.stdin.write(b"booti 0x84000000 - ${fdtcontroladdr}\n")
-                proc.stdin.flush()
-                sent = True
-        try:
-            status = proc.wait(timeout=1)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        text = data.decode("utf-8", "replace").replace("\r", "")
+        label = f"uboot-distro-smp{smp}"
+        text, status = uboot(qemu, "virt", "256M", smp,
+                             ["-drive", f"file={disk},format=raw,if=virtio,snapshot=on"],
+                             None, UBOOT_TIMEOUT)
         with open(os.path.join(logdir, f"{label}.log"), "w") as f:
             f.write(text)
-        bad = [m for m in ("Bad Linux RISCV Image magic!", "Image lacks image_size",
-                           "Unhandled exception", "panic") if m in text]
-        ok = not bad and "faultline: shutting down (success)" in text and status == 0
-        tally.case(ok, label, "u_boot_booti_starts_the_flat_image_and_it_ends_with_status_0",
-                   "" if ok else (", ".join(bad) or f"exit status {status}"))
+        uboot_verdict(tally, label, "distro_boot_finds_extlinux_conf_and_the_image_succeeds",
+                      text, status)
+        tally.case("Found /extlinux/extlinux.conf" in text, label,
+                   "u_boot_reads_extlinux_conf_from_the_fat_partition")
+        tally.case(re.search(r"^  bootargs   tasks=plainargs,plaincalls ", text, re.M)
+                   is not None, label, "extlinux_append_line_arrives_as_bootargs")
+        tally.case("plainargs: argc 3: [plainargs.elf] [from] [extlinux]" in text and
+                   re.search(r"^faultline: 2 boot tasks started$", text, re.M) is not None,
+                   label, "bootargs_choose_the_boot_tasks_and_their_argv")
+        tally.case("faultline: unknown boot argument 'unknown-from-extlinux' ignored" in text,
+                   label, "unknown_boot_arguments_are_named")
+    label = "uboot-booti-sifive_u"
+    text, status = uboot(qemu, "sifive_u", "256M", "2",
+                         ["-device", f"loader,file={flat_image},addr=0x84000000"],
+                         "booti 0x84000000 - ${fdtcontroladdr}", UBOOT_TIMEOUT)
+    with open(os.path.join(logdir, f"{label}.log"), "w") as f:
+        f.write(text)
+    uboot_verdict(tally, label, "u_boot_booti_starts_the_flat_image_from_ram_and_it_succeeds",
+                  text, status)
+    # a FIT image, as vendor U-Boots (Milk-V Duo's) run it: bootm hands over the FIT's own
+    # devicetree in place, only 4-byte aligned
+    label = "uboot-bootm-fit"
+    text, status = uboot(qemu, "virt", "256M", "1",
+                         ["-device", f"loader,file={fit},addr=0x84000000"],
+                         "bootm 0x84000000", UBOOT_TIMEOUT)
+    with open(os.path.join(logdir, f"{label}.log"), "w") as f:
+        f.write(text)
+    uboot_verdict(tally, label, "u_boot_bootm_starts_the_fit_image_with_its_devicetree",
+                  text, status)
+
+
+def run_board_profiles(tally):
+    """Each `make BOARD=` profile names a devicetree the repo carries, and the address it
+    says the image runs at is what U-Boot's booti makes of that board's RAM: its start plus
+    the image header's text_offset (boards whose devicetree has no memory are skipped)."""
+    sys.path.insert(0, "tools")
+    sys.dont_write_bytecode = True
+    import boards  # the profiles themselves, not a copy
+    for name, b in boards.BOARDS.items():
+        path = os.path.join("tests", "fixtures", "dtb", b["dtb"])
+        ok = os.path.exists(path)
+        tally.case(ok, f"board-{name}", "profile_devicetree_is_in_the_repo", "" if ok else path)
+        if not ok:
+            continue
+        dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", path],
+                             capture_output=True, text=True).stdout
+        m = re.search(r"\bmemory@([0-9a-f]+) \{", dts)
+        if m:
+            want = int(m.group(1), 16) + 0x200000
+            ok = int(b["load_pa"], 16) == want
+            tally.case(ok, f"board-{name}", "load_address_is_ram_start_plus_text_offset",
+                       "" if ok else f"{b['load_pa']}, expected {want:#x}")
+
+
+def run_bootargs(tally, qemu, image, logdir):
+    """Boot arguments from QEMU's -append: the boot tasks by name, in order, with argv."""
+    label = "plain-bootargs"
+    cmd = [qemu, "-M", "virt", "-m", "64M", "-bios", "default", "-display", "none", "-serial",
+           "stdio", "-monitor", "none", *SEMIHOSTING, "-kernel", image, "-append",
+           "tasks=plaincalls,plainargs,nosuch argv.plainargs.elf=a,b=c, tracing=maybe"]
+    text, status = boot(cmd, QEMU_TIMEOUT)
+    with open(os.path.join(logdir, f"{label}.log"), "w") as f:
+        f.write(text)
+    tally.case("plainargs: argc 4: [plainargs.elf] [a] [b=c] []" in text, label,
+               "argv_words_are_split_at_commas_and_may_be_empty")
+    tally.case(re.search(r"^faultline: 2 boot tasks started$", text, re.M) is not None and
+               "plainkills" not in text, label, "only_the_tasks_named_start")
+    # started in the order given: pids follow it (which runs first is the scheduler's)
+    tally.case(re.search(r"^faultline: task plainargs\.elf pid 2 exited", text, re.M)
+               is not None and re.search(r"^faultline: task plaincalls\.elf pid 1 exited",
+                                         text, re.M) is not None, label,
+               "named_tasks_start_in_the_order_given")
+    tally.case("faultline: tasks=: no task image called 'nosuch'" in text, label,
+               "a_task_name_without_an_image_is_named")
+    tally.case("faultline: unknown boot argument 'tracing=maybe' ignored" in text and
+               "unknown boot argument 'tasks=" not in text and
+               "unknown boot argument 'argv." not in text, label,
+               "only_unknown_boot_arguments_are_named")
+    tally.case("faultline: shutting down (success)" in text and status == 0, label,
+               "the_chosen_tasks_succeed")
 
 
 FW_JUMP = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"  # Debian's opensbi
@@ -422,7 +522,11 @@ def main():
         run_qemu(tally, args.qemu, selftest_image, label, machine, mem, extra, mem_line, logdir)
     run_panic(tally, args.qemu, image, logdir)
     run_plain(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.elf"), logdir)
-    run_booti(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.bin"), logdir)
+    run_board_profiles(tally)
+    run_bootargs(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.elf"), logdir)
+    run_uboot(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.img"),
+              os.path.join(args.build, "test", "faultline-plain.bin"),
+              os.path.join(args.build, "test", "faultline-plain.itb"), logdir)
     run_fw_jump(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.bin"), logdir)
     run_rebuilds(tally, args.make, args.build)
 

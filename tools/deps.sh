@@ -20,8 +20,12 @@ need libcmocka-dev test -f /usr/include/cmocka.h
 # static glibc programs for the tests, built as anyone would for Linux
 need gcc-riscv64-linux-gnu command -v riscv64-linux-gnu-gcc
 need libc6-dev-riscv64-cross test -f /usr/riscv64-linux-gnu/lib/libc.a
-# U-Boot's booti, as boards boot, in the tests
+# U-Boot as boards boot (booti, distro boot from a disk image, FIT images), in the tests
 need u-boot-qemu test -f /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
+need u-boot-tools command -v mkimage
+# the disk image's FAT file system, made and filled without root
+need dosfstools sh -c 'command -v mkfs.vfat || test -x /usr/sbin/mkfs.vfat || test -x /sbin/mkfs.vfat'
+need mtools command -v mcopy
 # Linux's own mm selftests are built from its source
 need linux-source-6.1 test -f /usr/src/linux-source-6.1.tar.xz
 need python3 command -v python3

@@ -67,6 +67,13 @@ const char *sbi_impl_name(unsigned long impl_id)
 	}
 }
 
+unsigned long sbi_get_mvendorid(void)
+{
+	struct sbiret r = sbi_call(SBI_EXT_BASE, SBI_BASE_GET_MVENDORID, 0, 0, 0);
+
+	return r.error == SBI_SUCCESS ? (unsigned long)r.value : 0;
+}
+
 void sbi_console_putchar(int ch)
 {
 	sbi_call(SBI_EXT_LEGACY_CONSOLE_PUTCHAR, 0, (unsigned long)ch, 0, 0);

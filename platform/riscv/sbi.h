@@ -20,6 +20,7 @@
 #define SBI_BASE_GET_IMPL_ID	   1
 #define SBI_BASE_GET_IMPL_VERSION  2
 #define SBI_BASE_PROBE_EXT	   3
+#define SBI_BASE_GET_MVENDORID	   4
 #define SBI_HSM_HART_START	   0
 #define SBI_HSM_HART_GET_STATUS	   2
 #define SBI_IPI_SEND_IPI	   0
@@ -62,6 +63,10 @@ void sbi_probe(struct sbi_info *info);
 
 /* sbi_impl_name - "OpenSBI", "BBL", ... for an implementation id; "unknown" otherwise. */
 const char *sbi_impl_name(unsigned long impl_id);
+
+/* sbi_get_mvendorid - the boot hart's mvendorid CSR as the SBI reads it (JEDEC bank and
+ * code; 0 for none, and on an SBI without the base extension). Safe before the MMU is on. */
+unsigned long sbi_get_mvendorid(void);
 
 /* sbi_console_putchar - the legacy console (EID 0x01). Works before the MMU is on. */
 void sbi_console_putchar(int ch);

@@ -89,6 +89,17 @@ static bool pwc_hit(struct hart_model *hm, vaddr_t va, int level, paddr_t *table
 	return true;
 }
 
+/* Whether the hart refuses the high bits of leaf @pte as reserved. */
+static bool reserved_high_bits(const struct hart_model *hm, pte_t pte)
+{
+	if (hm->memtype == HM_MEMTYPE_THEAD)
+		return pte & PTE_HIGH_MASK & ~PTE_THEAD_MASK;
+	if (hm->memtype == HM_MEMTYPE_SVPBMT)
+		return (pte & PTE_HIGH_MASK & ~PTE_PBMT_MASK) ||
+		       (pte & PTE_PBMT_MASK) == PTE_PBMT_MASK;
+	return pte & PTE_HIGH_MASK;
+}
+
 static int cause_of(enum fault_access access)
 {
 	return access == FAULT_WRITE  ? CAUSE_STORE_PAGE_FAULT
@@ -121,15 +132,16 @@ static int walk(struct hart_model *hm, vaddr_t va, enum fault_access access, pte
 		if (!pte_leaf(pte)) {
 			struct hm_pwc *c;
 
-			if (level == 0 || (pte & (PTE_A | PTE_D | PTE_U)))
-				return cause_of(access); /* non-leaf A/D/U must be clear */
+			/* non-leaf A/D/U and memory types must be clear */
+			if (level == 0 || (pte & (PTE_A | PTE_D | PTE_U | PTE_HIGH_MASK)))
+				return cause_of(access);
 			table = pte_paddr(pte);
 			c = pwc_slot(hm, va, level);
 			*c = (struct hm_pwc){ true, va >> (PAGE_SHIFT + PT_INDEX_BITS * level),
 					      hm->asid, table };
 			continue;
 		}
-		if (!(pte & PTE_U))
+		if (!(pte & PTE_U) || reserved_high_bits(hm, pte))
 			return cause_of(access);
 		if (level > 0 && (pte_paddr(pte) & (LEVEL_SIZE(level) - 1)))
 			return cause_of(access); /* misaligned superpage */
@@ -184,6 +196,7 @@ int hm_access(struct hart_model *hm, vaddr_t va, enum fault_access access, uint8
 		e->pte = pte;
 	}
 	pte = e->pte;
+	hm->last_pte = pte;
 	byte = (uint8_t *)phys_to_virt(pte_paddr(pte)) + (va & (PAGE_SIZE - 1));
 	if (access == FAULT_WRITE)
 		*byte = *val;

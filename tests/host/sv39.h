@@ -26,8 +26,18 @@ struct hm_pwc {
 	paddr_t table;
 };
 
+/* Which of the high PTE bits (54-63) the hart takes as memory types; any other set bit makes
+ * a page fault, as the privileged spec has it for reserved bits. */
+enum hm_memtype {
+	HM_MEMTYPE_NONE,   /* bits 54-63 reserved */
+	HM_MEMTYPE_SVPBMT, /* bits 61-62 are PBMT (3 is reserved), the rest reserved */
+	HM_MEMTYPE_THEAD,  /* bits 59-63 are T-Head's MAEE attributes */
+};
+
 struct hart_model {
 	bool svade;
+	enum hm_memtype memtype; /* HM_MEMTYPE_NONE after hm_init() */
+	pte_t last_pte;		 /* the leaf behind the last successful access */
 	paddr_t root;
 	unsigned int asid;
 	struct hm_tlb tlb[HM_TLB_SIZE];

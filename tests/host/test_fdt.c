@@ -312,7 +312,7 @@ static void milkv_duo_alias_console_is_dw_apb_with_baud_and_c906_hart(void **sta
 	(void)state;
 	check_board(&b, &info);
 	assert_int_equal(info.harts[0].flags,
-			 FDT_HART_MMU_SV39 | FDT_HART_ENABLED | FDT_HART_THEAD_C906);
+			 FDT_HART_MMU_SV39 | FDT_HART_ENABLED | FDT_HART_THEAD_MAEE);
 }
 
 static void hifive_unleashed_console_via_alias_and_disabled_monitor_hart(void **state)
@@ -444,7 +444,7 @@ static void sg2042_has_no_memory_64_usable_harts_and_console_above_4g(void **sta
 
 	(void)state;
 	check_board(&b, &info);
-	assert_int_equal(all_flags_of(&info, FDT_HART_THEAD_C906), 0); /* C920, not C906 */
+	assert_int_equal(all_flags_of(&info, FDT_HART_THEAD_MAEE), FDT_HART_THEAD_MAEE); /* C920 */
 }
 
 static void lichee_rv_dock_has_no_memory_and_one_c906_hart(void **state)
@@ -469,7 +469,7 @@ static void lichee_rv_dock_has_no_memory_and_one_c906_hart(void **state)
 
 	(void)state;
 	check_board(&b, &info);
-	assert_true(info.harts[0].flags & FDT_HART_THEAD_C906);
+	assert_true(info.harts[0].flags & FDT_HART_THEAD_MAEE);
 }
 
 static void d1_nezha_has_no_memory_and_one_c906_hart(void **state)
@@ -494,7 +494,7 @@ static void d1_nezha_has_no_memory_and_one_c906_hart(void **state)
 
 	(void)state;
 	check_board(&b, &info);
-	assert_true(info.harts[0].flags & FDT_HART_THEAD_C906);
+	assert_true(info.harts[0].flags & FDT_HART_THEAD_MAEE);
 }
 
 static void th1520_has_memory_at_zero_and_console_above_4g(void **state)
@@ -521,7 +521,7 @@ static void th1520_has_memory_at_zero_and_console_above_4g(void **state)
 
 	(void)state;
 	check_board(&b, &info);
-	assert_int_equal(all_flags_of(&info, FDT_HART_THEAD_C906), 0); /* C910 */
+	assert_int_equal(all_flags_of(&info, FDT_HART_THEAD_MAEE), FDT_HART_THEAD_MAEE); /* C910 */
 }
 
 /*
@@ -1077,7 +1077,7 @@ static void isa_extensions_come_from_isa_string_and_extension_list(void **state)
 	assert_int_equal(info.harts[2].flags, base);
 	assert_int_equal(info.harts[3].flags, base | FDT_HART_SSTC | FDT_HART_SVADU |
 						  FDT_HART_SVNAPOT | FDT_HART_SVPBMT |
-						  FDT_HART_THEAD_C906);
+						  FDT_HART_THEAD_MAEE);
 }
 
 /* QEMU virt's goldfish RTC sits in /soc (identity ranges); /chosen carries 32 seed bytes. */
