@@ -168,6 +168,7 @@ static void free_vma(struct vma *v)
 void vm_zap_range(struct vm *vm, vaddr_t start, vaddr_t end, unsigned long *flushed)
 {
 	const paddr_t zero = vm_zero_pa;
+	const vaddr_t first = start;
 	const bool flush = flushed != NULL;
 	unsigned long flushes = flush ? *flushed : 0;
 	uint64_t dropped = 0;
@@ -195,6 +196,8 @@ void vm_zap_range(struct vm *vm, vaddr_t start, vaddr_t end, unsigned long *flus
 	vm->rss -= dropped;
 	if (flush)
 		*flushed = flushes;
+	if (__builtin_expect(vm_tracer != NULL, 0) && dropped)
+		vm_tracer(vm, VM_EV_FREE, first, dropped);
 }
 
 void vm_destroy(struct vm *vm)
