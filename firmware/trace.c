@@ -152,16 +152,26 @@ static bool satp_is(const struct vm *vm)
 /*
  * The running task's user stack: its pc and ra, then the return addresses of the frame
  * records from s0 on, as GCC lays them out with frame pointers (ra at fp - 8, the caller's
- * fp at fp - 16). A trap from U-mode leaves s0 in the register, and trap_user()'s own frame
- * record, which sits just below the trap frame, holds it. Words are read with the user-copy
- * routines, and only from pages already mapped, so the walk never faults nor changes what
- * the task has mapped. Stops at a misaligned, unmapped or non-increasing frame pointer.
+ * fp at fp - 16). A leaf function saves no ra: its record holds only the caller's fp, at
+ * fp - 8, which a stack address tells from a return address; its caller is then ra's. A trap from
+ * U-mode leaves s0 in the register, and trap_user()'s own frame record, which sits just below the
+ * trap frame, holds it. Words are read with the user-copy routines, and only from pages already
+ * mapped, so the walk never faults nor changes what the task has mapped. Stops at a frame pointer
+ * that is misaligned, unmapped, not above the last or outside the stack's reach from sp (code built
+ * without frame pointers uses s0 for anything: a heap address there must not pass for a frame).
  */
+/* Whether @fp may be a frame pointer of the stack sp is on: aligned, above sp, in reach. */
+static bool on_stack(const struct trap_frame *tf, uintptr_t fp)
+{
+	return !(fp & 15) && fp >= tf->sp + 16 && fp - tf->sp <= USER_STACK_LIMIT;
+}
+
 static unsigned int walk_stack(struct task *t, struct vm *vm, uint64_t *out)
 {
 	const struct trap_frame *tf = t->tf;
 	uintptr_t fp = tf->full ? tf->s0 : ((const unsigned long *)tf)[-2];
 	unsigned int n = 0;
+	bool first = true;
 
 	out[n++] = tf->sepc;
 	out[n++] = tf->ra;
@@ -169,11 +179,17 @@ static unsigned int walk_stack(struct task *t, struct vm *vm, uint64_t *out)
 		unsigned long rec[2];
 		paddr_t pa;
 
-		if ((fp & 15) || fp < 16 || !user_range_ok(fp - 16, sizeof(rec)))
+		if (!on_stack(tf, fp) || !user_range_ok(fp - 16, sizeof(rec)))
 			break;
 		if (vm_translate(vm, fp - 16, FAULT_READ, &pa) ||
 		    copy_from_user(rec, fp - 16, sizeof(rec)))
 			break;
+		if (first && on_stack(tf, rec[1]) && rec[1] > fp) {
+			fp = rec[1]; /* a leaf's record: its caller was ra, already kept */
+			first = false;
+			continue;
+		}
+		first = false;
 		if (!rec[1])
 			break;
 		out[n++] = rec[1];

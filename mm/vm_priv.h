@@ -35,9 +35,8 @@ extern vm_trace_fn vm_tracer;
 int vm_fault_traced(struct vm *vm, vaddr_t addr, enum fault_access access,
 		    enum fault_reason *reason) __must_check;
 
-/* vm_fault_untraced - the fault handler itself (fault.c), for vm_fault_traced(). */
-int vm_fault_untraced(struct vm *vm, vaddr_t addr, enum fault_access access,
-		      enum fault_reason *reason) __must_check;
+/* Or'ed into vm_fault()'s access by vm_fault_traced(): resolve without calling the tracer. */
+#define FAULT_NOTRACE 0x100
 
 /* Counts one event in @vm's counters, under its lock. The global figures are summed from
  * the live address spaces and those destroyed, so no fault touches a shared cache line. */

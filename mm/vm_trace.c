@@ -31,7 +31,7 @@ int vm_fault_traced(struct vm *vm, vaddr_t addr, enum fault_access access,
 {
 	const struct vm_counters before = vm->counters;
 	uint64_t tables = table_pages();
-	int rc = vm_fault_untraced(vm, addr, access, reason);
+	int rc = vm_fault(vm, addr, (enum fault_access)(access | FAULT_NOTRACE), reason);
 	const struct vm_counters *c = &vm->counters;
 	const vm_trace_fn fn = vm_tracer;
 	uint64_t made;
