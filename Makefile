@@ -414,7 +414,7 @@ trace: deps
 		-append "trace=faults trace-file=$(TRACE_DIR)/trace.txt $(TRACEARGS)" $(QEMUFLAGS) \
 		</dev/null | tee $(TRACE_DIR)/console.log | grep -v '^@trace ' || true
 	$(Q)f=$(TRACE_DIR)/trace.txt; [ -s $$f ] || f=$(TRACE_DIR)/console.log; \
-		$(PYTHON) tools/trace.py --out $(TRACE_DIR) --elf $(TRACE_TASKS) $$f \
+		$(PYTHON) tools/trace.py $$f --out $(TRACE_DIR) --elf $(TRACE_TASKS) \
 		--title "faultline: frames spent, by stack ($(notdir $(TRACE_TASKS)))"
 
 # make fuzz: libFuzzer over random mm/ operation sequences (FUZZ_SECONDS, default 300).

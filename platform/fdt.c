@@ -114,13 +114,18 @@ static bool ext_is(const char *s, uint32_t n, const char *lit)
 }
 
 /* Appends s[0, n) to @out at *@pos, truncating so that a NUL always fits in FDT_NAME_LEN. */
-static void append(char *out, uint32_t *pos, const char *s, uint32_t n)
+static void append_n(char *out, uint32_t size, uint32_t *pos, const char *s, uint32_t n)
 {
 	uint32_t i;
 
-	for (i = 0; i < n && *pos < FDT_NAME_LEN - 1; i++)
+	for (i = 0; i < n && *pos < size - 1; i++)
 		out[(*pos)++] = s[i];
 	out[*pos] = '\0';
+}
+
+static void append(char *out, uint32_t *pos, const char *s, uint32_t n)
+{
+	append_n(out, FDT_NAME_LEN, pos, s, n);
 }
 
 /* Next string of a string-list value; false at its end or at an unterminated tail. */
@@ -473,14 +478,20 @@ static void add_reg(const struct fdt *f, int node, struct cells c, struct fdt_re
 		add_region(r, n, max, base, size);
 }
 
-static void copy_first_str(const struct fdt *f, int node, const char *name, char *out)
+static void copy_first_str_n(const struct fdt *f, int node, const char *name, char *out,
+			     uint32_t size)
 {
 	struct prop pr;
 	uint32_t pos = 0, n, len = 0;
 	const char *s;
 
 	if (get_prop(f, node, name, &pr) && next_str(&pr, &pos, &s, &n))
-		append(out, &len, s, n);
+		append_n(out, size, &len, s, n);
+}
+
+static void copy_first_str(const struct fdt *f, int node, const char *name, char *out)
+{
+	copy_first_str_n(f, node, name, out, FDT_NAME_LEN);
 }
 
 /* Memory nodes are children of the root, their reg in the root's cells (as Linux reads them). */
@@ -837,7 +848,8 @@ int fdt_parse(const void *blob, size_t maxlen, struct fdt_info *info)
 	read_reserved(&f, root, info);
 	read_cpus(&f, root, info);
 	read_console(&f, root, info);
-	copy_first_str(&f, child(&f, root, "chosen"), "bootargs", info->bootargs);
+	copy_first_str_n(&f, child(&f, root, "chosen"), "bootargs", info->bootargs,
+			 FDT_BOOTARGS_LEN);
 	read_rtc(&f, info);
 	read_seeds(&f, root, info);
 	return 0;

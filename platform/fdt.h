@@ -13,6 +13,9 @@
 #define FDT_MAX_HARTS 64	 /* cpu nodes kept */
 #define FDT_NAME_LEN  64
 
+/* /chosen/bootargs kept: an extlinux append line, a fault trace's options */
+#define FDT_BOOTARGS_LEN 256
+
 struct fdt_region {
 	paddr_t base;
 	uint64_t size;
@@ -80,7 +83,8 @@ struct fdt_info {
 
 	struct fdt_uart uart;		/* the console named by /chosen/stdout-path, if supported */
 	char stdout_path[FDT_NAME_LEN]; /* as written in /chosen, options included; "" if none */
-	char bootargs[FDT_NAME_LEN];	/* /chosen/bootargs (QEMU -append), truncated; "" if none */
+	/* /chosen/bootargs (QEMU -append), truncated; "" if none */
+	char bootargs[FDT_BOOTARGS_LEN];
 
 	uint64_t timebase_hz; /* /cpus/timebase-frequency (or the first cpu's), 0 if absent */
 	struct fdt_rtc rtc;

@@ -27,6 +27,7 @@ import argparse
 import bisect
 import html
 import os
+import re
 import struct
 import sys
 
@@ -142,6 +143,9 @@ def parse(lines):
 # ---- stacks -----------------------------------------------------------------------------------
 
 VDSO_START = 0x3fff000000  # faultline maps the vDSO near the top of the user half
+# GCC's names for copies of a function it specialised or split: the source's name is the one
+# a reader looks for
+CLONE_SUFFIX = re.compile(r"(\.(isra|constprop|part|cold|lto_priv)(\.\d+)?)+$")
 
 
 class Symbolizer:
@@ -166,7 +170,9 @@ class Symbolizer:
                 continue
             look = addr if i == 0 else addr - 1
             name = syms.lookup(look) if syms else None
-            if name is None:
+            if name is not None:
+                name = CLONE_SUFFIX.sub("", name)
+            else:
                 if addr >= VDSO_START:
                     name = "[vdso]"
                 else:
