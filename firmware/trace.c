@@ -149,53 +149,111 @@ static bool satp_is(const struct vm *vm)
 	return (csr_read(CSR_SATP) & SATP_PPN_MASK) == vm->root >> PAGE_SHIFT;
 }
 
-/*
- * The running task's user stack: its pc and ra, then the return addresses of the frame
- * records from s0 on, as GCC lays them out with frame pointers (ra at fp - 8, the caller's
- * fp at fp - 16). A leaf function saves no ra: its record holds only the caller's fp, at
- * fp - 8, which a stack address tells from a return address; its caller is then ra's. A trap from
- * U-mode leaves s0 in the register, and trap_user()'s own frame record, which sits just below the
- * trap frame, holds it. Words are read with the user-copy routines, and only from pages already
- * mapped, so the walk never faults nor changes what the task has mapped. Stops at a frame pointer
- * that is misaligned, unmapped, not above the last or outside the stack's reach from sp (code built
- * without frame pointers uses s0 for anything: a heap address there must not pass for a frame).
- */
+/* How far above a frame the stack is searched for the next frame record (see walk_stack). */
+#define SCAN_BYTES 4096
+
 /* Whether @fp may be a frame pointer of the stack sp is on: aligned, above sp, in reach. */
 static bool on_stack(const struct trap_frame *tf, uintptr_t fp)
 {
 	return !(fp & 15) && fp >= tf->sp + 16 && fp - tf->sp <= USER_STACK_LIMIT;
 }
 
+/* The two words below @fp, read with the user-copy routine from a page already mapped. */
+static bool read_record(struct vm *vm, uintptr_t fp, unsigned long rec[2])
+{
+	paddr_t pa;
+
+	return user_range_ok(fp - 16, 2 * sizeof(long)) &&
+	       vm_translate(vm, fp - 16, FAULT_READ, &pa) == 0 &&
+	       copy_from_user(rec, fp - 16, 2 * sizeof(long)) == 0;
+}
+
+/* RISC-V calls that link ra (x1): jal ra / jalr ra, and c.jalr (RVC), whose link is ra too. */
+#define INSN_OPCODE(i) ((i)&0x7f)
+#define INSN_RD(i)     (((i) >> 7) & 0x1f)
+#define OPCODE_JAL     0x6f
+#define OPCODE_JALR    0x67
+#define RVC_JALR_MASK  0xf07f
+#define RVC_JALR       0x9002
+#define RVC_RS1(h)     (((h) >> 7) & 0x1f)
+#define REG_RA	       1
+
+/* Whether @ra follows a call in the task's mapped code: what tells a return address from
+ * any other code address that a stack slot may hold. */
+static bool after_call(struct vm *vm, uintptr_t ra)
+{
+	uint32_t insn;
+	uint16_t half;
+	paddr_t pa;
+
+	if (ra < USER_BASE + 4 || ra >= USER_TOP || (ra & 1) ||
+	    vm_translate(vm, ra - 4, FAULT_EXEC, &pa) || vm_translate(vm, ra - 1, FAULT_EXEC, &pa))
+		return false;
+	if (copy_from_user(&half, ra - 2, sizeof(half)) == 0 &&
+	    (half & RVC_JALR_MASK) == RVC_JALR && RVC_RS1(half))
+		return true;
+	if (copy_from_user(&insn, ra - 4, sizeof(insn)))
+		return false;
+	return (INSN_OPCODE(insn) == OPCODE_JAL || INSN_OPCODE(insn) == OPCODE_JALR) &&
+	       INSN_RD(insn) == REG_RA;
+}
+
+/* Whether @fp has a frame record below it: a return address after a call, and the caller's
+ * frame pointer above it (or 0, the outermost frame). */
+static bool record_at(const struct trap_frame *tf, struct vm *vm, uintptr_t fp,
+		      unsigned long rec[2])
+{
+	return on_stack(tf, fp) && read_record(vm, fp, rec) &&
+	       (rec[0] == 0 || (on_stack(tf, rec[0]) && rec[0] > fp)) && after_call(vm, rec[1]);
+}
+
+/* The lowest frame pointer above @low with a frame record, or 0. */
+static uintptr_t scan(const struct trap_frame *tf, struct vm *vm, uintptr_t low,
+		      unsigned long rec[2])
+{
+	for (uintptr_t fp = align_up(low, 16) + 16; fp <= low + SCAN_BYTES; fp += 16)
+		if (record_at(tf, vm, fp, rec))
+			return fp;
+	return 0;
+}
+
+/*
+ * The running task's user stack: its pc and ra, then the return addresses of the frame
+ * records from s0 on, as GCC lays them out with frame pointers (ra at fp - 8, the caller's
+ * fp at fp - 16). A trap from U-mode leaves s0 in the register, and trap_user()'s own frame
+ * record, which sits just below the trap frame, holds it.
+ *
+ * A leaf function saves no ra: its record holds only the caller's fp, at fp - 8, which a
+ * stack address tells from a return address; its caller is then ra's. Code built without
+ * frame pointers (a C library's malloc) uses s0 for anything: where s0 leads to no record,
+ * the stack above is searched for the next pair of a saved fp and a return address into
+ * code, which such a function's prologue also leaves (it saves ra and s0 side by side).
+ * Words are read with the user-copy routines, and only from pages already mapped, so the
+ * walk never faults nor changes what the task has mapped.
+ */
 static unsigned int walk_stack(struct task *t, struct vm *vm, uint64_t *out)
 {
 	const struct trap_frame *tf = t->tf;
 	uintptr_t fp = tf->full ? tf->s0 : ((const unsigned long *)tf)[-2];
+	uintptr_t low = tf->sp;
+	unsigned long rec[2];
 	unsigned int n = 0;
-	bool first = true;
 
 	out[n++] = tf->sepc;
 	out[n++] = tf->ra;
+	if (on_stack(tf, fp) && read_record(vm, fp, rec) && on_stack(tf, rec[1]) && rec[1] > fp)
+		fp = rec[1]; /* a leaf's record: its caller was ra, already kept */
 	while (n < TRACE_DEPTH) {
-		unsigned long rec[2];
-		paddr_t pa;
-
-		if (!on_stack(tf, fp) || !user_range_ok(fp - 16, sizeof(rec)))
-			break;
-		if (vm_translate(vm, fp - 16, FAULT_READ, &pa) ||
-		    copy_from_user(rec, fp - 16, sizeof(rec)))
-			break;
-		if (first && on_stack(tf, rec[1]) && rec[1] > fp) {
-			fp = rec[1]; /* a leaf's record: its caller was ra, already kept */
-			first = false;
-			continue;
+		if (!record_at(tf, vm, fp, rec)) {
+			fp = scan(tf, vm, low, rec);
+			if (!fp)
+				break;
 		}
-		first = false;
-		if (!rec[1])
-			break;
 		out[n++] = rec[1];
-		if (rec[0] <= fp)
-			break;
+		low = fp;
 		fp = rec[0];
+		if (!fp)
+			break;
 	}
 	return n;
 }

@@ -62,16 +62,20 @@ class Symbols:
             for off in range(sh[4], sh[4] + sh[5], 24):
                 name_off, info, _other, shndx, value, size = struct.unpack_from(
                     "<IBBHQQ", data, off)
-                # functions, and global labels of assembly (_start): defined ones
-                if not shndx or not value or not (info & 0xf == 2 or info == 0x10):
+                # functions, and global labels of assembly (_start), in a section of the
+                # file (not absolute, not common)
+                if not shndx or shndx >= 0xff00 or not value or \
+                        not (info & 0xf == 2 or info == 0x10):
                     continue
                 s = strtab[4] + name_off
                 name = data[s:data.index(b"\0", s)].decode("utf-8", "replace")
-                syms.append((value, size, name))
-        # one name per address (aliases: the first global-looking one), sorted
+                # rank: functions before labels, sized before not, plain names before _
+                rank = (info & 0xf != 2, size == 0, name.startswith("_"), name)
+                syms.append((value, rank, size, name))
+        # one name per address: the best ranked of its aliases
         best = {}
-        for value, size, name in sorted(syms):
-            if value not in best or (best[value][1].startswith("_") and not name.startswith("_")):
+        for value, rank, size, name in sorted(syms):
+            if value not in best:
                 best[value] = (size, name)
         addrs = sorted(best)
         for i, value in enumerate(addrs):
