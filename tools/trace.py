@@ -300,18 +300,18 @@ function fit(g) { var r = rect(g), t = g.getElementsByTagName("text")[0];
   var w = parseFloat(r.getAttribute("width")), name = title(g).replace(/ \(.*$/, "");
   t.setAttribute("x", parseFloat(r.getAttribute("x")) + 3);
   var n = Math.floor(w / 7); t.textContent = n >= name.length ? name : n > 3 ? name.substr(0, n - 2) + ".." : ""; }
-function zoom(g) { var r = rect(g), x0 = parseFloat(r.getAttribute("x")),
-  w0 = parseFloat(r.getAttribute("width")), y0 = parseFloat(r.getAttribute("y"));
+function zoom(g) { var r = rect(g), y0 = parseFloat(r.getAttribute("y"));
   var all = frames.getElementsByTagName("g"), W = document.documentElement.width.baseVal.value - 20;
   for (var i = 0; i < all.length; i++) { var q = rect(all[i]);
-    if (q.orig_x === undefined) { q.orig_x = q.getAttribute("x"); q.orig_w = q.getAttribute("width"); }
+    if (q.orig_x === undefined) { q.orig_x = q.getAttribute("x"); q.orig_w = q.getAttribute("width"); } }
+  var ox = parseFloat(r.orig_x), ow = parseFloat(r.orig_w);
+  for (var i = 0; i < all.length; i++) { var q = rect(all[i]);
     var x = parseFloat(q.orig_x), w = parseFloat(q.orig_w), y = parseFloat(q.getAttribute("y"));
-    var ox = parseFloat(r.orig_x), ow = parseFloat(r.orig_w);
-    if (x + w <= ox + 0.01 || x >= ox + ow - 0.01) { if (y <= y0) { all[i].style.display = "none"; continue; } }
+    if (x >= ox + ow - 0.01 || x + w <= ox + 0.01) { all[i].style.display = "none"; continue; }
     all[i].style.display = "";
-    var nx = 10 + (x - ox) / ow * W, nw = w / ow * W;
-    if (y > y0) { nx = 10; nw = W; if (x + w <= ox || x >= ox + ow) { nx = 10; nw = W; } }
-    q.setAttribute("x", Math.max(10, nx)); q.setAttribute("width", Math.min(W, nw)); fit(all[i]); }
+    if (y > y0) { q.setAttribute("x", 10); q.setAttribute("width", W); }  /* an ancestor */
+    else { q.setAttribute("x", 10 + (x - ox) / ow * W); q.setAttribute("width", w / ow * W); }
+    fit(all[i]); }
   document.getElementById("reset").style.display = ""; }
 function unzoom() { var all = frames.getElementsByTagName("g");
   for (var i = 0; i < all.length; i++) { var q = rect(all[i]); all[i].style.display = "";
