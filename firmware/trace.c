@@ -370,20 +370,26 @@ static void drain(struct ring *r)
 	r->busy = false;
 }
 
+/* The picture's callbacks run under the address space's lock: the output lock is taken
+ * inside it, in the order a free's record (made under that lock) takes them. */
 static void region_cb(void *arg, const struct vma *v)
 {
 	const struct task *t = arg;
+	unsigned long irq = spin_lock_irqsave(&out_lock);
 
 	out_line("region %d %lx %lx %s %u", t->pid, (unsigned long)v->start, (unsigned long)v->end,
 		 region_names[v->kind], v->prot);
+	spin_unlock_irqrestore(&out_lock, irq);
 }
 
 static void pages_cb(void *arg, vaddr_t start, uint64_t npages, enum vm_page_state state)
 {
 	const struct task *t = arg;
+	unsigned long irq = spin_lock_irqsave(&out_lock);
 
 	out_line("pages %d %lx %lu %s", t->pid, (unsigned long)start, (unsigned long)npages,
 		 page_names[state]);
+	spin_unlock_irqrestore(&out_lock, irq);
 }
 
 /* A picture of @t's address space: its regions and its pages by state, after the records
@@ -399,7 +405,9 @@ static void picture(struct task *t, const char *why)
 	irq = spin_lock_irqsave(&out_lock);
 	out_line("map %d %lu %s %.*s", t->pid, (unsigned long)csr_read(CSR_TIME), why,
 		 TASK_NAME_LEN, t->name);
+	spin_unlock_irqrestore(&out_lock, irq);
 	vm_describe(t->vm, &ops, t);
+	irq = spin_lock_irqsave(&out_lock);
 	out_line("mapend %d", t->pid);
 	out_flush();
 	spin_unlock_irqrestore(&out_lock, irq);

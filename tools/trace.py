@@ -109,7 +109,7 @@ class Trace:
 def parse(lines):
     """A Trace from text lines: a trace file or a console log."""
     t = Trace()
-    cur_map = None
+    cur_maps = {}  # pid -> the picture being read (harts may interleave theirs)
     for raw in lines:
         i = raw.find("@trace ")
         if i < 0:
@@ -127,14 +127,13 @@ def parse(lines):
             elif f[0] == "begin":
                 t.timebase = int(f[2]) or t.timebase
             elif f[0] == "map":
-                cur_map = (int(f[1]), int(f[2]), f[3], " ".join(f[4:]), [], [])
-            elif f[0] == "region" and cur_map:
-                cur_map[4].append((int(f[2], 16), int(f[3], 16), f[4], int(f[5])))
-            elif f[0] == "pages" and cur_map:
-                cur_map[5].append((int(f[2], 16), int(f[3]), f[4]))
-            elif f[0] == "mapend" and cur_map:
-                t.maps.append(cur_map)
-                cur_map = None
+                cur_maps[int(f[1])] = (int(f[1]), int(f[2]), f[3], " ".join(f[4:]), [], [])
+            elif f[0] == "region" and int(f[1]) in cur_maps:
+                cur_maps[int(f[1])][4].append((int(f[2], 16), int(f[3], 16), f[4], int(f[5])))
+            elif f[0] == "pages" and int(f[1]) in cur_maps:
+                cur_maps[int(f[1])][5].append((int(f[2], 16), int(f[3]), f[4]))
+            elif f[0] == "mapend" and int(f[1]) in cur_maps:
+                t.maps.append(cur_maps.pop(int(f[1])))
             elif f[0] == "stats":
                 t.stats[int(f[1])] = (int(f[2]), int(f[3]))
             elif f[0] == "end":
