@@ -265,8 +265,9 @@ def run_trace(tally, qemu, build, logdir):
     base = [qemu, "-M", "virt", "-m", "128M", "-bios", "default", "-display", "none",
             "-serial", "stdio", "-monitor", "none", "-kernel", image]
     sym = fltrace.Symbolizer([elf])
-    want_frames = {"main;outer_a;touch_a": 5, "main;outer_d;leaf_d": 2}
-    want_faults = {"main;outer_a;touch_a": 5, "main;read_b": 3, "main;outer_d;leaf_d": 2}
+    want_frames = {"main;outer_a;touch_a": 5, "main;outer_d;leaf_d": 2,
+                   "main;outer_f;mid_f;touch_f": 1}
+    want_faults = dict(want_frames, **{"main;read_b": 3})
     want_frees = {"main;drop_e": 5}
 
     def from_main(folded):
@@ -290,9 +291,9 @@ def run_trace(tally, qemu, build, logdir):
             for s, n, st in asked[0][5]:
                 if region and region[0][0] <= s < region[0][1]:
                     states[st] = states.get(st, 0) + n
-        ok = states == {"private": 7, "zero": 3} and len(exits) == 1
+        ok = states == {"private": 8, "zero": 3} and len(exits) == 1
         tally.case(ok, label,
-                   "page_map_asked_for_shows_7_private_and_3_zero_pages_then_one_at_exit",
+                   "page_map_asked_for_shows_8_private_and_3_zero_pages_then_one_at_exit",
                    "" if ok else f"asked: {states}, {len(exits)} exit maps")
         drops = sum(d for _e, d in trace.stats.values())
         ok = trace.ended and drops == 0

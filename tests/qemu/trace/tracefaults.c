@@ -1,7 +1,8 @@
 /* Known fault sites for the trace tests (tests/run.py checks the folded stacks): each function
  * touches a known number of fresh pages, and the runner expects exactly these stacks with
  * exactly these counts. Built with frame pointers; leaf_d has no frame record of its own, so
- * its caller comes from ra. */
+ * its caller comes from ra; mid_f is built without and keeps garbage in s0, as a C library's
+ * function may, so the walk must find outer_f past it. */
 #include "fl.h"
 
 #define PAGE 4096
@@ -44,6 +45,25 @@ static __attribute__((noinline)) void outer_d(void)
 	__asm__ volatile("" ::: "memory");
 }
 
+/* one page written under a caller whose s0 is no frame pointer: main;outer_f;mid_f;touch_f */
+static __attribute__((noinline)) void touch_f(void)
+{
+	((volatile char *)region)[14 * PAGE] = 3;
+}
+
+static __attribute__((noinline, optimize("omit-frame-pointer"))) void mid_f(void)
+{
+	__asm__ volatile("li s0, 12345" ::: "s0"); /* saved by the prologue, beside ra */
+	touch_f();
+	__asm__ volatile("" ::: "memory");
+}
+
+static __attribute__((noinline)) void outer_f(void)
+{
+	mid_f();
+	__asm__ volatile("" ::: "memory");
+}
+
 /* gives touch_a's five pages back: main;drop_e frees 5 */
 static __attribute__((noinline)) void drop_e(void)
 {
@@ -60,7 +80,8 @@ int main(void)
 	if (read_b())
 		return 2;
 	outer_d();
-	fl_syscall(SYS_FL_TRACE_MAP, 0, 0, 0, 0, 0, 0); /* a picture now, with 10 pages in */
+	outer_f();
+	fl_syscall(SYS_FL_TRACE_MAP, 0, 0, 0, 0, 0, 0); /* a picture now, with 11 pages in */
 	drop_e();
 	return 0;
 }
