@@ -375,7 +375,9 @@ def page_map_png(path, m, plt):
     ax.invert_yaxis()
     ax.set_xticks([])
     ax.set_xlabel("pages of each region, lowest address at the left")
-    ax.set_title(f"{name} (pid {pid}): address space {'at exit' if why == 'exit' else why}")
+    when = {"exit": "at exit", "asked": "when it asked (SYS_FL_TRACE_MAP)",
+            "at-fault": "after the fault trace-map-at named"}.get(why, why)
+    ax.set_title(f"{name} (pid {pid}): address space {when}")
     from matplotlib.patches import Patch
     ax.legend(handles=[Patch(color=PAGE_COLOURS[k], label=PAGE_LABELS[k])
                        for k in ("zero", "private", "cow", "image", "shared", "table", "none")],
