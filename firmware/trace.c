@@ -1,6 +1,6 @@
 /* The fault tracer (trace=faults): mm/'s events recorded with time, hart, task and the task's
  * call stack into a ring per hart, and written out as "@trace" text lines. The line format is
- * tools/trace.py's input; the README of that tool describes it. */
+ * tools/trace.py's input, described at the top of that file. */
 #include "firmware/trace.h"
 
 #include "firmware/bootargs.h"
