@@ -62,7 +62,7 @@ static spinlock_t out_lock = SPINLOCK_INIT;
 static char out_buf[OUT_BUF];
 static size_t out_len;
 static int out_fd = -1; /* host file; -1: the console */
-static char out_path[128];
+static char out_path[FDT_BOOTARGS_LEN]; /* as long as a boot argument may be */
 static bool to_file;
 
 static const char *const event_names[VM_EV_COUNT] = {
