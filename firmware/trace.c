@@ -61,7 +61,7 @@ static char named[TASK_MAX][TASK_NAME_LEN];
 static spinlock_t out_lock = SPINLOCK_INIT;
 static char out_buf[OUT_BUF];
 static size_t out_len;
-static int out_fd = -1; /* host file; -1: the console */
+static int out_fd = -1;			/* host file; -1: the console */
 static char out_path[FDT_BOOTARGS_LEN]; /* as long as a boot argument may be */
 static bool to_file;
 
@@ -158,14 +158,27 @@ static bool on_stack(const struct trap_frame *tf, uintptr_t fp)
 	return !(fp & 15) && fp >= tf->sp + 16 && fp - tf->sp <= USER_STACK_LIMIT;
 }
 
+/* One walk of a stack: the stack page last found mapped saves a table walk per word read. */
+struct walk {
+	const struct trap_frame *tf;
+	struct vm *vm;
+	vaddr_t mapped_page; /* VM_NO_SPAN: none yet */
+};
+
 /* The two words below @fp, read with the user-copy routine from a page already mapped. */
-static bool read_record(struct vm *vm, uintptr_t fp, unsigned long rec[2])
+static bool read_record(struct walk *w, uintptr_t fp, unsigned long rec[2])
 {
+	vaddr_t page = align_down(fp - 16, PAGE_SIZE);
 	paddr_t pa;
 
-	return user_range_ok(fp - 16, 2 * sizeof(long)) &&
-	       vm_translate(vm, fp - 16, FAULT_READ, &pa) == 0 &&
-	       copy_from_user(rec, fp - 16, 2 * sizeof(long)) == 0;
+	if (!user_range_ok(fp - 16, 2 * sizeof(long)))
+		return false;
+	if (page != w->mapped_page) {
+		if (vm_translate(w->vm, fp - 16, FAULT_READ, &pa))
+			return false;
+		w->mapped_page = page;
+	}
+	return copy_from_user(rec, fp - 16, 2 * sizeof(long)) == 0;
 }
 
 /* RISC-V calls that link ra (x1): jal ra / jalr ra, and c.jalr (RVC), whose link is ra too. */
@@ -200,19 +213,18 @@ static bool after_call(struct vm *vm, uintptr_t ra)
 
 /* Whether @fp has a frame record below it: a return address after a call, and the caller's
  * frame pointer above it (or 0, the outermost frame). */
-static bool record_at(const struct trap_frame *tf, struct vm *vm, uintptr_t fp,
-		      unsigned long rec[2])
+static bool record_at(struct walk *w, uintptr_t fp, unsigned long rec[2])
 {
-	return on_stack(tf, fp) && read_record(vm, fp, rec) &&
-	       (rec[0] == 0 || (on_stack(tf, rec[0]) && rec[0] > fp)) && after_call(vm, rec[1]);
+	return on_stack(w->tf, fp) && read_record(w, fp, rec) &&
+	       (rec[0] == 0 || (on_stack(w->tf, rec[0]) && rec[0] > fp)) &&
+	       after_call(w->vm, rec[1]);
 }
 
 /* The lowest frame pointer above @low with a frame record, or 0. */
-static uintptr_t scan(const struct trap_frame *tf, struct vm *vm, uintptr_t low,
-		      unsigned long rec[2])
+static uintptr_t scan(struct walk *w, uintptr_t low, unsigned long rec[2])
 {
 	for (uintptr_t fp = align_up(low, 16) + 16; fp <= low + SCAN_BYTES; fp += 16)
-		if (record_at(tf, vm, fp, rec))
+		if (record_at(w, fp, rec))
 			return fp;
 	return 0;
 }
@@ -236,16 +248,17 @@ static unsigned int walk_stack(struct task *t, struct vm *vm, uint64_t *out)
 	const struct trap_frame *tf = t->tf;
 	uintptr_t fp = tf->full ? tf->s0 : ((const unsigned long *)tf)[-2];
 	uintptr_t low = tf->sp;
+	struct walk w = { tf, vm, VM_NO_SPAN };
 	unsigned long rec[2];
 	unsigned int n = 0;
 
 	out[n++] = tf->sepc;
 	out[n++] = tf->ra;
-	if (on_stack(tf, fp) && read_record(vm, fp, rec) && on_stack(tf, rec[1]) && rec[1] > fp)
+	if (on_stack(tf, fp) && read_record(&w, fp, rec) && on_stack(tf, rec[1]) && rec[1] > fp)
 		fp = rec[1]; /* a leaf's record: its caller was ra, already kept */
 	while (n < TRACE_DEPTH) {
-		if (!record_at(tf, vm, fp, rec)) {
-			fp = scan(tf, vm, low, rec);
+		if (!record_at(&w, fp, rec)) {
+			fp = scan(&w, low, rec);
 			if (!fp)
 				break;
 		}
