@@ -25,7 +25,9 @@ VDSO_LD ?= riscv64-linux-gnu-ld
 HOSTCC ?= cc
 QEMU ?= qemu-system-riscv64
 GDB ?= gdb-multiarch
-PYTHON ?= python3
+# Debian's Python, which has the packages deps.sh installs (matplotlib), whatever comes first
+# in PATH
+PYTHON := /usr/bin/python3
 
 # make BOARD=NAME: that board's load address for the ELF, and its image format and boot
 # recipe for `make image` (tools/boards.py holds the profiles; `make help` lists them).
@@ -88,6 +90,11 @@ SELFTEST_SRC := $(O)/selftests/src
 SELFTEST_TASKS := $(patsubst %,$(O)/tasks/selftests/%,$(SELFTESTS))
 # Tasks for a normal image (what `make` builds) under test: what only test images may do.
 PLAIN_TASKS := $(patsubst tests/qemu/plain/%.c,$(O)/tasks/plain/%.elf,$(wildcard tests/qemu/plain/*.c))
+# Tasks built with frame pointers, so that a fault trace has their whole call stacks: the
+# leaky demo of `make trace` and the trace tests' tasks (tests/qemu/trace/).
+FP_TASK_CFLAGS := $(TASK_CFLAGS) -fno-omit-frame-pointer
+TRACE_DEMO := $(O)/tasks/extra/leaky.elf
+TRACE_TEST_TASKS := $(patsubst tests/qemu/trace/%.c,$(O)/tasks/trace/%.elf,$(wildcard tests/qemu/trace/*.c))
 # make TASKS="a.elf b.elf": the boot tasks are exactly those files
 BOOT_TASKS := $(if $(TASKS),$(TASKS),$(DEMO_TASKS))
 KTEST_SRCS := $(wildcard tests/qemu/*.c)
@@ -125,6 +132,7 @@ SETTINGS_test-images = $(TEST_TASKS) -- $(DEMO_TASKS) $(BAD_TASKS)
 SETTINGS_plain-images = $(PLAIN_TASKS)
 SETTINGS_glibc-images = $(GLIBC_TASKS)
 SETTINGS_bench-images = $(BENCH_TASKS)
+SETTINGS_trace-images = $(TRACE_TEST_TASKS)
 SETTINGS_selftest-images = $(SELFTEST_TASKS)
 SETTINGS_disk = $(IMAGE_BOARD) $(LOAD_PA) APPEND=$(APPEND)
 $(O)/settings/%: FORCE
@@ -137,12 +145,12 @@ VERSION_OBJS := $(call objs,firmware/main.c firmware/sys_info.c)
 $(VERSION_OBJS): private CFLAGS += -DFAULTLINE_VERSION='"$(FULL_VERSION)"'
 $(VERSION_OBJS): $(call SETTING,version)
 
-.PHONY: all run test test-build debug clean help deps dtbs bench fuzz image recipe FORCE
+.PHONY: all run test test-build debug clean help deps dtbs bench fuzz image recipe trace FORCE
 .SECONDARY:
 test-build: $(HOST_TESTS) $(O)/test/faultline-test.elf $(O)/test/faultline-plain.elf \
 	$(O)/test/faultline-glibc.elf $(O)/test/faultline-selftests.elf \
 	$(O)/test/faultline-plain.bin $(O)/test/faultline-plain.img $(O)/test/faultline-plain.itb \
-	dtbs
+	$(O)/test/faultline-trace.elf dtbs
 all: $(O)/faultline.elf $(O)/faultline.bin
 
 $(O)/obj/%.c.o: %.c $(call SETTING,kernel)
@@ -246,6 +254,16 @@ $(O)/tasks/selftests/%: $(SELFTEST_SRC)/.unpacked $(call SETTING,glibc)
 	$(Q)$(GLIBC_CC) -static -O2 -I$(SELFTEST_SRC)/tools/include \
 		$(SELFTEST_SRC)/tools/testing/selftests/vm/$*.c -o $@
 
+$(O)/tasks/extra/%.elf: firmware/tasks/extra/%.c $(TASK_RUNTIME) linker/task.ld $(call SETTING,tasks)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TASK    $@")
+	$(Q)$(CC) $(FP_TASK_CFLAGS) $(TASK_LDFLAGS) $(TASK_RUNTIME) $< -o $@
+
+$(O)/tasks/trace/%.elf: tests/qemu/trace/%.c $(TASK_RUNTIME) linker/task.ld $(call SETTING,tasks)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TASK    $@")
+	$(Q)$(CC) $(FP_TASK_CFLAGS) $(TASK_LDFLAGS) $(TASK_RUNTIME) $< -o $@
+
 $(O)/tasks/bench/%.elf: tests/bench/%.c $(TASK_RUNTIME) linker/task.ld $(call SETTING,tasks)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TASK    $@")
@@ -289,6 +307,10 @@ $(O)/obj/bench-images.S.o: tools/mkimages.sh $(BENCH_TASKS) $(call SETTING,kerne
 		$(call SETTING,bench-images)
 	$(Q)sh tools/mkimages.sh $(BENCH_TASKS) > $(O)/obj/bench-images.S
 	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/bench-images.S -o $@
+$(O)/obj/trace-images.S.o: tools/mkimages.sh $(TRACE_TEST_TASKS) $(call SETTING,kernel) \
+		$(call SETTING,trace-images)
+	$(Q)sh tools/mkimages.sh $(TRACE_TEST_TASKS) > $(O)/obj/trace-images.S
+	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/trace-images.S -o $@
 FORCE:
 
 $(O)/faultline.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/images.S.o \
@@ -306,6 +328,13 @@ $(O)/test/faultline-plain.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) \
 		$(call SETTING,link)
 	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/plain-images.S.o,\
 		$(PLAIN_TASKS))
+
+# The fault tracer's tests: a normal image whose tasks have known fault sites.
+$(O)/test/faultline-trace.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) \
+		$(O)/obj/trace-images.S.o $(O)/firmware.ld $(O)/obj/ksyms-empty.S.o tools/ksyms.sh \
+		$(call SETTING,link)
+	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/trace-images.S.o,\
+		$(TRACE_TEST_TASKS))
 
 # The glibc programs, each run alone by the test payload like the test tasks.
 $(O)/test/faultline-glibc.elf: $(KERNEL_OBJS) $(call objs,$(KTEST_SRCS)) $(O)/firmware.ld \
@@ -434,6 +463,25 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory $(O)/bench/faultline-bench.elf
 	$(Q)$(PYTHON) tools/bench.py --build $(O) --qemu $(QEMU)
 
+# make trace TASKS="...": boot with trace=faults, the trace written to a host file through
+# semihosting, then tools/trace.py makes the folded stacks, the flame graph, the page maps, the
+# timeline and the summary in $(O)/trace/. Without TASKS: the leaky demo. TRACEARGS: more boot
+# arguments (trace-map-at=N, trace-ring=N).
+TRACE_DIR := $(O)/trace
+TRACE_TASKS := $(if $(TASKS),$(TASKS),$(TRACE_DEMO))
+TRACEARGS ?=
+trace: deps
+	$(Q)$(MAKE) --no-print-directory $(O)/faultline.elf TASKS="$(TRACE_TASKS)"
+	@mkdir -p $(TRACE_DIR)
+	@rm -f $(TRACE_DIR)/trace.txt
+	@echo "Booting $(O)/faultline.elf with trace=faults on QEMU -M $(MACHINE)"
+	$(Q)$(QEMU_CMD) -display none -serial stdio -monitor none -kernel $(O)/faultline.elf \
+		-append "trace=faults trace-file=$(TRACE_DIR)/trace.txt $(TRACEARGS)" $(QEMUFLAGS) \
+		</dev/null | tee $(TRACE_DIR)/console.log | grep -v '^@trace ' || true
+	$(Q)f=$(TRACE_DIR)/trace.txt; [ -s $$f ] || f=$(TRACE_DIR)/console.log; \
+		$(PYTHON) tools/trace.py $$f --out $(TRACE_DIR) --elf $(TRACE_TASKS) \
+		--title "faultline: frames spent, by stack ($(notdir $(TRACE_TASKS)))"
+
 # make fuzz: libFuzzer over random mm/ operation sequences (FUZZ_SECONDS, default 300).
 FUZZ_SECONDS ?= 300
 fuzz:
@@ -455,6 +503,7 @@ help:
 	@echo "                   then the board's boot recipe;  make recipe: the recipe alone"
 	@echo "  make test        host tests of mm/ and platform/, then the in-QEMU suite on every machine"
 	@echo "  make bench       fault-path costs in guest instructions (QEMU -icount), beside Linux's"
+	@echo "  make trace       trace every fault of TASKS (default: a leaky demo): folded stacks, flame graph, page maps in $(O)/trace"
 	@echo "  make fuzz        libFuzzer over random mm/ operation sequences (FUZZ_SECONDS=300)"
 	@echo "  make debug       boot halted under QEMU's gdb stub and attach gdb-multiarch"
 	@echo "  make deps        install the Debian packages the build needs"

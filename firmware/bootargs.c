@@ -16,6 +16,11 @@ static const char *const known[] = {
 	"unknown-syscalls=report", /* name each unknown system call, once per task */
 	"tasks=",		   /* the boot tasks, in order: tasks=NAME[,NAME...] */
 	"argv.",		   /* a boot task's arguments: argv.NAME=ARG[,ARG...] */
+	"trace=faults",		   /* record every fault with its stack (firmware/trace.c) */
+	"trace-file=",		   /* host file for the trace (semihosting) */
+	"trace-ring=",		   /* trace records kept per hart */
+	"trace-flush=",		   /* exit: write the trace out only when a task ends */
+	"trace-map-at=",	   /* also picture each task's address space after its N-th fault */
 };
 
 #define ARGV_PREFIX_LEN 5 /* "argv." */

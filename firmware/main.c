@@ -16,6 +16,7 @@
 #include "firmware/syscall.h"
 #include "firmware/task.h"
 #include "firmware/timer.h"
+#include "firmware/trace.h"
 #include "firmware/trap.h"
 #include "mm/frame.h"
 #include "mm/vm.h"
@@ -194,6 +195,7 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
 	/* U-mode may read the cycle, time and instret counters (benchmarks need them). */
 	csr_write(CSR_SCOUNTEREN, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
 	boot_log(bf);
+	trace_init();
 
 	rc = timer_init(&sbi, fi->timebase_hz);
 	if (rc)
@@ -202,6 +204,7 @@ void kmain(unsigned long hartid, paddr_t dtb_pa)
 	smp_start(&sbi);
 
 	rc = firmware_payload();
+	trace_finish();
 	kprintf("faultline: shutting down (%s)\n", rc ? "failure" : "success");
 	shutdown(rc != 0);
 	/* QEMU 7.2's OpenSBI cannot power off sifive_u or spike without semihosting */

@@ -173,15 +173,23 @@ int kprintf(const char *fmt, ...)
 	return n;
 }
 
-int ksnprintf(char *buf, size_t size, const char *fmt, ...)
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct sink s = { .put = put_buf, .buf = buf, .size = size };
-	va_list ap;
 
-	va_start(ap, fmt);
 	format(&s, fmt, ap);
-	va_end(ap);
 	if (size)
 		buf[s.len < size ? s.len : size - 1] = '\0';
 	return (int)s.len;
+}
+
+int ksnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
 }

@@ -14,5 +14,6 @@ int kvprintf(const char *fmt, va_list ap);
 /* ksnprintf - format into @buf (always NUL-terminated when @size > 0). Returns the length the
  * whole output would have had. */
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 #endif

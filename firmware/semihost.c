@@ -5,7 +5,11 @@
 #include "firmware/extable.h"
 #include "platform/errno.h"
 
+#define SEMIHOST_SYS_OPEN		      0x01
+#define SEMIHOST_SYS_CLOSE		      0x02
+#define SEMIHOST_SYS_WRITE		      0x05
 #define SEMIHOST_SYS_EXIT		      0x18
+#define SEMIHOST_OPEN_WB		      5 /* fopen() mode "wb" in the spec's numbering */
 #define SEMIHOST_ADP_STOPPED_APPLICATION_EXIT 0x20026
 
 /*
@@ -40,4 +44,36 @@ int semihost_exit(int code)
 
 	(void)call(SEMIHOST_SYS_EXIT, block);
 	return -ENOSYS;
+}
+
+int semihost_open_write(const char *path)
+{
+	unsigned long len = 0;
+	unsigned long block[3];
+	long fd;
+
+	while (path[len])
+		len++;
+	block[0] = (unsigned long)path;
+	block[1] = SEMIHOST_OPEN_WB;
+	block[2] = len;
+	fd = call(SEMIHOST_SYS_OPEN, block);
+	if (fd == -EFAULT)
+		return -ENOSYS;
+	return fd < 0 ? -EIO : (int)fd;
+}
+
+int semihost_write(int fd, const void *buf, size_t n)
+{
+	const unsigned long block[3] = { (unsigned long)fd, (unsigned long)buf, n };
+
+	/* the host answers with the bytes it did not write */
+	return call(SEMIHOST_SYS_WRITE, block) == 0 ? 0 : -EIO;
+}
+
+void semihost_close(int fd)
+{
+	const unsigned long block[1] = { (unsigned long)fd };
+
+	(void)call(SEMIHOST_SYS_CLOSE, block);
 }

@@ -11,4 +11,14 @@
  * nothing is attached (-ENOSYS). */
 int semihost_exit(int code);
 
+/* semihost_open_write - create or truncate the host file @path for writing. Returns a host
+ * descriptor, -ENOSYS when nothing is attached, or -EIO when the host refused. */
+int semihost_open_write(const char *path) __must_check;
+
+/* semihost_write - write @n bytes of @buf to host descriptor @fd. 0 or -EIO. */
+int semihost_write(int fd, const void *buf, size_t n) __must_check;
+
+/* semihost_close - close host descriptor @fd. */
+void semihost_close(int fd);
+
 #endif

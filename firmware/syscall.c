@@ -11,6 +11,7 @@
 #include "firmware/printf.h"
 #include "firmware/syscall_impl.h"
 #include "firmware/task.h"
+#include "firmware/trace.h"
 #include "firmware/uaccess.h"
 #include "mm/frame.h"
 #include "platform/errno.h"
@@ -135,6 +136,8 @@ static __attribute__((noinline)) long other_call(struct trap_frame *tf)
 		return fl_counters(tf);
 	case SYS_FL_AUDIT:
 		return fl_audit(tf);
+	case SYS_FL_TRACE_MAP:
+		return trace_map_now();
 	case SYS_FL_FAIL_ALLOC:
 		if (test_calls)
 			return test_calls(tf);

@@ -11,6 +11,7 @@
 #include "firmware/kstack.h"
 #include "firmware/printf.h"
 #include "firmware/timer.h"
+#include "firmware/trace.h"
 #include "firmware/trap.h"
 #include "firmware/uaccess.h"
 #include "mm/arch.h"
@@ -339,6 +340,7 @@ static __noreturn void finish(struct task *t, int status)
 			/* nobody can be told: Linux goes on too */
 		}
 	}
+	trace_task_exit(t);
 	task_leave_vm();
 	t->minflt = vm_faults_resolved(&t->vm->counters);
 	t->maxrss_kib = t->vm->max_rss * (PAGE_SIZE / 1024);

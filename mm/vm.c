@@ -182,6 +182,7 @@ void vm_zap_range(struct vm *vm, vaddr_t start, vaddr_t end, struct vm_flush *f)
 	const bool defer = f && f->defer;
 	const vaddr_t first = start;
 	unsigned long flushes = f ? f->pages : 0;
+	uint64_t deferred = 0;
 	uint64_t dropped = 0;
 	struct pt_span s;
 
@@ -205,6 +206,7 @@ void vm_zap_range(struct vm *vm, vaddr_t start, vaddr_t end, struct vm_flush *f)
 					vm_flush_span(f, first, end);
 					vm_flush_put(vm, f, pte_paddr(pte));
 					flushes = f->pages;
+					deferred++;
 				} else if (pmm_put_ref(pte_paddr(pte))) {
 					dropped++;
 				}
@@ -218,6 +220,8 @@ void vm_zap_range(struct vm *vm, vaddr_t start, vaddr_t end, struct vm_flush *f)
 		f->pages = flushes;
 		vm_flush_span(f, first, end);
 	}
+	if (__builtin_expect(vm_tracer != NULL, 0) && dropped + deferred)
+		vm_tracer(vm, VM_EV_FREE, first, dropped + deferred);
 }
 
 void vm_destroy(struct vm *vm)

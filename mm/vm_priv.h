@@ -5,6 +5,7 @@
 
 #include "mm/frame.h"
 #include "mm/vm.h"
+#include "mm/vm_trace.h"
 
 /* A PTE whose region is PROT_NONE keeps its frame here: V clear, this software bit set. */
 #define PTE_SOFT_NONE PTE_RSW0
@@ -76,6 +77,17 @@ static inline uint64_t vm_prot_bits(unsigned int prot)
 
 /* The shared zero page (vm_zero_page() outside mm/): read on every first-touch fault. */
 extern paddr_t vm_zero_pa;
+
+/* The tracer vm_trace_set() installed, or NULL: each report point tests it first. */
+extern vm_trace_fn vm_tracer;
+
+/* vm_fault_traced - vm_fault() with a tracer set: resolves the fault as vm_fault() does, then
+ * tells the tracer what it did (vm_trace.c). */
+int vm_fault_traced(struct vm *vm, vaddr_t addr, enum fault_access access,
+		    enum fault_reason *reason) __must_check;
+
+/* Or'ed into vm_fault()'s access by vm_fault_traced(): resolve without calling the tracer. */
+#define FAULT_NOTRACE 0x100
 
 /* Counts one event in @vm's counters, under its lock. The global figures are summed from
  * the live address spaces and those destroyed, so no fault touches a shared cache line. */

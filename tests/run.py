@@ -86,6 +86,28 @@ def run_host(tally, prog, env):
                    f"exit status {out.returncode}, {seen} cases seen")
 
 
+def run_host_py(tally, script):
+    """A Python unittest file (host tests of tools/), one line per case."""
+    name = os.path.basename(script)
+    try:
+        out = subprocess.run([sys.executable, script], capture_output=True, text=True,
+                             timeout=300)
+    except subprocess.TimeoutExpired:
+        tally.case(False, f"host/{name}", "finishes", "timed out")
+        return
+    seen = 0
+    for line in (out.stdout + out.stderr).splitlines():
+        m = re.match(r"^(test\w+) \(.*\) \.\.\. (ok|FAIL|ERROR|skipped.*)$", line)
+        if m:
+            seen += 1
+            if not m.group(2).startswith("skipped"):
+                tally.case(m.group(2) == "ok", f"host/{name}", m.group(1))
+    if out.returncode != 0 or seen == 0:
+        sys.stdout.write((out.stdout + out.stderr)[-4000:])
+        tally.case(False, f"host/{name}", "exits cleanly",
+                   f"exit status {out.returncode}, {seen} cases seen")
+
+
 def run_qemu(tally, qemu, image, label, machine, mem, extra, mem_line, logdir):
     cmd = [qemu, "-M", machine, "-m", mem, "-bios", "default", "-display", "none",
            "-serial", "stdio", "-monitor", "none", *SEMIHOSTING, "-kernel", image] + extra
@@ -217,6 +239,8 @@ def run_plain(tally, qemu, image, logdir):
                 cases += 1
                 tally.case(m.group(1) == "ok", label, m.group(2))
         tally.case(cases > 0, label, "plain_image_tasks_report_their_cases")
+        tally.case("@trace" not in text and "  trace " not in text, label,
+                   "untraced_image_writes_no_trace")
         if machine == "virt":  # the summary counts what plainkills.elf did, by cause
             tally.case(re.search(r"; 2 unresolved$", text, re.M) is not None, label,
                        "summary_counts_unresolved_faults_not_efaults_as_kills")
@@ -242,6 +266,95 @@ def run_plain(tally, qemu, image, logdir):
             f.write(text)
         tally.case("faultline: the SBI cannot power this machine off; halted" in text, label,
                    "without_semihosting_the_firmware_says_it_halted")
+
+
+def run_trace(tally, qemu, build, logdir):
+    """The fault tracer on an image whose task has known fault sites (tests/qemu/trace/): its
+    trace, through semihosting and through the console, folds to exactly the stacks and
+    counts the task's functions cause; a small ring drops what does not fit and counts it."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+    import trace as fltrace
+    image = os.path.join(build, "test", "faultline-trace.elf")
+    elf = os.path.join(build, "tasks", "trace", "tracefaults.elf")
+    out_dir = os.path.join(build, "test", "trace")
+    os.makedirs(out_dir, exist_ok=True)
+    trace_file = os.path.join(out_dir, "trace.txt")
+    base = [qemu, "-M", "virt", "-m", "128M", "-bios", "default", "-display", "none",
+            "-serial", "stdio", "-monitor", "none", "-kernel", image]
+    sym = fltrace.Symbolizer([elf])
+    want_frames = {"main;outer_a;touch_a": 5, "main;outer_d;leaf_d": 2,
+                   "main;outer_f;mid_f;touch_f": 1}
+    want_faults = dict(want_frames, **{"main;read_b": 3})
+    want_frees = {"main;drop_e": 5}
+
+    def from_main(folded):
+        return {k[k.index(";main;") + 1:]: v for k, v in folded.items()
+                if k.startswith("tracefaults.elf;") and ";main;" in k}
+
+    def check(label, trace):
+        frames = fltrace.fold(trace, sym, fltrace.FRAME_KINDS, fltrace.frames_weight)
+        faults = fltrace.fold(trace, sym, fltrace.FAULT_KINDS, lambda e: 1)
+        frees = fltrace.fold(trace, sym, ("free",), lambda e: e[6])
+        for what, got, want in (("frames", frames, want_frames), ("faults", faults, want_faults),
+                                ("frees", frees, want_frees)):
+            got = from_main(got)
+            tally.case(got == want, label, f"traced_{what}_fold_to_exactly_the_known_stacks",
+                       "" if got == want else f"got {got}")
+        asked = [m for m in trace.maps if m[2] == "asked" and m[3] == "tracefaults.elf"]
+        exits = [m for m in trace.maps if m[2] == "exit" and m[3] == "tracefaults.elf"]
+        states = {}
+        if asked:
+            region = [r for r in asked[0][4] if (r[1] - r[0]) == 16 * 4096]
+            for s, n, st in asked[0][5]:
+                if region and region[0][0] <= s < region[0][1]:
+                    states[st] = states.get(st, 0) + n
+        ok = states == {"private": 8, "zero": 3} and len(exits) == 1
+        tally.case(ok, label,
+                   "page_map_asked_for_shows_8_private_and_3_zero_pages_then_one_at_exit",
+                   "" if ok else f"asked: {states}, {len(exits)} exit maps")
+        drops = sum(d for _e, d in trace.stats.values())
+        ok = trace.ended and drops == 0
+        tally.case(ok, label, "trace_ends_with_no_record_dropped",
+                   "" if ok else f"ended {trace.ended}, {drops} dropped")
+
+    if os.path.exists(trace_file):
+        os.remove(trace_file)
+    text, status = boot(base + SEMIHOSTING + ["-append", f"trace=faults trace-file={trace_file}"],
+                        QEMU_TIMEOUT)
+    with open(os.path.join(logdir, "trace-semihosting.log"), "w") as f:
+        f.write(text)
+    ok = status == 0 and "faultline: shutting down (success)" in text
+    ok = ok and os.path.exists(trace_file) and "@trace " not in text
+    tally.case(ok, "trace", "trace_goes_to_the_host_file_not_the_console",
+               "" if ok else f"exit status {status}")
+    if os.path.exists(trace_file):
+        with open(trace_file) as f:
+            check("trace", fltrace.parse(f))
+
+    # a board: nothing attached, so the console carries the same lines
+    text, status = boot(base + ["-append", "trace=faults"], QEMU_TIMEOUT)
+    with open(os.path.join(logdir, "trace-console.log"), "w") as f:
+        f.write(text)
+    tally.case("to the console" in text and "@trace ev " in text, "trace-console",
+               "without_semihosting_the_trace_is_framed_on_the_console")
+    check("trace-console", fltrace.parse(text.splitlines()))
+
+    # a ring of 8 records written out only at exit: the rest is dropped, and counted
+    if os.path.exists(trace_file):
+        os.remove(trace_file)
+    text, status = boot(base + SEMIHOSTING + ["-append", f"trace=faults trace-ring=8 "
+                                              f"trace-flush=exit trace-file={trace_file}"],
+                        QEMU_TIMEOUT)
+    trace = fltrace.Trace()
+    if os.path.exists(trace_file):
+        with open(trace_file) as f:
+            trace = fltrace.parse(f)
+    events = sum(e for e, _d in trace.stats.values())
+    drops = sum(d for _e, d in trace.stats.values())
+    kept = len(trace.events)
+    ok = drops > 0 and kept + drops == events and kept <= 8 * 4
+    tally.case(ok, "trace-ring8", "a_full_ring_drops_records_and_counts_every_one",
+               "" if ok else f"{events} events, {kept} kept, {drops} dropped")
 
 
 def first_load_paddr(path):
@@ -508,6 +621,8 @@ def main():
     env.setdefault("ASAN_OPTIONS", "detect_leaks=1")
     for prog in args.host_tests:
         run_host(tally, prog, env)
+    run_host_py(tally, os.path.join(os.path.dirname(os.path.abspath(__file__)), "host",
+                                    "test_trace.py"))
 
     image = os.path.join(args.build, "test", "faultline-test.elf")
     logdir = os.path.join(args.build, "test", "logs")
@@ -527,6 +642,7 @@ def main():
     run_uboot(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.img"),
               os.path.join(args.build, "test", "faultline-plain.bin"),
               os.path.join(args.build, "test", "faultline-plain.itb"), logdir)
+    run_trace(tally, args.qemu, args.build, logdir)
     run_fw_jump(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.bin"), logdir)
     run_rebuilds(tally, args.make, args.build)
 

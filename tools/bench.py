@@ -45,9 +45,10 @@ NAMES = {
 LINE = re.compile(r"^bench: (\S+) (\d+) (?:min|median) (\d+) max (\d+)")
 
 
-def boot(qemu, image, mem, timeout=600):
+def boot(qemu, image, mem, timeout=600, extra=()):
     cmd = [qemu, "-M", "virt", "-m", mem, "-bios", "default", "-display", "none",
-           "-serial", "stdio", "-monitor", "none", "-icount", "shift=0", "-kernel", image]
+           "-serial", "stdio", "-monitor", "none", "-icount", "shift=0", "-kernel", image,
+           *extra]
     out = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
     return out.stdout.decode("utf-8", "replace").replace("\r", "").replace("\0", "")
 
@@ -82,6 +83,21 @@ def main():
         print(f"bench: booting at -m {mem} for the boot cost ...", flush=True)
         boots[mem] = boot_cost(boot(args.qemu, image, mem))
 
+    # the same faults with the fault tracer on (trace=faults): every record with its stack,
+    # written to a host file through semihosting as the rings fill
+    print("bench: booting with trace=faults for the cost of tracing ...", flush=True)
+    trace_file = os.path.join(args.build, "bench", "trace.txt")
+    traced_text = boot(args.qemu, image, "128M", extra=[
+        "-semihosting-config", "enable=on,target=native",
+        "-append", f"trace=faults trace-file={trace_file}"])
+    with open(os.path.join(args.build, "bench", "bench-traced.log"), "w") as f:
+        f.write(traced_text)
+    traced = {}
+    for line in traced_text.splitlines():
+        m = LINE.match(line)
+        if m:
+            traced[(m.group(1), int(m.group(2)))] = int(m.group(3))
+
     rows = []
     for k in ("a", "b", "c", "d", "e", "f", "g"):
         for i, n in enumerate((4096, 256)):
@@ -111,6 +127,13 @@ def main():
         tgt = f"{TARGET[k]:.2f}" if k in TARGET else ""
         print(f"{k:<3} {NAMES[k]:<44} {n:>5} {lo:>10} {hi:>10} {lx:>10} {ratio:>6.2f} {tgt:>6}")
 
+    print()
+    print("with trace=faults (every fault recorded with its stack and written out):")
+    for k in ("a", "b", "c", "d", "e"):
+        if (k, 4096) in fig and (k, 4096) in traced:
+            base, on = fig[(k, 4096)][0], traced[(k, 4096)]
+            print(f"{k:<3} {NAMES[k]:<44} {4096:>5} {on:>10} ({on - base:+d} per fault for "
+                  f"tracing)")
     print()
     for key in ("worst-a", "worst-b"):
         if (key, 4096) in fig:

@@ -28,7 +28,9 @@ need dosfstools sh -c 'command -v mkfs.vfat || test -x /usr/sbin/mkfs.vfat || te
 need mtools command -v mcopy
 # Linux's own mm selftests are built from its source
 need linux-source-6.1 test -f /usr/src/linux-source-6.1.tar.xz
-need python3 command -v python3
+need python3 test -x /usr/bin/python3
+# the pictures of make bench and make trace, drawn by Debian's Python
+need python3-matplotlib /usr/bin/python3 -c "import matplotlib"
 need gcc command -v cc
 need make command -v make
 if [ "${1:-}" = fuzz ]; then

@@ -10,6 +10,9 @@
 /* (long n): the (n+1)-th frame allocation from now fails; -1 off. Test images only: -ENOSYS
  * in any other */
 #define SYS_FL_FAIL_ALLOC 0x1002
+/* (): with the boot argument trace=faults, picture the caller's address space in the trace
+ * now; 0 either way */
+#define SYS_FL_TRACE_MAP 0x1010
 
 /* Page faults resolved, by kind; the same order as the kernel's struct vm_counters. */
 struct fl_fault_counts {
