@@ -37,6 +37,7 @@ struct fl_counters {
 	uint64_t frames_shared;	   /* user frames with more than one reference */
 	uint64_t unknown_syscalls; /* the caller's calls with numbers nobody knows */
 	uint64_t rss_pages;	   /* the caller's private frames */
+	uint64_t shootdowns;	   /* other harts asked to flush a space's entries, since boot */
 };
 
 #endif
