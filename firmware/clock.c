@@ -218,6 +218,13 @@ static uint64_t time_csr_at(int clk, const struct vdso_timespec *ts)
 	return ticks_ceil(sec, nsec);
 }
 
+uint64_t clock_deadline(int clk, bool abstime, const struct vdso_timespec *ts)
+{
+	if (abstime)
+		return time_csr_at(clk, ts);
+	return add_sat(timer_now(), ticks_ceil((uint64_t)ts->tv_sec, (uint64_t)ts->tv_nsec));
+}
+
 /*
  * Sleeps until CPU-time clock @clk reaches @ts (or @ts from now), looking once a tick; the end
  * of the task measured ends the sleep. Linux refuses thread clocks, which would measure the

@@ -70,11 +70,11 @@ static void end_all(void)
 		if (t->state == TASK_FREE)
 			continue;
 		if (t->vm) {
-			vm_destroy(t->vm);
+			vm_put(t->vm); /* threads share one: the last put destroys it */
 			t->vm = NULL;
 		}
 		if (t->fds) {
-			fdtable_destroy(t->fds);
+			fdtable_put(t->fds);
 			t->fds = NULL;
 		}
 		task_release(t);
@@ -168,4 +168,47 @@ void task_wait_for_signal(void)
 		task_sched();
 	}
 	spin_unlock(&task_lock);
+}
+
+void task_wake(struct task *t)
+{
+	spin_lock(&task_lock);
+	if (t->state == TASK_SLEEPING)
+		t->state = TASK_RUNNABLE;
+	spin_unlock(&task_lock);
+}
+
+int task_block(const bool *woken, uint64_t deadline)
+{
+	struct task *t = task_current();
+	int rc;
+
+	spin_lock(&task_lock);
+	for (;;) {
+		if (__atomic_load_n(woken, __ATOMIC_ACQUIRE)) {
+			rc = 0;
+			break;
+		}
+		if (t->sig_ready) {
+			rc = -EINTR;
+			break;
+		}
+		if (timer_now() >= deadline) {
+			rc = -ETIMEDOUT;
+			break;
+		}
+		t->state = TASK_SLEEPING;
+		t->wake_at = deadline;
+		task_sched();
+	}
+	spin_unlock(&task_lock);
+	return rc;
+}
+
+void task_kick(struct task *t)
+{
+	/* Only the boot hart runs tasks yet, and it is the caller's: @t is in the kernel or
+	 * will pass ret_to_user, whose work flag the switch-in sets. With more harts, the
+	 * inter-hart interrupt that makes @t's hart trap goes here. */
+	(void)t;
 }
