@@ -1,4 +1,5 @@
-/* Futexes: wait queues hashed by (address space, address), each bucket under its own lock;
+/* Futexes: wait queues hashed by (address space, address, shared or private: Linux keeps the
+ * two kinds of one word apart), each bucket under its own lock;
  * futex(2)'s wait, wake and requeue operations; and a thread's end for robust locks and its
  * clear_child_tid word. A waiter reads the word and queues itself under its bucket's lock,
  * and a waker takes that lock to find it, so no wake-up falls between the check and the
@@ -29,9 +30,9 @@
 #define FUTEX_BITSET_MATCH_ANY 0xffffffffu
 
 /* the lock word of a robust mutex: owner's tid, and two flags */
-#define FUTEX_WAITERS	 0x80000000u
-#define FUTEX_OWNER_DIED 0x40000000u
-#define FUTEX_TID_MASK	 0x3fffffffu
+#define FUTEX_WAITERS	  0x80000000u
+#define FUTEX_OWNER_DIED  0x40000000u
+#define FUTEX_TID_MASK	  0x3fffffffu
 #define ROBUST_LIST_LIMIT 2048 /* entries walked at most: a looped list must end (Linux's) */
 
 #define BUCKETS 64 /* a power of two */
@@ -40,7 +41,7 @@
 struct futex_q {
 	struct futex_q *next;
 	struct task *task;
-	const struct vm *vm; /* the key: the address space and the word's address */
+	const struct vm *vm; /* the key: the address space and key_of() the word's address */
 	uintptr_t addr;	     /* changed by requeue, under both buckets' locks */
 	uint32_t bitset;
 	bool woken; /* set by the waker, under the bucket's lock, as it takes the waiter off */
@@ -52,6 +53,13 @@ struct bucket {
 };
 
 static struct bucket buckets[BUCKETS];
+
+/* A word's address with the kind of futex in its low bit (words are aligned): a shared and
+ * a private futex on one word are two futexes, as Linux's keys differ. */
+static uintptr_t key_of(uintptr_t uaddr, bool shared)
+{
+	return uaddr | (shared ? 1 : 0);
+}
 
 static struct bucket *bucket_of(const struct vm *vm, uintptr_t addr)
 {
@@ -140,10 +148,13 @@ static int check_key(uintptr_t uaddr, bool shared)
  * time CSR reaching @deadline, or a signal. Returns 0 when woken, -EAGAIN (the word
  * differs), -ETIMEDOUT, -EINTR, -EFAULT, -EINVAL.
  */
-static int futex_wait(uintptr_t uaddr, uint32_t val, uint32_t bitset, uint64_t deadline)
+static int futex_wait(uintptr_t uaddr, bool shared, uint32_t val, uint32_t bitset,
+		      uint64_t deadline)
 {
 	struct task *t = task_current();
-	struct futex_q q = { .task = t, .vm = t->vm, .addr = uaddr, .bitset = bitset };
+	struct futex_q q = {
+		.task = t, .vm = t->vm, .addr = key_of(uaddr, shared), .bitset = bitset
+	};
 	struct bucket *b;
 	uint32_t cur;
 	int rc;
@@ -153,7 +164,7 @@ static int futex_wait(uintptr_t uaddr, uint32_t val, uint32_t bitset, uint64_t d
 	rc = check_addr(uaddr);
 	if (rc)
 		return rc;
-	b = bucket_of(q.vm, uaddr);
+	b = bucket_of(q.vm, q.addr);
 	spin_lock(&b->lock);
 	rc = get_user_u32(uaddr, &cur);
 	if (rc == 0 && cur != val)
@@ -171,16 +182,17 @@ static int futex_wait(uintptr_t uaddr, uint32_t val, uint32_t bitset, uint64_t d
 	return rc;
 }
 
-int futex_wake(const struct vm *vm, uintptr_t uaddr, int n, uint32_t bitset)
+int futex_wake(const struct vm *vm, uintptr_t uaddr, bool shared, int n, uint32_t bitset)
 {
-	struct bucket *b = bucket_of(vm, uaddr);
+	uintptr_t key = key_of(uaddr, shared);
+	struct bucket *b = bucket_of(vm, key);
 	struct futex_q *q, *next;
 	int woken = 0;
 
 	spin_lock(&b->lock);
 	for (q = b->head; q; q = next) {
 		next = q->next;
-		if (q->vm != vm || q->addr != uaddr || !(q->bitset & bitset))
+		if (q->vm != vm || q->addr != key || !(q->bitset & bitset))
 			continue;
 		wake_q(b, q);
 		/* Linux's count: a request for 0 (or fewer) still wakes one */
@@ -221,6 +233,7 @@ static long futex_requeue(uintptr_t uaddr, uintptr_t uaddr2, int nr_wake, int nr
 			  const uint32_t *cmpval, bool shared)
 {
 	const struct vm *vm = task_current()->vm;
+	uintptr_t key1 = key_of(uaddr, shared), key2 = key_of(uaddr2, shared);
 	struct bucket *b1, *b2;
 	struct futex_q *q, *next;
 	int count = 0, rc;
@@ -232,8 +245,8 @@ static long futex_requeue(uintptr_t uaddr, uintptr_t uaddr2, int nr_wake, int nr
 		rc = check_key(uaddr2, shared);
 	if (rc)
 		return rc;
-	b1 = bucket_of(vm, uaddr);
-	b2 = bucket_of(vm, uaddr2);
+	b1 = bucket_of(vm, key1);
+	b2 = bucket_of(vm, key2);
 	lock_two(b1, b2);
 	if (cmpval) {
 		uint32_t cur;
@@ -248,7 +261,7 @@ static long futex_requeue(uintptr_t uaddr, uintptr_t uaddr2, int nr_wake, int nr
 	}
 	for (q = b1->head; q; q = next) {
 		next = q->next;
-		if (q->vm != vm || q->addr != uaddr)
+		if (q->vm != vm || q->addr != key1)
 			continue;
 		if (count - nr_wake >= nr_requeue)
 			break;
@@ -257,7 +270,7 @@ static long futex_requeue(uintptr_t uaddr, uintptr_t uaddr2, int nr_wake, int nr
 			continue;
 		}
 		unlink_q(b1, q);
-		__atomic_store_n(&q->addr, uaddr2, __ATOMIC_RELEASE);
+		__atomic_store_n(&q->addr, key2, __ATOMIC_RELEASE);
 		enqueue(b2, q);
 	}
 	unlock_two(b1, b2);
@@ -300,9 +313,9 @@ static long sys_futex(struct trap_frame *tf)
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (int64_t)NSEC_PER_SEC)
 			return -EINVAL;
 		/* FUTEX_WAIT's is relative; the others' absolute, on MONOTONIC unless the flag */
-		deadline = clock_deadline(op & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME
-								    : CLOCK_MONOTONIC,
-					  cmd != FUTEX_WAIT, &ts);
+		deadline =
+		    clock_deadline(op & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC,
+				   cmd != FUTEX_WAIT, &ts);
 	}
 	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET &&
 	    cmd != FUTEX_WAIT_REQUEUE_PI && cmd != FUTEX_LOCK_PI2)
@@ -312,7 +325,7 @@ static long sys_futex(struct trap_frame *tf)
 		val3 = FUTEX_BITSET_MATCH_ANY;
 		/* fall through */
 	case FUTEX_WAIT_BITSET:
-		rc = futex_wait(uaddr, val, val3, deadline);
+		rc = futex_wait(uaddr, shared, val, val3, deadline);
 		/* a wait without a timeout is made again after a handler with SA_RESTART; one
 		 * with a timeout ends with EINTR (Linux restarts it only when no handler runs,
 		 * and signals nobody handles do not wake it here) */
@@ -328,7 +341,7 @@ static long sys_futex(struct trap_frame *tf)
 		rc = check_key(uaddr, shared);
 		if (rc)
 			return rc;
-		return futex_wake(task_current()->vm, uaddr, (int)val, val3);
+		return futex_wake(task_current()->vm, uaddr, shared, (int)val, val3);
 	case FUTEX_REQUEUE:
 		return futex_requeue(uaddr, uaddr2, (int)val, (int)(uint32_t)utime, NULL, shared);
 	case FUTEX_CMP_REQUEUE:
@@ -339,7 +352,8 @@ static long sys_futex(struct trap_frame *tf)
 }
 
 /* A robust lock at @uaddr held by the ending thread @tid gets FUTEX_OWNER_DIED and one of its
- * waiters is woken, who takes it over (Linux's handle_futex_death). @pending: the lock the
+ * waiters is woken, who takes it over (Linux's handle_futex_death: a shared wake, as glibc's
+ * robust mutexes wait). @pending: the lock the
  * thread was taking or giving back when it ended, whose waiter may need waking anyway. */
 static void owner_died(const struct vm *vm, uintptr_t uaddr, uint32_t tid, bool pending)
 {
@@ -352,7 +366,7 @@ static void owner_died(const struct vm *vm, uintptr_t uaddr, uint32_t tid, bool 
 			return;
 		/* a lock given back just before the end: its waiter was perhaps not woken */
 		if (pending && cur == 0) {
-			futex_wake(vm, uaddr, 1, FUTEX_BITSET_MATCH_ANY);
+			futex_wake(vm, uaddr, true, 1, FUTEX_BITSET_MATCH_ANY);
 			return;
 		}
 		if ((cur & FUTEX_TID_MASK) != tid)
@@ -363,7 +377,7 @@ static void owner_died(const struct vm *vm, uintptr_t uaddr, uint32_t tid, bool 
 			break; /* else the word changed under us: look again */
 	}
 	if (cur & FUTEX_WAITERS)
-		futex_wake(vm, uaddr, 1, FUTEX_BITSET_MATCH_ANY);
+		futex_wake(vm, uaddr, true, 1, FUTEX_BITSET_MATCH_ANY);
 }
 
 /* Linux's struct robust_list_head on 64-bit: the list's first entry (an entry is the
@@ -408,7 +422,7 @@ void futex_exit(struct task *t)
 		uint32_t zero = 0;
 
 		if (copy_to_user(t->clear_child_tid, &zero, sizeof(zero)) == 0)
-			futex_wake(t->vm, t->clear_child_tid, 1, FUTEX_BITSET_MATCH_ANY);
+			futex_wake(t->vm, t->clear_child_tid, true, 1, FUTEX_BITSET_MATCH_ANY);
 	}
 }
 

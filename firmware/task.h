@@ -67,9 +67,9 @@ struct task {
 	uint64_t child_utime_ns, child_stime_ns; /* reaped children's (and theirs), summed */
 	struct task_limits limits; /* getrlimit/setrlimit: inherited at fork, kept by exec */
 	/* the process's, kept in its leader (which stays, a zombie, until the last thread ends) */
-	int nr_threads;	    /* threads not yet ended */
-	bool group_exiting; /* exit_group or a fatal signal: every thread ends */
-	int group_status;   /* the wait status they end with */
+	int nr_threads;		 /* threads not yet ended */
+	bool group_exiting;	 /* exit_group or a fatal signal: every thread ends */
+	int group_status;	 /* the wait status they end with */
 	struct task *group_exec; /* the thread whose execve ends the others, which stays */
 };
 

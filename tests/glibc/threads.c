@@ -4,13 +4,13 @@
  * owner died, and clone's flag rules. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <linux/futex.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -253,8 +253,8 @@ int main(void)
 		void *ret;
 
 		for (intptr_t i = 0; i < NTHREADS; i++)
-			CHECK_EQ(pthread_create(&th[i], NULL, return_arg_plus_one, (void *)(i * 10)),
-				 0);
+			CHECK_EQ(
+			    pthread_create(&th[i], NULL, return_arg_plus_one, (void *)(i * 10)), 0);
 		for (intptr_t i = 0; i < NTHREADS; i++) {
 			ret = NULL;
 			CHECK_EQ(pthread_join(th[i], &ret), 0);
