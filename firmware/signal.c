@@ -196,6 +196,13 @@ void signal_fork(struct sigstate *child, const struct sigstate *parent, bool sha
 	child->ss_sp = parent->ss_sp;
 	child->ss_size = parent->ss_size;
 	child->ss_flags = parent->ss_flags;
+	/* a thread (sharing actions means sharing the space here) must not land its handlers on
+	 * the stack another thread uses: it starts without one, as Linux's copy_process */
+	if (share_actions) {
+		child->ss_sp = 0;
+		child->ss_size = 0;
+		child->ss_flags = SS_DISABLE;
+	}
 }
 
 void signal_exec(struct sigstate *s)

@@ -8,6 +8,7 @@
 
 #define RUSAGE_SELF		   0
 #define RUSAGE_CHILDREN		   (-1)
+#define RUSAGE_THREAD		   1
 #define LINUX_REBOOT_MAGIC1	   0xfee1deadu
 #define LINUX_REBOOT_MAGIC2	   672274793u
 #define LINUX_REBOOT_CMD_POWER_OFF 0x4321fedcu
@@ -311,13 +312,17 @@ static long sys_getrusage(struct trap_frame *tf)
 	struct k_rusage ru = { 0 };
 	struct task_times times;
 
-	if ((long)tf->a0 != RUSAGE_SELF && (long)tf->a0 != RUSAGE_CHILDREN)
+	if ((long)tf->a0 == RUSAGE_THREAD) {
+		if (task_thread_times(0, &times))
+			return -ESRCH;
+	} else if ((long)tf->a0 != RUSAGE_SELF && (long)tf->a0 != RUSAGE_CHILDREN) {
 		return -EINVAL;
-	if (task_times(0, (long)tf->a0 == RUSAGE_CHILDREN, &times))
+	} else if (task_times(0, (long)tf->a0 == RUSAGE_CHILDREN, &times)) {
 		return -ESRCH;
+	}
 	to_timeval(times.utime_ns, ru.utime);
 	to_timeval(times.stime_ns, ru.stime);
-	if ((long)tf->a0 == RUSAGE_SELF) {
+	if ((long)tf->a0 == RUSAGE_SELF || (long)tf->a0 == RUSAGE_THREAD) {
 		ru.minflt = (int64_t)vm_faults_resolved(&t->vm->counters);
 		ru.nivcsw = (int64_t)t->preempted;
 		ru.maxrss = (int64_t)(t->vm->max_rss * (PAGE_SIZE / 1024));

@@ -412,6 +412,37 @@ static const char *who(const struct task *t, char *buf, size_t size)
 	return buf;
 }
 
+/* @t's run time split as its ticks were (all user time before the first tick). Lock held, or
+ * @t is the current task. */
+static void split_times(const struct task *t, struct task_times *out)
+{
+	uint64_t run = t->run_time, ticks = t->user_ticks + t->sys_ticks, ns;
+
+	if (t->state == TASK_RUNNING)
+		run += timer_now() - t->run_since;
+	ns = timer_to_ns(run);
+	/* as Linux's cputime_adjust(): stime = rtime * stime / (stime + utime) */
+	out->stime_ns = ticks ? ns / ticks * t->sys_ticks + ns % ticks * t->sys_ticks / ticks : 0;
+	out->utime_ns = ns - out->stime_ns;
+}
+
+/* Process @g's CPU time: its threads', the ended ones' included. Lock held. */
+static void process_times(const struct task *g, struct task_times *out)
+{
+	out->utime_ns = g->gone_utime_ns;
+	out->stime_ns = g->gone_stime_ns;
+	for (int i = 0; i < TASK_MAX; i++) {
+		const struct task *t = &task_table[i];
+		struct task_times tt;
+
+		if (t->state == TASK_FREE || t->leader != g || (t != g && !live(t)))
+			continue;
+		split_times(t, &tt);
+		out->utime_ns += tt.utime_ns;
+		out->stime_ns += tt.stime_ns;
+	}
+}
+
 /* The end of process @g, whose last thread has just ended: its status for the parent, its
  * children orphaned, the parent told. Lock held. */
 static void end_process(struct task *g)
@@ -491,10 +522,12 @@ static __noreturn void finish(struct task *t, int status)
 	if (t == g)
 		g->wait_status = status;
 	if (t != g) {
+		struct task_times tt;
+
 		/* its CPU time stays the process's; nobody waits for a thread */
-		g->run_time += t->run_time + (timer_now() - t->run_since);
-		g->user_ticks += t->user_ticks;
-		g->sys_ticks += t->sys_ticks;
+		split_times(t, &tt);
+		g->gone_utime_ns += tt.utime_ns;
+		g->gone_stime_ns += tt.stime_ns;
 		t->parent = NULL;
 	}
 	/* a leader whose threads go on waits for them, unreportable, as Linux's */
@@ -621,8 +654,8 @@ long task_fork(const struct task_clone *c)
 	*child->tf = *parent->tf;
 	fpu_switch_out(&parent->fp); /* the child starts from the parent's FP registers too */
 	child->fp = parent->fp;
-	child->tf->a0 = 0;		/* fork returns 0 in the child */
-	child->limits = parent->limits; /* vm_fork gave the child's space the same limits */
+	child->tf->a0 = 0;	   /* fork returns 0 in the child */
+	child->limits = g->limits; /* the process's: vm_fork gave the child's space the same */
 	if (c->newsp)
 		child->tf->sp = c->newsp;
 	if (c->flags & CLONE_SETTLS)
@@ -666,20 +699,6 @@ long task_fork(const struct task_clone *c)
 	return pid;
 }
 
-/* @t's run time split as its ticks were (all user time before the first tick). Lock held, or
- * @t is the current task. */
-static void split_times(const struct task *t, struct task_times *out)
-{
-	uint64_t run = t->run_time, ticks = t->user_ticks + t->sys_ticks, ns;
-
-	if (t->state == TASK_RUNNING)
-		run += timer_now() - t->run_since;
-	ns = timer_to_ns(run);
-	/* as Linux's cputime_adjust(): stime = rtime * stime / (stime + utime) */
-	out->stime_ns = ticks ? ns / ticks * t->sys_ticks + ns % ticks * t->sys_ticks / ticks : 0;
-	out->utime_ns = ns - out->stime_ns;
-}
-
 long task_wait(int pid, int options, int *status, uint64_t *ru_minflt, uint64_t *ru_maxrss)
 {
 	struct task *self = task_current(), *me = self->leader; /* any thread reaps the process's */
@@ -700,7 +719,7 @@ long task_wait(int pid, int options, int *status, uint64_t *ru_minflt, uint64_t 
 			if (c->state != TASK_ZOMBIE)
 				continue;
 			*status = c->wait_status;
-			split_times(c, &ct);
+			process_times(c, &ct);
 			me->child_utime_ns += ct.utime_ns + c->child_utime_ns;
 			me->child_stime_ns += ct.stime_ns + c->child_stime_ns;
 			*ru_minflt = c->minflt;
@@ -732,24 +751,41 @@ long task_wait(int pid, int options, int *status, uint64_t *ru_minflt, uint64_t 
 
 int task_times(int pid, bool children, struct task_times *out)
 {
-	struct task *me = task_current(), *t = NULL;
+	struct task *me = task_current()->leader, *t = NULL;
 
 	spin_lock(&task_lock);
-	if (children) {
-		t = me->leader; /* reaped children are the process's */
-	} else if (pid == 0 || pid == me->pid) {
+	if (pid == 0 || pid == me->pid) {
 		t = me;
 	} else {
 		for (int i = 0; i < TASK_MAX && !t; i++)
-			if (task_table[i].state != TASK_FREE && task_table[i].pid == pid)
+			if (task_table[i].state != TASK_FREE &&
+			    task_table[i].leader == &task_table[i] && task_table[i].pid == pid)
 				t = &task_table[i];
 	}
 	if (t && children) {
 		out->utime_ns = t->child_utime_ns;
 		out->stime_ns = t->child_stime_ns;
 	} else if (t) {
-		split_times(t, out);
+		process_times(t, out);
 	}
+	spin_unlock(&task_lock);
+	return t ? 0 : -ESRCH;
+}
+
+int task_thread_times(int tid, struct task_times *out)
+{
+	struct task *t = NULL;
+
+	spin_lock(&task_lock);
+	if (tid == 0) {
+		t = task_current();
+	} else {
+		for (int i = 0; i < TASK_MAX && !t; i++)
+			if (live(&task_table[i]) && task_table[i].pid == tid)
+				t = &task_table[i];
+	}
+	if (t)
+		split_times(t, out);
 	spin_unlock(&task_lock);
 	return t ? 0 : -ESRCH;
 }
@@ -792,6 +828,7 @@ static void take_over(struct task *t, struct task *g)
 	t->child_stime_ns = g->child_stime_ns;
 	t->child_minflt = g->child_minflt;
 	t->child_maxrss_kib = g->child_maxrss_kib;
+	t->limits = g->limits;
 	for (int i = 0; i < TASK_MAX; i++)
 		if (task_table[i].state != TASK_FREE && task_table[i].parent == g)
 			task_table[i].parent = t;

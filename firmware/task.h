@@ -71,6 +71,7 @@ struct task {
 	bool group_exiting;	 /* exit_group or a fatal signal: every thread ends */
 	int group_status;	 /* the wait status they end with */
 	struct task *group_exec; /* the thread whose execve ends the others, which stays */
+	uint64_t gone_utime_ns, gone_stime_ns; /* CPU time of its ended threads but the leader */
 };
 
 /* task_init - empty task table; ASIDs of @asid_bits width. */
@@ -246,10 +247,14 @@ struct task_times {
 };
 
 /*
- * task_times - the CPU time of task @pid (0: the current task) in @out, or with @children the
- * times of its reaped children. Returns 0, or -ESRCH when no task has that pid.
+ * task_times - the CPU time of process @pid (0: the current one), all its threads', in @out,
+ * or with @children the times of its reaped children. Returns 0, or -ESRCH when no process
+ * has that pid.
  */
 int task_times(int pid, bool children, struct task_times *out) __must_check;
+
+/* task_thread_times - the CPU time of thread @tid alone (0: the current one). 0 or -ESRCH. */
+int task_thread_times(int tid, struct task_times *out) __must_check;
 
 /*
  * task_tick - account a timer tick to the current task, if any: user time when it came from
