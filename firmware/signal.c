@@ -336,8 +336,8 @@ static int next_signal(struct sigstate *s, struct sig_info *si)
 		sig = SIGKILL;
 	else
 		sig = lowest_signal(ready);
-	s->pending &= ~sig_bit(sig);
 	*si = s->info[sig - 1];
+	__atomic_fetch_and(&s->pending, ~sig_bit(sig), __ATOMIC_ACQ_REL); /* senders add bits */
 	return sig;
 }
 
@@ -399,8 +399,8 @@ bool signal_fault(int sig, int code, uint64_t addr)
 	/* a blocked or ignored fault signal cannot be held back: Linux kills */
 	if (a->handler == SIG_DFL || a->handler == SIG_IGN || (s->blocked & sig_bit(sig)))
 		return false;
-	s->pending |= sig_bit(sig);
 	s->info[sig - 1] = (struct sig_info){ .code = code, .addr = addr };
+	__atomic_fetch_or(&s->pending, sig_bit(sig), __ATOMIC_RELEASE);
 	task_signal_recalc(t);
 	return true;
 }

@@ -42,7 +42,7 @@ static long sys_rt_sigaction(struct trap_frame *tf)
 		signal_set_action(t->sig, (int)sig, &act, &old);
 		/* a signal now ignored is thrown away, pending or not (Linux) */
 		if (signal_ignored(t->sig, (int)sig))
-			t->sig->pending &= ~sig_bit((int)sig);
+			__atomic_fetch_and(&t->sig->pending, ~sig_bit((int)sig), __ATOMIC_ACQ_REL);
 		task_signal_recalc(t);
 	} else {
 		signal_set_action(t->sig, (int)sig, NULL, &old);

@@ -283,11 +283,21 @@ bool task_signal_pending(void)
 	return task_current()->sig_ready;
 }
 
-void task_signal_recalc(struct task *t)
+/* Lock held: a sender on another hart must not see its signal's flag cleared by a recalc
+ * that read the pending set before the signal was in it. */
+static void recalc(struct task *t)
 {
-	t->sig_ready = (t->sig->pending & ~t->sig->blocked) || t->restart_pending;
+	t->sig_ready = (__atomic_load_n(&t->sig->pending, __ATOMIC_ACQUIRE) & ~t->sig->blocked) ||
+		       t->restart_pending;
 	if (t == task_current())
 		this_hart()->work = t->sig_ready;
+}
+
+void task_signal_recalc(struct task *t)
+{
+	spin_lock(&task_lock);
+	recalc(t);
+	spin_unlock(&task_lock);
 }
 
 /* Makes @sig pending for @t and wakes it if it sleeps or waits. Lock held. */
@@ -296,10 +306,11 @@ static void post_signal(struct task *t, int sig, const struct sig_info *si)
 	if (signal_ignored(t->sig, sig) && sig != SIGKILL)
 		return;				 /* thrown away at once, as Linux does */
 	if (!(t->sig->pending & sig_bit(sig))) { /* standard signals do not queue */
-		t->sig->pending |= sig_bit(sig);
 		t->sig->info[sig - 1] = *si;
+		/* the receiver may be taking others off the set on its own hart */
+		__atomic_fetch_or(&t->sig->pending, sig_bit(sig), __ATOMIC_RELEASE);
 	}
-	task_signal_recalc(t);
+	recalc(t);
 	if (t->sig_ready && (t->state == TASK_SLEEPING || t->state == TASK_WAITING))
 		t->state = TASK_RUNNABLE;
 	else if (t->sig_ready && t->state == TASK_RUNNING && t != task_current())
@@ -396,9 +407,7 @@ static void zap_others(struct task *t, int status, struct task *exec)
 
 		if (u == t || !live(u) || u->leader != g)
 			continue;
-		u->sig->pending |= sig_bit(SIGKILL);
-		u->sig->info[SIGKILL - 1] = (struct sig_info){ .code = SI_KERNEL };
-		post_signal(u, SIGKILL, &u->sig->info[SIGKILL - 1]);
+		post_signal(u, SIGKILL, &(struct sig_info){ .code = SI_KERNEL });
 	}
 }
 
