@@ -90,8 +90,8 @@ static void from_ns(uint64_t ns, struct vdso_timespec *ts)
 }
 
 /* The task a CPU-time clock id names, as Linux's pid_for_clock(): pid 0 is the caller; a
- * thread clock must be the caller's own thread (one thread per task here). Returns the pid to
- * ask task_times() for, or -EINVAL. */
+ * thread clock must be the caller's own thread. Returns the pid (or tid) to ask
+ * task_times() (or task_thread_times()) for, or -EINVAL. */
 static int cpu_clock_pid(int clk)
 {
 	int pid = CPUCLOCK_PID(clk);
@@ -109,7 +109,8 @@ static int cpu_clock_ns(int clk, uint64_t *ns)
 	struct task_times t;
 	int pid = cpu_clock_pid(clk);
 
-	if (pid < 0 || task_times(pid, false, &t))
+	if (pid < 0 ||
+	    ((clk & CPUCLOCK_PERTHREAD) ? task_thread_times(pid, &t) : task_times(pid, false, &t)))
 		return -EINVAL;
 	*ns = CPUCLOCK_WHICH(clk) == CPUCLOCK_VIRT ? t.utime_ns : t.utime_ns + t.stime_ns;
 	return 0;
@@ -152,7 +153,8 @@ int clock_getres(int clk, struct vdso_timespec *ts)
 	}
 	clk = cpu_clock_id(clk);
 	pid = clk < 0 ? cpu_clock_pid(clk) : -EINVAL;
-	if (pid < 0 || task_times(pid, false, &t))
+	if (pid < 0 ||
+	    ((clk & CPUCLOCK_PERTHREAD) ? task_thread_times(pid, &t) : task_times(pid, false, &t)))
 		return -EINVAL;
 	/* as Linux's posix_cpu_clock_getres(): the precise clock to the nanosecond, the sampled
 	 * ones to a tick */
@@ -216,6 +218,13 @@ static uint64_t time_csr_at(int clk, const struct vdso_timespec *ts)
 		nsec -= d->realtime_nsec;
 	}
 	return ticks_ceil(sec, nsec);
+}
+
+uint64_t clock_deadline(int clk, bool abstime, const struct vdso_timespec *ts)
+{
+	if (abstime)
+		return time_csr_at(clk, ts);
+	return add_sat(timer_now(), ticks_ceil((uint64_t)ts->tv_sec, (uint64_t)ts->tv_nsec));
 }
 
 /*

@@ -34,6 +34,11 @@ int clock_getres(int clk, struct vdso_timespec *ts) __must_check;
 int clock_nanosleep(int clk, bool abstime, const struct vdso_timespec *ts,
 		    struct vdso_timespec *left) __must_check;
 
+/* clock_deadline - the time CSR value at which time-CSR clock @clk (MONOTONIC, REALTIME)
+ * reads @ts (@abstime) or @ts from now, rounded up and saturated at UINT64_MAX (never); for
+ * waits with a timeout (futex). @ts is a valid timespec. */
+uint64_t clock_deadline(int clk, bool abstime, const struct vdso_timespec *ts);
+
 /* clock_nanosleep_checks - the errors clock_nanosleep() gives before it reads the request, in
  * Linux's order: -EINVAL (no such clock), -EOPNOTSUPP (cannot sleep on it), or 0. */
 int clock_nanosleep_checks(int clk) __must_check;

@@ -1,5 +1,6 @@
-/* Descriptor tables and the reference counts of open files. One lock guards both: tables
- * are a task's own, but the files they name are shared by forks and dups. */
+/* Descriptor tables and the reference counts of open files. A table is shared by the threads
+ * of a process (CLONE_FILES) and has a lock of its own; one more lock guards the counts of the
+ * files, which forks and dups share. A table's lock is taken before the files' lock. */
 #include "firmware/fdtable.h"
 
 #include "mm/slab.h"
@@ -12,6 +13,8 @@ _Static_assert(FD_MAX % 64 == 0, "close-on-exec bits fill whole words");
 struct fdtable {
 	struct file *fd[FD_MAX];
 	uint64_t cloexec[CLOEXEC_WORDS];
+	spinlock_t lock; /* the descriptors and their bits: other harts' threads use them too */
+	uint32_t users;	 /* tasks that share it (CLONE_FILES) */
 };
 
 static struct slab_cache table_cache, file_cache;
@@ -69,7 +72,8 @@ static bool cloexec_bit(const struct fdtable *t, int fd)
 	return t->cloexec[fd / 64] >> (fd % 64) & 1;
 }
 
-void fd_set_cloexec(struct fdtable *t, int fd, bool on)
+/* Table lock held. */
+static void set_cloexec(struct fdtable *t, int fd, bool on)
 {
 	uint64_t bit = 1ull << (fd % 64);
 
@@ -79,25 +83,42 @@ void fd_set_cloexec(struct fdtable *t, int fd, bool on)
 		t->cloexec[fd / 64] &= ~bit;
 }
 
-bool fd_cloexec(struct fdtable *t, int fd)
+void fd_set_cloexec(struct fdtable *t, int fd, bool on)
 {
-	return cloexec_bit(t, fd);
+	spin_lock(&t->lock);
+	set_cloexec(t, fd, on);
+	spin_unlock(&t->lock);
 }
 
-/* Empties open descriptor @fd. */
+bool fd_cloexec(struct fdtable *t, int fd)
+{
+	bool on;
+
+	spin_lock(&t->lock);
+	on = cloexec_bit(t, fd);
+	spin_unlock(&t->lock);
+	return on;
+}
+
+/* Empties open descriptor @fd. Table lock held. */
 static void drop(struct fdtable *t, int fd)
 {
 	struct file *f = t->fd[fd];
 
 	t->fd[fd] = NULL;
-	fd_set_cloexec(t, fd, false);
+	set_cloexec(t, fd, false);
 	file_put(f);
 }
 
 static struct fdtable *new_table(void)
 {
+	struct fdtable *t;
+
 	ready();
-	return slab_alloc(&table_cache); /* zeroed: every descriptor closed */
+	t = slab_alloc(&table_cache); /* zeroed: every descriptor closed */
+	if (t)
+		t->users = 1;
+	return t;
 }
 
 int fdtable_console(struct fdtable **out)
@@ -127,6 +148,7 @@ int fdtable_fork(struct fdtable *src, struct fdtable **out)
 
 	if (!t)
 		return -ENOMEM;
+	spin_lock(&src->lock);
 	for (int fd = 0; fd < FD_MAX; fd++)
 		if (src->fd[fd]) {
 			file_get(src->fd[fd]);
@@ -134,19 +156,30 @@ int fdtable_fork(struct fdtable *src, struct fdtable **out)
 		}
 	for (int i = 0; i < CLOEXEC_WORDS; i++)
 		t->cloexec[i] = src->cloexec[i];
+	spin_unlock(&src->lock);
 	*out = t;
 	return 0;
 }
 
+struct fdtable *fdtable_share(struct fdtable *t)
+{
+	__atomic_fetch_add(&t->users, 1, __ATOMIC_RELAXED);
+	return t;
+}
+
 void fdtable_exec(struct fdtable *t)
 {
+	spin_lock(&t->lock);
 	for (int fd = 0; fd < FD_MAX; fd++)
 		if (t->fd[fd] && cloexec_bit(t, fd))
 			drop(t, fd);
+	spin_unlock(&t->lock);
 }
 
-void fdtable_destroy(struct fdtable *t)
+void fdtable_put(struct fdtable *t)
 {
+	if (__atomic_sub_fetch(&t->users, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
 	for (int fd = 0; fd < FD_MAX; fd++)
 		if (t->fd[fd])
 			drop(t, fd);
@@ -155,40 +188,63 @@ void fdtable_destroy(struct fdtable *t)
 
 struct file *fd_get(struct fdtable *t, long fd)
 {
-	struct file *f;
+	struct file *f = NULL;
 
-	if (fd < 0 || fd >= FD_MAX || !t->fd[fd])
+	if (fd < 0 || fd >= FD_MAX)
 		return NULL;
-	f = t->fd[fd];
-	file_get(f);
+	spin_lock(&t->lock);
+	if (t->fd[fd]) {
+		f = t->fd[fd];
+		file_get(f);
+	}
+	spin_unlock(&t->lock);
 	return f;
 }
 
 int fd_install(struct fdtable *t, struct file *f, long min, bool cloexec)
 {
+	int rc = -EMFILE;
+
+	spin_lock(&t->lock);
 	for (long fd = min < 0 ? 0 : min; fd < FD_MAX; fd++)
 		if (!t->fd[fd]) {
 			t->fd[fd] = f;
-			fd_set_cloexec(t, (int)fd, cloexec);
-			return (int)fd;
+			set_cloexec(t, (int)fd, cloexec);
+			rc = (int)fd;
+			break;
 		}
-	return -EMFILE;
+	spin_unlock(&t->lock);
+	return rc;
 }
 
 void fd_replace(struct fdtable *t, int fd, struct file *f, bool cloexec)
 {
-	struct file *old = t->fd[fd];
+	struct file *old;
 
+	spin_lock(&t->lock);
+	old = t->fd[fd];
 	t->fd[fd] = f;
-	fd_set_cloexec(t, fd, cloexec);
+	set_cloexec(t, fd, cloexec);
+	spin_unlock(&t->lock);
 	if (old)
 		file_put(old);
 }
 
 int fd_close(struct fdtable *t, long fd)
 {
-	if (fd < 0 || fd >= FD_MAX || !t->fd[fd])
+	struct file *f;
+
+	if (fd < 0 || fd >= FD_MAX)
 		return -EBADF;
-	drop(t, (int)fd);
+	spin_lock(&t->lock);
+	f = t->fd[fd];
+	if (f) {
+		t->fd[fd] = NULL;
+		set_cloexec(t, (int)fd, false);
+	}
+	spin_unlock(&t->lock);
+	if (!f)
+		return -EBADF;
+	file_put(f);
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* Open files and each task's descriptor table. An open file (Linux's open file description)
  * has a kind's operations, access flags and a position; descriptors refer to it, and fork
- * and dup share it (reference-counted). A table is a task's own: copied at fork, its
- * close-on-exec descriptors closed at execve, all of it closed at exit. */
+ * and dup share it (reference-counted). A table is a process's: shared by its threads,
+ * copied at fork, its close-on-exec descriptors closed at execve, all of it closed when its
+ * last user ends. */
 #ifndef FAULTLINE_FIRMWARE_FDTABLE_H
 #define FAULTLINE_FIRMWARE_FDTABLE_H
 
@@ -99,8 +100,11 @@ int fdtable_fork(struct fdtable *src, struct fdtable **out) __must_check;
 /* fdtable_exec - closes the close-on-exec descriptors, as execve does. */
 void fdtable_exec(struct fdtable *t);
 
-/* fdtable_destroy - closes every descriptor and frees @t. */
-void fdtable_destroy(struct fdtable *t);
+/* fdtable_share - @t with one user more: a thread made with CLONE_FILES shares it. */
+struct fdtable *fdtable_share(struct fdtable *t);
+
+/* fdtable_put - one user less; the last closes every descriptor and frees @t. */
+void fdtable_put(struct fdtable *t);
 
 /* fd_get - the open file of descriptor @fd with a reference for the caller, or NULL when @fd
  * is closed or out of range (the caller's -EBADF). */

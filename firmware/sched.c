@@ -95,11 +95,11 @@ static void end_all(void)
 		if (t->state == TASK_FREE)
 			continue;
 		if (t->vm) {
-			vm_destroy(t->vm);
+			vm_put(t->vm); /* threads share one: the last put destroys it */
 			t->vm = NULL;
 		}
 		if (t->fds) {
-			fdtable_destroy(t->fds);
+			fdtable_put(t->fds);
 			t->fds = NULL;
 		}
 		task_release(t);
@@ -247,3 +247,41 @@ void task_wait_for_signal(void)
 	}
 	spin_unlock(&task_lock);
 }
+
+void task_wake(struct task *t)
+{
+	spin_lock(&task_lock);
+	if (t->state == TASK_SLEEPING) {
+		t->state = TASK_RUNNABLE;
+		task_kick(t);
+	}
+	spin_unlock(&task_lock);
+}
+
+int task_block(const bool *woken, uint64_t deadline)
+{
+	struct task *t = task_current();
+	int rc;
+
+	spin_lock(&task_lock);
+	for (;;) {
+		if (__atomic_load_n(woken, __ATOMIC_ACQUIRE)) {
+			rc = 0;
+			break;
+		}
+		if (t->sig_ready) {
+			rc = -EINTR;
+			break;
+		}
+		if (timer_now() >= deadline) {
+			rc = -ETIMEDOUT;
+			break;
+		}
+		t->state = TASK_SLEEPING;
+		t->wake_at = deadline;
+		task_sched();
+	}
+	spin_unlock(&task_lock);
+	return rc;
+}
+

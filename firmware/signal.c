@@ -107,8 +107,23 @@ const char *signal_name(int sig)
 	return sig > 0 && sig <= SIG_COUNT ? "SIGRT" : "no signal";
 }
 
-static struct slab_cache cache;
+static struct slab_cache cache, hand_cache;
 static bool cache_ready;
+
+static struct sighand *hand_alloc(void)
+{
+	struct sighand *h = slab_alloc(&hand_cache); /* zeroed: every action SIG_DFL */
+
+	if (h)
+		h->users = 1;
+	return h;
+}
+
+static void hand_put(struct sighand *h)
+{
+	if (__atomic_sub_fetch(&h->users, 1, __ATOMIC_ACQ_REL) == 0)
+		slab_free(&hand_cache, h);
+}
 
 struct sigstate *signal_alloc(void)
 {
@@ -117,37 +132,96 @@ struct sigstate *signal_alloc(void)
 	/* made on first use: the first task starts after the frame allocator */
 	if (!cache_ready) {
 		slab_cache_init(&cache, "sigstate", sizeof(struct sigstate));
+		slab_cache_init(&hand_cache, "sighand", sizeof(struct sighand));
 		cache_ready = true;
 	}
-	s = slab_alloc(&cache); /* zeroed: every action SIG_DFL, nothing blocked or pending */
-	if (s)
-		s->ss_flags = SS_DISABLE;
+	s = slab_alloc(&cache); /* zeroed: nothing blocked or pending */
+	if (!s)
+		return NULL;
+	s->hand = hand_alloc();
+	if (!s->hand) {
+		slab_free(&cache, s);
+		return NULL;
+	}
+	s->ss_flags = SS_DISABLE;
 	return s;
 }
 
 void signal_free(struct sigstate *s)
 {
-	if (s)
-		slab_free(&cache, s);
+	if (!s)
+		return;
+	hand_put(s->hand);
+	slab_free(&cache, s);
 }
 
-void signal_fork(struct sigstate *child, const struct sigstate *parent)
+struct k_sigaction signal_action(const struct sigstate *s, int sig)
 {
-	for (int i = 0; i < SIG_COUNT; i++)
-		child->action[i] = parent->action[i];
+	struct sighand *h = s->hand;
+	struct k_sigaction a;
+
+	spin_lock(&h->lock);
+	a = h->action[sig - 1];
+	spin_unlock(&h->lock);
+	return a;
+}
+
+void signal_set_action(struct sigstate *s, int sig, const struct k_sigaction *act,
+		       struct k_sigaction *old)
+{
+	struct sighand *h = s->hand;
+
+	spin_lock(&h->lock);
+	*old = h->action[sig - 1];
+	if (act)
+		h->action[sig - 1] = *act;
+	spin_unlock(&h->lock);
+}
+
+void signal_fork(struct sigstate *child, const struct sigstate *parent, bool share_actions)
+{
+	if (share_actions) {
+		hand_put(child->hand);
+		__atomic_fetch_add(&parent->hand->users, 1, __ATOMIC_RELAXED);
+		child->hand = parent->hand;
+	} else {
+		spin_lock(&parent->hand->lock);
+		for (int i = 0; i < SIG_COUNT; i++)
+			child->hand->action[i] = parent->hand->action[i];
+		spin_unlock(&parent->hand->lock);
+	}
 	child->blocked = parent->blocked;
 	child->pending = 0;
 	child->restore_blocked = false;
 	child->ss_sp = parent->ss_sp;
 	child->ss_size = parent->ss_size;
 	child->ss_flags = parent->ss_flags;
+	/* a thread (sharing actions means sharing the space here) must not land its handlers on
+	 * the stack another thread uses: it starts without one, as Linux's copy_process */
+	if (share_actions) {
+		child->ss_sp = 0;
+		child->ss_size = 0;
+		child->ss_flags = SS_DISABLE;
+	}
 }
 
 void signal_exec(struct sigstate *s)
 {
+	struct sighand *h = s->hand, *own;
+
+	if (__atomic_load_n(&h->users, __ATOMIC_ACQUIRE) > 1 && (own = hand_alloc()) != NULL) {
+		spin_lock(&h->lock);
+		for (int i = 0; i < SIG_COUNT; i++)
+			own->action[i] = h->action[i];
+		spin_unlock(&h->lock);
+		hand_put(h);
+		s->hand = h = own;
+	}
+	spin_lock(&h->lock);
 	for (int i = 0; i < SIG_COUNT; i++)
-		if (s->action[i].handler != SIG_IGN)
-			s->action[i] = (struct k_sigaction){ 0 };
+		if (h->action[i].handler != SIG_IGN)
+			h->action[i] = (struct k_sigaction){ 0 };
+	spin_unlock(&h->lock);
 	s->ss_sp = 0;
 	s->ss_size = 0;
 	s->ss_flags = SS_DISABLE;
@@ -155,11 +229,11 @@ void signal_exec(struct sigstate *s)
 
 bool signal_ignored(const struct sigstate *s, int sig)
 {
-	const struct k_sigaction *a = &s->action[sig - 1];
+	uint64_t handler = __atomic_load_n(&s->hand->action[sig - 1].handler, __ATOMIC_RELAXED);
 
 	if (s->blocked & sig_bit(sig))
 		return false;
-	return a->handler == SIG_IGN || (a->handler == SIG_DFL && default_ignores(sig));
+	return handler == SIG_IGN || (handler == SIG_DFL && default_ignores(sig));
 }
 
 static bool on_altstack(const struct sigstate *s, uint64_t sp)
@@ -169,10 +243,10 @@ static bool on_altstack(const struct sigstate *s, uint64_t sp)
 
 /* Saves the task's registers, FP state and mask in a frame below its stack (or on the
  * alternate stack) and points @tf at the handler. False when the frame cannot be written. */
-static bool enter_handler(struct task *t, struct trap_frame *tf, int sig, const struct sig_info *si)
+static bool enter_handler(struct task *t, struct trap_frame *tf, int sig, const struct sig_info *si,
+			  const struct k_sigaction *a)
 {
 	struct sigstate *s = t->sig;
-	const struct k_sigaction *a = &s->action[sig - 1];
 	const unsigned long *regs = (const unsigned long *)tf;
 	struct rt_sigframe f;		 /* only what is copied out is filled */
 	static const uint64_t q_tail[2]; /* Q's fcsr (unused with D) and reserved words: zero */
@@ -227,8 +301,12 @@ static bool enter_handler(struct task *t, struct trap_frame *tf, int sig, const 
 	tf->a0 = (unsigned long)sig;
 	tf->a1 = sp + offsetof(struct rt_sigframe, info);
 	tf->a2 = sp + offsetof(struct rt_sigframe, uc);
-	if (a->flags & SA_RESETHAND)
-		s->action[sig - 1] = (struct k_sigaction){ 0 };
+	if (a->flags & SA_RESETHAND) {
+		static const struct k_sigaction dfl;
+		struct k_sigaction old;
+
+		signal_set_action(s, sig, &dfl, &old);
+	}
 	return true;
 }
 
@@ -258,8 +336,8 @@ static int next_signal(struct sigstate *s, struct sig_info *si)
 		sig = SIGKILL;
 	else
 		sig = lowest_signal(ready);
-	s->pending &= ~sig_bit(sig);
 	*si = s->info[sig - 1];
+	__atomic_fetch_and(&s->pending, ~sig_bit(sig), __ATOMIC_ACQ_REL); /* senders add bits */
 	return sig;
 }
 
@@ -271,9 +349,12 @@ void signal_work(struct trap_frame *tf)
 	struct sig_info si;
 	int sig;
 
+	/* another thread ended the process (exit_group, a fatal signal): this one ends too */
+	if (task_group_dying(t))
+		task_exit_thread(0);
 	t->restart_pending = false;
 	while ((sig = next_signal(s, &si)) != 0) {
-		const struct k_sigaction *a = &s->action[sig - 1];
+		const struct k_sigaction act = signal_action(s, sig), *a = &act;
 
 		if (sig != SIGKILL && a->handler == SIG_IGN)
 			continue;
@@ -293,7 +374,7 @@ void signal_work(struct trap_frame *tf)
 			}
 			restart = false;
 		}
-		if (!enter_handler(t, tf, sig, &si))
+		if (!enter_handler(t, tf, sig, &si, a))
 			task_kill_undeliverable(sig, tf->sp, tf->sepc);
 		break;
 	}
@@ -313,13 +394,13 @@ bool signal_fault(int sig, int code, uint64_t addr)
 {
 	struct task *t = task_current();
 	struct sigstate *s = t->sig;
-	const struct k_sigaction *a = &s->action[sig - 1];
+	const struct k_sigaction act = signal_action(s, sig), *a = &act;
 
 	/* a blocked or ignored fault signal cannot be held back: Linux kills */
 	if (a->handler == SIG_DFL || a->handler == SIG_IGN || (s->blocked & sig_bit(sig)))
 		return false;
-	s->pending |= sig_bit(sig);
 	s->info[sig - 1] = (struct sig_info){ .code = code, .addr = addr };
+	__atomic_fetch_or(&s->pending, sig_bit(sig), __ATOMIC_RELEASE);
 	task_signal_recalc(t);
 	return true;
 }

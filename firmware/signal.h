@@ -6,6 +6,7 @@
 #define FAULTLINE_FIRMWARE_SIGNAL_H
 
 #include "firmware/trap_frame.h"
+#include "platform/riscv/spinlock.h"
 #include "platform/types.h"
 
 /* Linux's signal numbers */
@@ -76,10 +77,18 @@ struct sig_info {
 	uint64_t addr;	/* faults: si_addr */
 };
 
-/* A task's signal state; fork copies it but for what is pending, execve resets handlers. */
-struct sigstate {
+/* What each signal does, shared by the threads of a process (CLONE_SIGHAND). */
+struct sighand {
 	struct k_sigaction action[SIG_COUNT]; /* by sig - 1 */
-	uint64_t blocked, pending;
+	spinlock_t lock;		      /* rt_sigaction's changes against readers */
+	uint32_t users;
+};
+
+/* A task's signal state: the actions (maybe shared), then its own mask, pending set and
+ * alternate stack. fork copies it but for what is pending, execve resets handlers. */
+struct sigstate {
+	struct sighand *hand;
+	uint64_t blocked, pending; /* pending: senders on any hart add bits atomically */
 	struct sig_info info[SIG_COUNT]; /* of each pending signal: standard ones do not queue */
 	uint64_t saved_blocked;		 /* rt_sigsuspend's mask, restored after the handler */
 	bool restore_blocked;
@@ -102,11 +111,20 @@ const char *signal_name(int sig);
 struct sigstate *signal_alloc(void);
 void signal_free(struct sigstate *s);
 
-/* signal_fork - @child's state from @parent's: actions, mask and alternate stack. */
-void signal_fork(struct sigstate *child, const struct sigstate *parent);
+/* signal_fork - @child's state from @parent's: actions, mask and alternate stack. With
+ * @share_actions (CLONE_SIGHAND) the child uses the parent's actions themselves, not a copy. */
+void signal_fork(struct sigstate *child, const struct sigstate *parent, bool share_actions);
+
+/* signal_action - a copy of what @sig does now (the actions may change on another hart). */
+struct k_sigaction signal_action(const struct sigstate *s, int sig);
+
+/* signal_set_action - rt_sigaction's change of @sig's action to @act; the old one in @old. */
+void signal_set_action(struct sigstate *s, int sig, const struct k_sigaction *act,
+		       struct k_sigaction *old);
 
 /* signal_exec - execve: handled signals go back to their default; ignored stay ignored; the
- * mask and pending signals stay; no alternate stack. */
+ * mask and pending signals stay; no alternate stack. Actions shared with another process
+ * become the caller's own copy first, as Linux unshares them. */
 void signal_exec(struct sigstate *s);
 
 /* signal_ignored - whether @sig would be thrown away now by @s (ignored, not blocked). */

@@ -39,8 +39,9 @@ void limits_apply(struct task *t)
 		      r[RLIMIT_MEMLOCK].cur);
 }
 
-/* Linux's do_prlimit on the current task: @want (may be NULL) replaces the limit, @old (may be
- * NULL) receives the one in force before. 0, -EINVAL or -EPERM. */
+/* Linux's do_prlimit on the current process: @want (may be NULL) replaces the limit, @old (may
+ * be NULL) receives the one in force before. 0, -EINVAL or -EPERM. The limits are the
+ * process's, kept in its leader; the caller's copy follows them for limits_apply(). */
 static long prlimit(unsigned long resource, const struct k_rlimit *want, struct k_rlimit *old)
 {
 	struct task *t = task_current();
@@ -48,7 +49,7 @@ static long prlimit(unsigned long resource, const struct k_rlimit *want, struct 
 
 	if (resource >= RLIM_NLIMITS)
 		return -EINVAL;
-	r = &t->limits.r[resource];
+	r = &t->leader->limits.r[resource];
 	if (want) {
 		if (want->cur > want->max)
 			return -EINVAL;
@@ -59,6 +60,7 @@ static long prlimit(unsigned long resource, const struct k_rlimit *want, struct 
 		*old = *r;
 	if (want) {
 		*r = *want;
+		t->limits = t->leader->limits;
 		if (resource == RLIMIT_AS || resource == RLIMIT_DATA || resource == RLIMIT_STACK)
 			limits_apply(t);
 	}
@@ -91,7 +93,7 @@ static long sys_prlimit64(struct trap_frame *tf)
 	if (tf->a2 && copy_from_user(&want, tf->a2, sizeof(want)))
 		return -EFAULT;
 	/* only the caller: other tasks' limits are not reachable here */
-	if (pid != 0 && pid != task_current()->pid)
+	if (pid != 0 && pid != task_current()->tgid && pid != task_current()->pid)
 		return -ESRCH;
 	rc = prlimit(tf->a1, tf->a2 ? &want : NULL, tf->a3 ? &old : NULL);
 	if (rc == 0 && tf->a3 && copy_to_user(tf->a3, &old, sizeof(old)))

@@ -1,4 +1,4 @@
-/* Processes: exit, fork, exec, wait, yield, identity, usage, and powering off. */
+/* Processes and threads: exit, clone, exec, wait, yield, identity, usage, and powering off. */
 #include "firmware/exec.h"
 #include "firmware/images.h"
 #include "firmware/smp.h"
@@ -9,12 +9,19 @@
 
 #define RUSAGE_SELF		   0
 #define RUSAGE_CHILDREN		   (-1)
+#define RUSAGE_THREAD		   1
 #define LINUX_REBOOT_MAGIC1	   0xfee1deadu
 #define LINUX_REBOOT_MAGIC2	   672274793u
 #define LINUX_REBOOT_CMD_POWER_OFF 0x4321fedcu
 #define WNOHANG			   1
 
+/* exit(2) ends the calling thread; exit_group(2) the whole process */
 static long sys_exit(struct trap_frame *tf)
+{
+	task_exit_thread((int)tf->a0);
+}
+
+static long sys_exit_group(struct trap_frame *tf)
 {
 	task_exit((int)tf->a0);
 }
@@ -26,28 +33,40 @@ static long sys_sched_yield(struct trap_frame *tf)
 	return 0;
 }
 
+/* The process's id: its first thread's */
 static long sys_getpid(struct trap_frame *tf)
 {
 	(void)tf;
-	return task_current()->pid;
+	return task_current()->tgid;
 }
 
+/* The parent process's id, whichever thread asks */
 static long sys_getppid(struct trap_frame *tf)
 {
-	struct task *t = task_current();
+	struct task *g = task_current()->leader;
 
 	(void)tf;
-	return t->parent ? t->parent->pid : 0;
+	return g->parent ? g->parent->pid : 0;
 }
 
-/* The flags a fork may carry: the exit signal, the tid stores, a thread pointer. */
+/* The flags clone takes: the exit signal, the tid stores, a thread pointer, and what a thread
+ * shares. CLONE_FS and CLONE_SYSVSEM share what does not exist here (no file system, no
+ * System V semaphores); CLONE_DETACHED is ignored, as Linux ignores it. */
 #define CLONE_SIGNAL_MASK 0xfful
-#define CLONE_FORK_FLAGS                                                                           \
+#define CLONE_FLAGS                                                                                \
 	(CLONE_SIGNAL_MASK | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID |           \
-	 CLONE_CHILD_SETTID)
+	 CLONE_CHILD_SETTID | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |   \
+	 CLONE_SYSVSEM | CLONE_DETACHED | CLONE_VFORK | CLONE_PARENT | CLONE_PTRACE |              \
+	 CLONE_UNTRACED | CLONE_IO | CLONE_PIDFD)
 
-/* clone(flags, newsp, parent_tid, tls, child_tid): riscv64's argument order. A new process
- * only: sharing the address space (threads, vfork) is not here yet and is refused. */
+/*
+ * clone(flags, newsp, parent_tid, tls, child_tid): riscv64's argument order. A new process,
+ * or a thread of the caller's (CLONE_VM | CLONE_SIGHAND | CLONE_THREAD, CLONE_FILES as
+ * glibc's pthread_create asks). The combinations are checked as Linux's copy_process does;
+ * what is left out here is refused with -EINVAL: an address space shared outside a thread
+ * group (vfork, CLONE_VM alone), CLONE_PARENT, tracing and pidfds, and exit signals other
+ * than SIGCHLD.
+ */
 static long sys_clone(struct trap_frame *tf)
 {
 	struct task_clone c = {
@@ -57,11 +76,25 @@ static long sys_clone(struct trap_frame *tf)
 		.tls = tf->a3,
 		.ctid = tf->a4,
 	};
+	unsigned long f = c.flags;
 
-	if (c.flags & ~CLONE_FORK_FLAGS)
+	if (f & ~CLONE_FLAGS)
 		return -EINVAL;
-	if ((c.flags & CLONE_SIGNAL_MASK) != SIGCHLD)
-		return -EINVAL; /* other exit signals are not delivered yet */
+	/* Linux's own rules: a thread shares the signal actions, which need the space */
+	if ((f & CLONE_THREAD) && !(f & CLONE_SIGHAND))
+		return -EINVAL;
+	if ((f & CLONE_SIGHAND) && !(f & CLONE_VM))
+		return -EINVAL;
+	if ((f & CLONE_PIDFD) && (f & (CLONE_DETACHED | CLONE_THREAD)))
+		return -EINVAL;
+	/* and what is not here */
+	if ((f & CLONE_VM) && !(f & CLONE_THREAD))
+		return -EINVAL;
+	if (f & (CLONE_VFORK | CLONE_PARENT | CLONE_PTRACE | CLONE_PIDFD))
+		return -EINVAL;
+	/* a thread has no exit signal (Linux ignores the field); a process's is SIGCHLD */
+	if (!(f & CLONE_THREAD) && (f & CLONE_SIGNAL_MASK) != SIGCHLD)
+		return -EINVAL;
 	return task_fork(&c);
 }
 
@@ -70,7 +103,7 @@ static long sys_set_tid_address(struct trap_frame *tf)
 	return task_set_clear_tid(tf->a0);
 }
 
-/* One thread per process: the thread id is the process id. */
+/* The thread's own id: the process's for its first thread */
 static long sys_gettid(struct trap_frame *tf)
 {
 	(void)tf;
@@ -80,8 +113,8 @@ static long sys_gettid(struct trap_frame *tf)
 /* struct robust_list_head of Linux on 64-bit: list, futex_offset, list_op_pending */
 #define ROBUST_LIST_HEAD_SIZE 24
 
-/* The list is kept for the robust-futex processing at thread death that threads will bring;
- * with one thread per process nobody else can wait on its mutexes. */
+/* The list glibc keeps of the robust mutexes a thread holds: walked when the thread ends
+ * (futex.c), so that a waiter learns the owner died. */
 static long sys_set_robust_list(struct trap_frame *tf)
 {
 	struct task *t = task_current();
@@ -284,13 +317,17 @@ static long sys_getrusage(struct trap_frame *tf)
 	struct k_rusage ru = { 0 };
 	struct task_times times;
 
-	if ((long)tf->a0 != RUSAGE_SELF && (long)tf->a0 != RUSAGE_CHILDREN)
+	if ((long)tf->a0 == RUSAGE_THREAD) {
+		if (task_thread_times(0, &times))
+			return -ESRCH;
+	} else if ((long)tf->a0 != RUSAGE_SELF && (long)tf->a0 != RUSAGE_CHILDREN) {
 		return -EINVAL;
-	if (task_times(0, (long)tf->a0 == RUSAGE_CHILDREN, &times))
+	} else if (task_times(0, (long)tf->a0 == RUSAGE_CHILDREN, &times)) {
 		return -ESRCH;
+	}
 	to_timeval(times.utime_ns, ru.utime);
 	to_timeval(times.stime_ns, ru.stime);
-	if ((long)tf->a0 == RUSAGE_SELF) {
+	if ((long)tf->a0 == RUSAGE_SELF || (long)tf->a0 == RUSAGE_THREAD) {
 		ru.minflt = (int64_t)vm_faults_resolved(&t->vm->counters);
 		ru.nivcsw = (int64_t)t->preempted;
 		ru.maxrss = (int64_t)(t->vm->max_rss * (PAGE_SIZE / 1024));
@@ -304,7 +341,7 @@ static long sys_getrusage(struct trap_frame *tf)
 }
 
 SYSCALL(exit, sys_exit);
-SYSCALL(exit_group, sys_exit);
+SYSCALL(exit_group, sys_exit_group);
 SYSCALL(sched_yield, sys_sched_yield);
 SYSCALL(getpid, sys_getpid);
 SYSCALL(getppid, sys_getppid);

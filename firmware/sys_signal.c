@@ -33,18 +33,19 @@ static long sys_rt_sigaction(struct trap_frame *tf)
 
 	if (tf->a3 != SIGSET_SIZE || !valid(sig))
 		return -EINVAL;
-	old = t->sig->action[sig - 1];
 	if (tf->a1) {
 		if (copy_from_user(&act, tf->a1, sizeof(act)))
 			return -EFAULT;
 		if (sig == SIGKILL || sig == SIGSTOP)
 			return -EINVAL;
 		act.mask &= ~UNBLOCKABLE;
-		t->sig->action[sig - 1] = act;
+		signal_set_action(t->sig, (int)sig, &act, &old);
 		/* a signal now ignored is thrown away, pending or not (Linux) */
 		if (signal_ignored(t->sig, (int)sig))
-			t->sig->pending &= ~sig_bit((int)sig);
+			__atomic_fetch_and(&t->sig->pending, ~sig_bit((int)sig), __ATOMIC_ACQ_REL);
 		task_signal_recalc(t);
+	} else {
+		signal_set_action(t->sig, (int)sig, NULL, &old);
 	}
 	if (tf->a2 && copy_to_user(tf->a2, &old, sizeof(old)))
 		return -EFAULT;
@@ -162,7 +163,7 @@ static long sys_sigaltstack(struct trap_frame *tf)
 
 static long sys_kill(struct trap_frame *tf)
 {
-	struct sig_info si = { .code = SI_USER, .pid = task_current()->pid };
+	struct sig_info si = { .code = SI_USER, .pid = task_current()->tgid };
 	long pid = (long)tf->a0;
 
 	if (pid < -1)
@@ -170,26 +171,25 @@ static long sys_kill(struct trap_frame *tf)
 	return task_signal((int)pid, (int)tf->a1, &si);
 }
 
-/* tgkill(tgid, tid, sig): one thread per process, so the tid is the tgid */
+/* tgkill(tgid, tid, sig): thread @tid of process @tgid alone */
 static long sys_tgkill(struct trap_frame *tf)
 {
-	struct sig_info si = { .code = SI_TKILL, .pid = task_current()->pid };
+	struct sig_info si = { .code = SI_TKILL, .pid = task_current()->tgid };
 	long tgid = (long)tf->a0, tid = (long)tf->a1;
 
 	if (tgid <= 0 || tid <= 0 || !(tf->a2 <= SIG_COUNT))
 		return -EINVAL;
-	if (tgid != tid)
-		return -ESRCH;
-	return task_signal((int)tid, (int)tf->a2, &si);
+	return task_signal_thread((int)tgid, (int)tid, (int)tf->a2, &si);
 }
 
+/* tkill(tid, sig): thread @tid, whichever its process */
 static long sys_tkill(struct trap_frame *tf)
 {
-	struct sig_info si = { .code = SI_TKILL, .pid = task_current()->pid };
+	struct sig_info si = { .code = SI_TKILL, .pid = task_current()->tgid };
 
 	if ((long)tf->a0 <= 0 || !(tf->a1 <= SIG_COUNT))
 		return -EINVAL;
-	return task_signal((int)tf->a0, (int)tf->a1, &si);
+	return task_signal_thread(0, (int)tf->a0, (int)tf->a1, &si);
 }
 
 static long sys_rt_sigreturn(struct trap_frame *tf)

@@ -7,6 +7,7 @@
 #include "firmware/exec.h"
 #include "firmware/fdtable.h"
 #include "firmware/fpu.h"
+#include "firmware/futex.h"
 #include "firmware/kmem.h"
 #include "firmware/kstack.h"
 #include "firmware/printf.h"
@@ -70,14 +71,19 @@ void task_init(unsigned int asid_bits)
 	asid_limit = asid_bits >= 16 ? 1u << 16 : 1u << asid_bits;
 }
 
+/* Not yet ended: running, runnable or asleep. */
+static bool live(const struct task *t)
+{
+	return t->state != TASK_FREE && t->state != TASK_ZOMBIE && t->state != TASK_DEAD;
+}
+
 bool task_pid_exists(int pid)
 {
 	bool found = false;
 
 	spin_lock(&task_lock);
 	for (int i = 0; i < TASK_MAX && !found; i++)
-		found = task_table[i].state != TASK_FREE && task_table[i].state != TASK_ZOMBIE &&
-			task_table[i].pid == pid;
+		found = live(&task_table[i]) && task_table[i].pid == pid;
 	spin_unlock(&task_lock);
 	return found;
 }
@@ -95,9 +101,17 @@ int task_all_vms(struct vm **out, int max)
 {
 	int n = 0;
 
-	for (int i = 0; i < TASK_MAX && n < max; i++)
-		if (task_table[i].state != TASK_FREE && task_table[i].vm)
-			out[n++] = task_table[i].vm;
+	for (int i = 0; i < TASK_MAX && n < max; i++) {
+		struct vm *vm = task_table[i].vm;
+		bool seen = false;
+
+		if (task_table[i].state == TASK_FREE || !vm)
+			continue;
+		for (int j = 0; j < n && !seen; j++) /* threads share one */
+			seen = out[j] == vm;
+		if (!seen)
+			out[n++] = vm;
+	}
 	return n;
 }
 
@@ -182,12 +196,15 @@ void task_leave_vm(void)
 static void first_run(void)
 {
 	struct trap_frame *tf = task_current()->tf;
+	bool dying = task_current()->leader->group_exiting;
 
 	if (!first_task_instret) {
 		first_task_instret = csr_read(CSR_INSTRET);
 		first_task_time = csr_read(CSR_TIME);
 	}
 	spin_unlock(&task_lock);
+	if (dying) /* a thread made as its process was being ended */
+		task_exit_thread(0);
 	/* the frame was made before the switch-in loaded this task's FP state */
 	tf->sstatus = fpu_user_sstatus(tf->sstatus);
 	trap_return(tf);
@@ -207,10 +224,14 @@ static void reset_frame(struct trap_frame *tf, vaddr_t entry, vaddr_t sp)
 	    fpu_user_sstatus((sstatus & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)) | SSTATUS_SPIE);
 }
 
-/* A task that will run gets its pid only now, so refused images use up none. Lock held. */
+/* A process that will run gets its pid only now, so refused images use up none: its first
+ * thread, the leader of its group. Lock held. */
 static void give_pid(struct task *t)
 {
 	t->pid = next_pid++;
+	t->tgid = t->pid;
+	t->leader = t;
+	t->nr_threads = 1;
 	stats.started++;
 }
 
@@ -280,13 +301,23 @@ bool task_signal_pending(void)
 	return task_current()->sig_ready;
 }
 
-void task_signal_recalc(struct task *t)
+/* Lock held: a sender on another hart must not see its signal's flag cleared by a recalc
+ * that read the pending set before the signal was in it. */
+static void recalc(struct task *t)
 {
-	t->sig_ready = (t->sig->pending & ~t->sig->blocked) || t->restart_pending;
+	t->sig_ready = (__atomic_load_n(&t->sig->pending, __ATOMIC_ACQUIRE) & ~t->sig->blocked) ||
+		       t->restart_pending;
 	if (t == task_current())
 		this_hart()->work = t->sig_ready;
 	else if (t->on_hart) /* running elsewhere: that hart looks on its way back to U-mode */
 		t->on_hart->work = t->sig_ready;
+}
+
+void task_signal_recalc(struct task *t)
+{
+	spin_lock(&task_lock);
+	recalc(t);
+	spin_unlock(&task_lock);
 }
 
 /* Makes @sig pending for @t and wakes it if it sleeps or waits. Lock held. */
@@ -295,14 +326,35 @@ static void post_signal(struct task *t, int sig, const struct sig_info *si)
 	if (signal_ignored(t->sig, sig) && sig != SIGKILL)
 		return;				 /* thrown away at once, as Linux does */
 	if (!(t->sig->pending & sig_bit(sig))) { /* standard signals do not queue */
-		t->sig->pending |= sig_bit(sig);
 		t->sig->info[sig - 1] = *si;
+		/* the receiver may be taking others off the set on its own hart */
+		__atomic_fetch_or(&t->sig->pending, sig_bit(sig), __ATOMIC_RELEASE);
 	}
-	task_signal_recalc(t);
+	recalc(t);
 	if (t->sig_ready && (t->state == TASK_SLEEPING || t->state == TASK_WAITING))
 		t->state = TASK_RUNNABLE;
 	if (t->sig_ready)
-		task_kick(t);
+		task_kick(t); /* the hart it runs on, or an idle one that may take it */
+}
+
+/* The thread of process @g that takes a signal sent to the process: the first that does not
+ * block it, the leader first (as Linux's complete_signal looks); when all block it, the
+ * leader if it is still there, else any. NULL when no thread is left. Lock held. */
+static struct task *pick_thread(struct task *g, int sig)
+{
+	struct task *any = NULL;
+
+	for (int i = -1; i < TASK_MAX; i++) {
+		struct task *t = i < 0 ? g : &task_table[i];
+
+		if (!live(t) || t->leader != g || (i >= 0 && t == g))
+			continue;
+		if (!sig || !(t->sig->blocked & sig_bit(sig)))
+			return t;
+		if (!any)
+			any = t;
+	}
+	return any;
 }
 
 int task_signal(int pid, int sig, const struct sig_info *si)
@@ -314,11 +366,15 @@ int task_signal(int pid, int sig, const struct sig_info *si)
 		return -EINVAL;
 	spin_lock(&task_lock);
 	for (int i = 0; i < TASK_MAX; i++) {
-		struct task *t = &task_table[i];
+		struct task *g = &task_table[i], *t;
 
-		if (t->state == TASK_FREE || t->state == TASK_NEW || t->state == TASK_ZOMBIE)
+		if (g->state == TASK_FREE || g->state == TASK_NEW || g->leader != g ||
+		    g->nr_threads == 0)
 			continue;
-		if (pid > 0 ? t->pid != pid : (pid == -1 && (t == me || t->pid == 1)))
+		if (pid > 0 ? g->pid != pid : (pid == -1 && (g == me->leader || g->pid == 1)))
+			continue;
+		t = pick_thread(g, sig);
+		if (!t)
 			continue;
 		found++;
 		if (sig)
@@ -328,124 +384,260 @@ int task_signal(int pid, int sig, const struct sig_info *si)
 	return found ? 0 : -ESRCH;
 }
 
-/* The common end of a task: address space gone, status for the parent, never returns. */
-static __noreturn void finish(struct task *t, int status)
+int task_signal_thread(int tgid, int tid, int sig, const struct sig_info *si)
 {
-	/* set_tid_address / CLONE_CHILD_CLEARTID: tell whoever waits on the tid (a bad address
-	 * is ignored, as Linux does) */
-	if (t->clear_child_tid) {
-		uint32_t zero = 0;
+	int found = 0;
 
-		if (copy_to_user(t->clear_child_tid, &zero, sizeof(zero))) {
-			/* nobody can be told: Linux goes on too */
-		}
-	}
-	trace_task_exit(t);
-	task_leave_vm();
-	t->minflt = vm_faults_resolved(&t->vm->counters);
-	t->maxrss_kib = t->vm->max_rss * (PAGE_SIZE / 1024);
-	vm_destroy(t->vm);
-	t->vm = NULL;
-	fdtable_destroy(t->fds);
-	t->fds = NULL;
-
+	if (sig < 0 || sig > SIG_COUNT)
+		return -EINVAL;
 	spin_lock(&task_lock);
+	for (int i = 0; i < TASK_MAX && !found; i++) {
+		struct task *t = &task_table[i];
+
+		if (!live(t) || t->pid != tid || (tgid > 0 && t->tgid != tgid))
+			continue;
+		found++;
+		if (sig)
+			post_signal(t, sig, si);
+	}
+	spin_unlock(&task_lock);
+	return found ? 0 : -ESRCH;
+}
+
+bool task_group_dying(const struct task *t)
+{
+	const struct task *g = t->leader;
+
+	return g->group_exiting && g->group_exec != t;
+}
+
+/* Ends every other thread of @t's process: each has SIGKILL pending, is woken, and ends at
+ * its next return to U-mode (task_group_dying). The first to ask sets the status (@status);
+ * @exec is the thread that stays for an execve, or NULL. Lock held. */
+static void zap_others(struct task *t, int status, struct task *exec)
+{
+	struct task *g = t->leader;
+
+	if (g->group_exiting)
+		return;
+	g->group_exiting = true;
+	g->group_status = status;
+	g->group_exec = exec;
+	for (int i = 0; i < TASK_MAX; i++) {
+		struct task *u = &task_table[i];
+
+		if (u == t || !live(u) || u->leader != g)
+			continue;
+		post_signal(u, SIGKILL, &(struct sig_info){ .code = SI_KERNEL });
+	}
+}
+
+/* How a report names a task: "pid N", and the thread when it is not the first one. */
+static const char *who(const struct task *t, char *buf, size_t size)
+{
+	if (t->pid == t->tgid)
+		ksnprintf(buf, size, "pid %d", t->pid);
+	else
+		ksnprintf(buf, size, "pid %d tid %d", t->tgid, t->pid);
+	return buf;
+}
+
+/* @t's run time split as its ticks were (all user time before the first tick). Lock held, or
+ * @t is the current task. */
+static void split_times(const struct task *t, struct task_times *out)
+{
+	uint64_t run = t->run_time, ticks = t->user_ticks + t->sys_ticks, ns;
+
+	if (t->state == TASK_RUNNING)
+		run += timer_now() - t->run_since;
+	ns = timer_to_ns(run);
+	/* as Linux's cputime_adjust(): stime = rtime * stime / (stime + utime) */
+	out->stime_ns = ticks ? ns / ticks * t->sys_ticks + ns % ticks * t->sys_ticks / ticks : 0;
+	out->utime_ns = ns - out->stime_ns;
+}
+
+/* Process @g's CPU time: its threads', the ended ones' included. Lock held. */
+static void process_times(const struct task *g, struct task_times *out)
+{
+	out->utime_ns = g->gone_utime_ns;
+	out->stime_ns = g->gone_stime_ns;
+	for (int i = 0; i < TASK_MAX; i++) {
+		const struct task *t = &task_table[i];
+		struct task_times tt;
+
+		if (t->state == TASK_FREE || t->leader != g || (t != g && !live(t)))
+			continue;
+		split_times(t, &tt);
+		out->utime_ns += tt.utime_ns;
+		out->stime_ns += tt.stime_ns;
+	}
+}
+
+/* The end of process @g, whose last thread has just ended: its status for the parent, its
+ * children orphaned, the parent told. Lock held. */
+static void end_process(struct task *g)
+{
+	int status = g->group_exiting ? g->group_status : g->wait_status;
+
+	if (!(status & 0x7f) && !task_poweroff)
+		kprintf("faultline: task %s pid %d exited with status %d\n", g->name, g->pid,
+			(status >> 8) & 0xff);
 	for (int i = 0; i < TASK_MAX; i++) {
 		struct task *c = &task_table[i];
 
-		if (c->state == TASK_FREE || c->parent != t)
+		if (c->state == TASK_FREE || c->parent != g)
 			continue;
 		c->parent = NULL;
 		if (c->state == TASK_ZOMBIE)
 			task_release(c);
 	}
-	t->wait_status = status;
+	g->wait_status = status;
 	if (status & 0x7f)
 		stats.killed_by[(status & 0x7f) <= SIG_COUNT ? (status & 0x7f) : 0]++;
 	else
 		stats.exited++;
-	t->state = TASK_ZOMBIE;
-	if (!t->parent) {
-		orphans[orphan_next].pid = t->pid;
+	if (!g->parent) {
+		orphans[orphan_next].pid = g->pid;
 		orphans[orphan_next].status = status;
 		orphan_next = (orphan_next + 1) % ORPHANS_KEPT;
 	}
-	if (t->parent) {
-		struct task *p = t->parent;
-		const struct k_sigaction *a = &p->sig->action[SIGCHLD - 1];
+	if (g->parent) {
+		struct task *p = g->parent, *to = pick_thread(p, SIGCHLD);
+		const struct k_sigaction a = signal_action(p->sig, SIGCHLD);
 		struct sig_info si = {
 			.code = (status & 0x7f) ? CLD_KILLED : CLD_EXITED,
-			.pid = t->pid,
+			.pid = g->pid,
 			.status = (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff,
 		};
 
 		/* a parent that ignores SIGCHLD (or asked SA_NOCLDWAIT) leaves no zombies */
-		if (a->handler == SIG_IGN || (a->flags & SA_NOCLDWAIT))
-			t->parent = NULL;
-		post_signal(p, SIGCHLD, &si);
-		if (p->state == TASK_WAITING) {
-			p->state = TASK_RUNNABLE;
-			task_kick(p);
-		}
+		if (a.handler == SIG_IGN || (a.flags & SA_NOCLDWAIT))
+			g->parent = NULL;
+		if (to)
+			post_signal(to, SIGCHLD, &si);
+		for (int i = 0; i < TASK_MAX; i++) /* any of its threads may be in wait4 */
+			if (task_table[i].state == TASK_WAITING && task_table[i].leader == p) {
+				task_table[i].state = TASK_RUNNABLE;
+				task_kick(&task_table[i]);
+			}
 	}
+	if (g->state == TASK_DEAD) { /* it ended before the last thread: nothing runs it */
+		g->state = TASK_ZOMBIE;
+		if (!g->parent)
+			task_release(g);
+	}
+}
+
+/* The common end of a thread: its robust futexes and tid word seen to, address space,
+ * descriptors and signal actions dropped, and the process ended with its last thread.
+ * @status is the thread's own wait status (the leader's is the process's, unless the group
+ * was ended as a whole). Never returns. */
+static __noreturn void finish(struct task *t, int status)
+{
+	struct task *g = t->leader;
+	uint64_t minflt, maxrss;
+
+	/* robust futexes and set_tid_address / CLONE_CHILD_CLEARTID: tell whoever waits */
+	futex_exit(t);
+	trace_task_exit(t);
+	task_leave_vm();
+	minflt = vm_faults_resolved(&t->vm->counters);
+	maxrss = t->vm->max_rss * (PAGE_SIZE / 1024);
+	if (vm_put(t->vm)) { /* the last user: the figures are the process's final ones */
+		g->minflt = minflt;
+		g->maxrss_kib = maxrss;
+	}
+	t->vm = NULL;
+	fdtable_put(t->fds);
+	t->fds = NULL;
+
+	spin_lock(&task_lock);
+	if (t == g)
+		g->wait_status = status;
+	if (t != g) {
+		struct task_times tt;
+
+		/* its CPU time stays the process's; nobody waits for a thread */
+		split_times(t, &tt);
+		g->gone_utime_ns += tt.utime_ns;
+		g->gone_stime_ns += tt.stime_ns;
+		t->parent = NULL;
+	}
+	/* a leader whose threads go on waits for them, unreportable, as Linux's */
+	t->state = --g->nr_threads && t == g ? TASK_DEAD : TASK_ZOMBIE;
+	if (g->nr_threads == 0)
+		end_process(g);
 	task_sched();
 	for (;;) /* a zombie is never scheduled again */
 		;
 }
 
+/* Ends the current thread's whole process with wait status @status. Never returns. */
+static __noreturn void end_group(struct task *t, int status)
+{
+	spin_lock(&task_lock);
+	zap_others(t, status, NULL);
+	spin_unlock(&task_lock);
+	finish(t, status);
+}
+
 void task_exit(int code)
 {
-	struct task *t = task_current();
+	end_group(task_current(), (code & 0xff) << 8);
+}
 
-	kprintf("faultline: task %s pid %d exited with status %d\n", t->name, t->pid, code & 0xff);
-	finish(t, (code & 0xff) << 8);
+void task_exit_thread(int code)
+{
+	finish(task_current(), (code & 0xff) << 8);
 }
 
 void task_kill(unsigned long scause, unsigned long addr, unsigned long pc, const char *reason,
 	       int sig)
 {
 	struct task *t = task_current();
+	char id[32];
 
-	kprintf("faultline: task %s pid %d killed: %s at 0x%lx (pc 0x%lx): %s\n", t->name, t->pid,
-		trap_cause_name(scause), addr, pc, reason);
-	finish(t, sig & 0x7f);
+	kprintf("faultline: task %s %s killed: %s at 0x%lx (pc 0x%lx): %s\n", t->name,
+		who(t, id, sizeof(id)), trap_cause_name(scause), addr, pc, reason);
+	end_group(t, sig & 0x7f);
 }
 
 void task_end_by_signal(int sig, uint64_t addr, uint64_t pc)
 {
 	struct task *t = task_current();
+	char id[32];
 
 	(void)addr;
-	kprintf("faultline: task %s pid %d killed by %s (pc 0x%lx)\n", t->name, t->pid,
+	kprintf("faultline: task %s %s killed by %s (pc 0x%lx)\n", t->name, who(t, id, sizeof(id)),
 		signal_name(sig), pc);
-	finish(t, sig & 0x7f);
+	end_group(t, sig & 0x7f);
 }
 
 void task_kill_undeliverable(int sig, uint64_t sp, uint64_t pc)
 {
 	struct task *t = task_current();
+	char id[32];
 
 	if (sig)
-		kprintf("faultline: task %s pid %d killed: cannot deliver %s: no room for its "
+		kprintf("faultline: task %s %s killed: cannot deliver %s: no room for its "
 			"frame below sp 0x%lx (pc 0x%lx)\n",
-			t->name, t->pid, signal_name(sig), sp, pc);
+			t->name, who(t, id, sizeof(id)), signal_name(sig), sp, pc);
 	else
-		kprintf(
-		    "faultline: task %s pid %d killed: rt_sigreturn finds no signal frame at sp "
-		    "0x%lx (pc 0x%lx)\n",
-		    t->name, t->pid, sp, pc);
-	finish(t, SIGSEGV);
+		kprintf("faultline: task %s %s killed: rt_sigreturn finds no signal frame at sp "
+			"0x%lx (pc 0x%lx)\n",
+			t->name, who(t, id, sizeof(id)), sp, pc);
+	end_group(t, SIGSEGV);
 }
 
 void task_request_poweroff(void)
 {
 	struct task *t = task_current();
 
-	kprintf("faultline: task %s pid %d powers the machine off\n", t->name, t->pid);
+	kprintf("faultline: task %s pid %d powers the machine off\n", t->name, t->tgid);
 	spin_lock(&task_lock);
 	task_poweroff = true;
 	spin_unlock(&task_lock);
-	finish(t, 0);
+	end_group(t, 0);
 }
 
 long task_set_clear_tid(vaddr_t addr)
@@ -458,8 +650,9 @@ long task_set_clear_tid(vaddr_t addr)
 
 long task_fork(const struct task_clone *c)
 {
-	struct task *parent = task_current(), *child;
-	int rc, pid;
+	struct task *parent = task_current(), *child, *g = parent->leader;
+	bool thread = c->flags & CLONE_THREAD;
+	int rc = 0, pid;
 	uint32_t tid;
 
 	spin_lock(&task_lock);
@@ -467,9 +660,16 @@ long task_fork(const struct task_clone *c)
 	spin_unlock(&task_lock);
 	if (!child)
 		return -EAGAIN;
-	rc = vm_fork(parent->vm, &child->vm);
-	if (rc == 0 && fdtable_fork(parent->fds, &child->fds)) {
-		vm_destroy(child->vm);
+	if (c->flags & CLONE_VM) {
+		vm_get(parent->vm);
+		child->vm = parent->vm;
+	} else {
+		rc = vm_fork(parent->vm, &child->vm);
+	}
+	if (rc == 0 && (c->flags & CLONE_FILES))
+		child->fds = fdtable_share(parent->fds);
+	else if (rc == 0 && fdtable_fork(parent->fds, &child->fds)) {
+		vm_put(child->vm);
 		rc = -ENOMEM;
 	}
 	if (rc) {
@@ -478,24 +678,42 @@ long task_fork(const struct task_clone *c)
 		spin_unlock(&task_lock);
 		return rc;
 	}
-	child->vm->asid = asid_of(child->slot);
+	if (!(c->flags & CLONE_VM))
+		child->vm->asid = asid_of(child->slot);
 	copy_name(child->name, parent->name);
 	child->umask = parent->umask;
-	signal_fork(child->sig, parent->sig);
+	signal_fork(child->sig, parent->sig, c->flags & CLONE_SIGHAND);
 	child->affinity = parent->affinity;
 	*child->tf = *parent->tf;
 	fpu_switch_out(&parent->fp); /* the child starts from the parent's FP registers too */
 	child->fp = parent->fp;
-	child->tf->a0 = 0;		/* fork returns 0 in the child */
-	child->limits = parent->limits; /* vm_fork gave the child's space the same limits */
+	child->tf->a0 = 0;	   /* fork returns 0 in the child */
+	child->limits = g->limits; /* the process's: vm_fork gave the child's space the same */
 	if (c->newsp)
 		child->tf->sp = c->newsp;
 	if (c->flags & CLONE_SETTLS)
 		child->tf->tp = c->tls;
-	child->parent = parent;
 	child->clear_child_tid = (c->flags & CLONE_CHILD_CLEARTID) ? c->ctid : 0;
 	spin_lock(&task_lock);
-	give_pid(child);
+	if (thread && g->group_exiting) {
+		/* the process is being ended: no thread joins it (Linux's copy_process too) */
+		spin_unlock(&task_lock);
+		vm_put(child->vm);
+		fdtable_put(child->fds);
+		spin_lock(&task_lock);
+		task_release(child);
+		spin_unlock(&task_lock);
+		return -EINTR;
+	}
+	if (thread) {
+		child->pid = next_pid++;
+		child->tgid = g->tgid;
+		child->leader = g;
+		g->nr_threads++;
+	} else {
+		give_pid(child);
+		child->parent = g; /* the process is the parent, whichever thread forked */
+	}
 	spin_unlock(&task_lock);
 	tid = (uint32_t)child->pid;
 	/* the tids go where the caller asked before anyone runs: the child's in its own memory
@@ -514,23 +732,9 @@ long task_fork(const struct task_clone *c)
 	return pid;
 }
 
-/* @t's run time split as its ticks were (all user time before the first tick). Lock held, or
- * @t is the current task. */
-static void split_times(const struct task *t, struct task_times *out)
-{
-	uint64_t run = t->run_time, ticks = t->user_ticks + t->sys_ticks, ns;
-
-	if (t->state == TASK_RUNNING)
-		run += timer_now() - t->run_since;
-	ns = timer_to_ns(run);
-	/* as Linux's cputime_adjust(): stime = rtime * stime / (stime + utime) */
-	out->stime_ns = ticks ? ns / ticks * t->sys_ticks + ns % ticks * t->sys_ticks / ticks : 0;
-	out->utime_ns = ns - out->stime_ns;
-}
-
 long task_wait(int pid, int options, int *status, uint64_t *ru_minflt, uint64_t *ru_maxrss)
 {
-	struct task *me = task_current();
+	struct task *self = task_current(), *me = self->leader; /* any thread reaps the process's */
 
 	spin_lock(&task_lock);
 	for (;;) {
@@ -541,13 +745,14 @@ long task_wait(int pid, int options, int *status, uint64_t *ru_minflt, uint64_t 
 			struct task_times ct;
 			long got;
 
-			if (c->state == TASK_FREE || c->parent != me || (pid > 0 && c->pid != pid))
+			if (c->state == TASK_FREE || c->leader != c || c->parent != me ||
+			    (pid > 0 && c->pid != pid))
 				continue;
 			have = true;
 			if (c->state != TASK_ZOMBIE)
 				continue;
 			*status = c->wait_status;
-			split_times(c, &ct);
+			process_times(c, &ct);
 			me->child_utime_ns += ct.utime_ns + c->child_utime_ns;
 			me->child_stime_ns += ct.stime_ns + c->child_stime_ns;
 			*ru_minflt = c->minflt;
@@ -568,33 +773,52 @@ long task_wait(int pid, int options, int *status, uint64_t *ru_minflt, uint64_t 
 			spin_unlock(&task_lock);
 			return 0;
 		}
-		if (me->sig_ready) {
+		if (self->sig_ready) {
 			spin_unlock(&task_lock);
 			return -ERESTARTSYS;
 		}
-		me->state = TASK_WAITING;
+		self->state = TASK_WAITING;
 		task_sched();
 	}
 }
 
 int task_times(int pid, bool children, struct task_times *out)
 {
-	struct task *me = task_current(), *t = NULL;
+	struct task *me = task_current()->leader, *t = NULL;
 
 	spin_lock(&task_lock);
 	if (pid == 0 || pid == me->pid) {
 		t = me;
 	} else {
 		for (int i = 0; i < TASK_MAX && !t; i++)
-			if (task_table[i].state != TASK_FREE && task_table[i].pid == pid)
+			if (task_table[i].state != TASK_FREE &&
+			    task_table[i].leader == &task_table[i] && task_table[i].pid == pid)
 				t = &task_table[i];
 	}
 	if (t && children) {
 		out->utime_ns = t->child_utime_ns;
 		out->stime_ns = t->child_stime_ns;
 	} else if (t) {
-		split_times(t, out);
+		process_times(t, out);
 	}
+	spin_unlock(&task_lock);
+	return t ? 0 : -ESRCH;
+}
+
+int task_thread_times(int tid, struct task_times *out)
+{
+	struct task *t = NULL;
+
+	spin_lock(&task_lock);
+	if (tid == 0) {
+		t = task_current();
+	} else {
+		for (int i = 0; i < TASK_MAX && !t; i++)
+			if (live(&task_table[i]) && task_table[i].pid == tid)
+				t = &task_table[i];
+	}
+	if (t)
+		split_times(t, out);
 	spin_unlock(&task_lock);
 	return t ? 0 : -ESRCH;
 }
@@ -627,22 +851,81 @@ void task_tick(const struct trap_frame *tf, bool from_user)
 		t->sys_ticks++;
 }
 
+/* The thread @t that execs takes over the identity of its process's leader @g, which has
+ * ended: its pid, parent and children, as Linux's de_thread. Lock held. */
+static void take_over(struct task *t, struct task *g)
+{
+	t->pid = g->pid;
+	t->parent = g->parent;
+	t->child_utime_ns = g->child_utime_ns;
+	t->child_stime_ns = g->child_stime_ns;
+	t->child_minflt = g->child_minflt;
+	t->child_maxrss_kib = g->child_maxrss_kib;
+	t->limits = g->limits;
+	for (int i = 0; i < TASK_MAX; i++)
+		if (task_table[i].state != TASK_FREE && task_table[i].parent == g)
+			task_table[i].parent = t;
+	g->parent = NULL;
+	task_release(g);
+	t->leader = t;
+}
+
+/* execve in a process with other threads: they end first (Linux's de_thread), and the
+ * caller becomes the process's only thread. -EINTR if the process is being ended itself. */
+static int end_other_threads(struct task *t)
+{
+	struct task *g = t->leader;
+
+	spin_lock(&task_lock);
+	if (g->nr_threads == 1) {
+		spin_unlock(&task_lock);
+		return 0;
+	}
+	if (g->group_exiting) {
+		spin_unlock(&task_lock);
+		return -EINTR;
+	}
+	zap_others(t, 0, t);
+	while (g->nr_threads > 1) { /* they end at their next return to U-mode, soon */
+		t->state = TASK_SLEEPING;
+		t->wake_at = timer_now() + timer_timebase() / 1000;
+		task_sched();
+	}
+	g->group_exiting = false;
+	g->group_exec = NULL;
+	if (t != g) {
+		t->nr_threads = 1;
+		take_over(t, g);
+	}
+	spin_unlock(&task_lock);
+	return 0;
+}
+
 long task_exec(int index, const char *const *argv, int argc)
 {
 	const struct task_image *img = image_get(index);
 	struct task *t = task_current();
-	struct vm *vm, *old = t->vm;
+	struct vm *vm, *old;
 	const char *why = "";
 	vaddr_t entry, sp;
 	int rc = exec_load(img, argv, argc, &vm, &entry, &sp, &why);
 
 	if (rc)
 		return rc;
-	vm->asid = old->asid;
+	rc = end_other_threads(t);
+	if (rc) {
+		vm_put(vm);
+		return rc;
+	}
+	old = t->vm;
+	/* the address space's ASID goes with the slot of the task that owns it */
+	vm->asid = asid_of(t->slot);
 	task_leave_vm();
 	t->vm = vm;
 	limits_apply(t);
-	vm_destroy(old); /* also flushes the ASID the new space inherits */
+	/* the last user: it also flushes the ASID the new space inherits */
+	if (!vm_put(old))
+		arch_flush_asid(vm->asid);
 	task_enter_vm(vm);
 	fdtable_exec(t->fds);
 	copy_name(t->name, img->name);

@@ -1,5 +1,7 @@
 /* Tasks: user programs in their own address spaces, their life cycle (start, fork, exec,
- * exit, kill, wait) and the round-robin scheduler that runs them. One lock guards the task
+ * exit, kill, wait) and the round-robin scheduler that runs them. A task is one thread: the
+ * threads of a process share its address space, descriptors and signal actions, and its
+ * group leader (the first thread) holds what is the process's. One lock guards the task
  * table and every state change, so that more harts can join later. */
 #ifndef FAULTLINE_FIRMWARE_TASK_H
 #define FAULTLINE_FIRMWARE_TASK_H
@@ -24,13 +26,16 @@ enum task_state {
 	TASK_SLEEPING, /* until wake_at (nanosleep) */
 	TASK_WAITING,  /* for a child (wait4) */
 	TASK_ZOMBIE,   /* ended; its parent has not collected the status yet */
+	TASK_DEAD,     /* a group leader that ended while other threads of its process go on */
 };
 
 struct task {
 	struct context ctx; /* where the kernel side of the task resumes */
 	enum task_state state;
-	int pid;
-	struct task *parent; /* NULL for boot tasks */
+	int pid;	     /* the thread's id (gettid); a process's first thread's is its tgid */
+	int tgid;	     /* the process's id (getpid): its group leader's pid */
+	struct task *leader; /* the first thread of its process; itself for the first */
+	struct task *parent; /* a leader's parent process (its leader), NULL for boot tasks */
 	char name[TASK_NAME_LEN];
 	struct vm *vm;
 	struct fdtable *fds;   /* its descriptors (firmware/fdtable.h) */
@@ -63,6 +68,12 @@ struct task {
 	uint64_t user_ticks, sys_ticks;
 	uint64_t child_utime_ns, child_stime_ns; /* reaped children's (and theirs), summed */
 	struct task_limits limits; /* getrlimit/setrlimit: inherited at fork, kept by exec */
+	/* the process's, kept in its leader (which stays, a zombie, until the last thread ends) */
+	int nr_threads;		 /* threads not yet ended */
+	bool group_exiting;	 /* exit_group or a fatal signal: every thread ends */
+	int group_status;	 /* the wait status they end with */
+	struct task *group_exec; /* the thread whose execve ends the others, which stays */
+	uint64_t gone_utime_ns, gone_stime_ns; /* CPU time of its ended threads but the leader */
 };
 
 /* task_init - empty task table; ASIDs of @asid_bits width. */
@@ -116,11 +127,16 @@ int task_sleep_until(uint64_t when) __must_check;
 #define ERESTARTSYS 512
 
 /*
- * task_signal - send @sig to the task with @pid (pid > 0), or to every task for 0 and -1
- * (-1 leaves out the caller and pid 1), as kill(2) does. @sig 0 only checks. Wakes a sleeper
- * it is for. Returns 0, -ESRCH or -EINVAL.
+ * task_signal - send @sig to the process with @pid (pid > 0), or to every process for 0 and
+ * -1 (-1 leaves out the caller's and pid 1), as kill(2) does: a thread of it that does not
+ * block @sig takes it. @sig 0 only checks. Wakes a sleeper it is for. Returns 0, -ESRCH or
+ * -EINVAL.
  */
 int task_signal(int pid, int sig, const struct sig_info *si) __must_check;
+
+/* task_signal_thread - tgkill(2) (@tgid > 0) or tkill(2) (@tgid 0): @sig to thread @tid
+ * alone. Returns 0, -ESRCH or -EINVAL. */
+int task_signal_thread(int tgid, int tid, int sig, const struct sig_info *si) __must_check;
 
 /* task_signal_recalc - after a change to @t's pending or blocked signals: whether it has
  * work on its way back to U-mode (this hart's flag, when @t is running). */
@@ -140,8 +156,27 @@ __noreturn void task_kill_undeliverable(int sig, uint64_t sp, uint64_t pc);
 /* task_wait_for_signal - rt_sigsuspend's sleep: until a signal must be acted on. */
 void task_wait_for_signal(void);
 
-/* task_exit - end the current task with exit code @code (low 8 bits). Never returns. */
+/* task_exit - exit_group(2): end the current process, every thread of it, with exit code
+ * @code (low 8 bits). Never returns. */
 __noreturn void task_exit(int code);
+
+/* task_exit_thread - exit(2): end the current thread only; the process ends with its last
+ * thread, with its leader's exit code (or the group's, after exit_group). Never returns. */
+__noreturn void task_exit_thread(int code);
+
+/* task_group_dying - whether @t's process is being ended (exit_group, a fatal signal) and
+ * @t must end at its next return to U-mode. */
+bool task_group_dying(const struct task *t);
+
+/* task_wake - make @t runnable if it sleeps (task_block, nanosleep): the one way a waker on
+ * any hart ends a sleep. Takes the task lock. */
+void task_wake(struct task *t);
+
+/* task_block - sleep until *@woken is set by a waker (which then calls task_wake), a signal is
+ * to be acted on, or the time CSR reaches @deadline (UINT64_MAX: never). Returns 0 when
+ * woken, -EINTR for a signal, -ETIMEDOUT. The waker sets *@woken before task_wake(), so no
+ * wake-up is lost between the caller's check of its condition and the sleep. */
+int task_block(const bool *woken, uint64_t deadline) __must_check;
 
 /*
  * task_kill - end the current task after a fatal trap: prints the report line
@@ -151,7 +186,20 @@ __noreturn void task_exit(int code);
 __noreturn void task_kill(unsigned long scause, unsigned long addr, unsigned long pc,
 			  const char *reason, int sig);
 
-/* clone(2)'s flags that a fork may carry (Linux's values) */
+/* clone(2)'s flags (Linux's values) */
+#define CLONE_VM	     0x00000100ul
+#define CLONE_FS	     0x00000200ul
+#define CLONE_FILES	     0x00000400ul
+#define CLONE_SIGHAND	     0x00000800ul
+#define CLONE_PIDFD	     0x00001000ul
+#define CLONE_PTRACE	     0x00002000ul
+#define CLONE_VFORK	     0x00004000ul
+#define CLONE_PARENT	     0x00008000ul
+#define CLONE_THREAD	     0x00010000ul
+#define CLONE_SYSVSEM	     0x00040000ul
+#define CLONE_DETACHED	     0x00400000ul
+#define CLONE_UNTRACED	     0x00800000ul
+#define CLONE_IO	     0x80000000ul
 #define CLONE_SETTLS	     0x00080000ul
 #define CLONE_PARENT_SETTID  0x00100000ul
 #define CLONE_CHILD_CLEARTID 0x00200000ul
@@ -166,8 +214,10 @@ struct task_clone {
 	vaddr_t ctid;	   /* CLONE_CHILD_SETTID / CLEARTID: in the child */
 };
 
-/* task_fork - a child with a copy-on-write copy of the address space, set up as @c asks.
- * Returns the child's pid in the parent, or a negative errno. */
+/* task_fork - a child with a copy-on-write copy of the address space, set up as @c asks; with
+ * CLONE_VM, CLONE_FILES, CLONE_SIGHAND it shares those instead, and with CLONE_THREAD it is a
+ * thread of the caller's process (flags checked by the caller, as Linux's copy_process).
+ * Returns the child's pid (tid) in the parent, or a negative errno. */
 long task_fork(const struct task_clone *c);
 
 /* task_set_clear_tid - set_tid_address(2): at exit, 0 is written to @addr. Returns the tid. */
@@ -201,7 +251,7 @@ void task_stats(struct task_stats *out);
 
 #define TASK_UMASK_DEFAULT 022 /* as Linux's first process has it */
 
-/* task_pid_exists - whether a live (not ended) task has @pid. */
+/* task_pid_exists - whether a live (not ended) thread has @pid. */
 bool task_pid_exists(int pid);
 /* CPU time in nanoseconds: utime + stime is the precise run time; the split between them
  * follows the timer ticks that found the task in U-mode or in the kernel, as Linux's. */
@@ -210,10 +260,14 @@ struct task_times {
 };
 
 /*
- * task_times - the CPU time of task @pid (0: the current task) in @out, or with @children the
- * times of its reaped children. Returns 0, or -ESRCH when no task has that pid.
+ * task_times - the CPU time of process @pid (0: the current one), all its threads', in @out,
+ * or with @children the times of its reaped children. Returns 0, or -ESRCH when no process
+ * has that pid.
  */
 int task_times(int pid, bool children, struct task_times *out) __must_check;
+
+/* task_thread_times - the CPU time of thread @tid alone (0: the current one). 0 or -ESRCH. */
+int task_thread_times(int tid, struct task_times *out) __must_check;
 
 /*
  * task_tick - account a timer tick to the current task, if any: user time when it came from

@@ -13,6 +13,9 @@
 
 /* uaccess_copy.S: @words 8-byte words from @src to @dst; 0 or -EFAULT */
 int uaccess_copy_words(void *dst, const void *src, size_t words);
+/* uaccess_atomic.S: one aligned word, loaded whole or compared and swapped; 0 or -EFAULT */
+int uaccess_load_u32(const uint32_t *uaddr, uint32_t *out);
+int uaccess_cmpxchg_u32(uint32_t *uaddr, uint32_t old, uint32_t new, uint32_t *found);
 
 bool user_range_ok(uintptr_t addr, size_t n)
 {
@@ -82,5 +85,29 @@ long strncpy_from_user(char *dst, uintptr_t src, size_t max)
 	csr_clear(CSR_SSTATUS, SSTATUS_SUM);
 	if (rc < 0)
 		dst[0] = '\0';
+	return rc;
+}
+
+int get_user_u32(uintptr_t addr, uint32_t *out)
+{
+	int rc;
+
+	if (!user_range_ok(addr, sizeof(*out)) || (addr & 3))
+		return -EFAULT;
+	csr_set(CSR_SSTATUS, SSTATUS_SUM);
+	rc = uaccess_load_u32((const uint32_t *)addr, out);
+	csr_clear(CSR_SSTATUS, SSTATUS_SUM);
+	return rc;
+}
+
+int user_cmpxchg_u32(uintptr_t addr, uint32_t old, uint32_t new, uint32_t *found)
+{
+	int rc;
+
+	if (!user_range_ok(addr, sizeof(old)) || (addr & 3))
+		return -EFAULT;
+	csr_set(CSR_SSTATUS, SSTATUS_SUM);
+	rc = uaccess_cmpxchg_u32((uint32_t *)addr, old, new, found);
+	csr_clear(CSR_SSTATUS, SSTATUS_SUM);
 	return rc;
 }

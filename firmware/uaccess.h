@@ -22,4 +22,12 @@ int copy_to_user(uintptr_t dst, const void *src, size_t n) __must_check;
  * -EFAULT, or -ENAMETOOLONG when no NUL came within @max bytes. */
 long strncpy_from_user(char *dst, uintptr_t src, size_t max) __must_check;
 
+/* get_user_u32 - the aligned 32-bit word at @addr, read in one access (no store on another
+ * hart can tear it). Returns 0 or -EFAULT (also for an unaligned @addr). */
+int get_user_u32(uintptr_t addr, uint32_t *out) __must_check;
+
+/* user_cmpxchg_u32 - atomically: if the aligned word at @addr is @old, make it @new. *@found
+ * gets the word seen. Returns 0 (compare *@found with @old for the outcome) or -EFAULT. */
+int user_cmpxchg_u32(uintptr_t addr, uint32_t old, uint32_t new, uint32_t *found) __must_check;
+
 #endif

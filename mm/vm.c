@@ -155,6 +155,7 @@ int vm_create(struct vm **out)
 	vm->limit_as = VM_NO_LIMIT;
 	vm->limit_data = VM_NO_LIMIT;
 	vm->limit_memlock = VM_NO_LIMIT;
+	vm->users = 1;
 	link_live(vm);
 	*out = vm;
 	return 0;
@@ -240,6 +241,20 @@ void vm_destroy(struct vm *vm)
 	(void)arch_shootdown(vm, 0, 0);
 	pt_destroy_user(vm->root);
 	slab_free(&vm_cache, vm);
+}
+
+void vm_get(struct vm *vm)
+{
+	__atomic_fetch_add(&vm->users, 1, __ATOMIC_RELAXED);
+}
+
+bool vm_put(struct vm *vm)
+{
+	/* acquire-release: whatever the other users wrote is seen by the one that destroys */
+	if (__atomic_sub_fetch(&vm->users, 1, __ATOMIC_ACQ_REL) != 0)
+		return false;
+	vm_destroy(vm);
+	return true;
 }
 
 /* ---- regions --------------------------------------------------------------------------- */

@@ -104,6 +104,7 @@ struct vm {
 	uint64_t rss;		/* frames of private memory mapped (anonymous, copies) */
 	uint64_t max_rss;
 	struct vm_counters counters;
+	uint32_t users; /* tasks that run in it (threads share one): vm_get, vm_put */
 	struct vm *next_live, *prev_live; /* every live address space, for global counters */
 	/* the level-0 table of the 2 MiB span the last fault walked to, which saves the walk of
 	 * a run of faults; whatever frees a table (munmap, brk, MAP_FIXED) forgets it first */
@@ -136,6 +137,13 @@ void vm_join_hart(struct vm *vm, unsigned long bit);
 /* vm_destroy - unmap everything, drop every frame reference, free every table and @vm, and
  * flush its ASID. The caller has made sure no hart runs on it. */
 void vm_destroy(struct vm *vm);
+
+/* vm_get - one user more of @vm (a thread that shares it). vm_create gives the first. */
+void vm_get(struct vm *vm);
+
+/* vm_put - one user less; the last one destroys @vm (see vm_destroy). Returns whether it
+ * did. The caller no longer runs on it. */
+bool vm_put(struct vm *vm);
 
 /*
  * vm_map_region - add a region [start, start + len) of @kind with @prot (PROT_*) that must not

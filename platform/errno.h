@@ -30,5 +30,6 @@
 #define ENOSYS	   38
 #define EOVERFLOW  75
 #define EOPNOTSUPP 95
+#define ETIMEDOUT  110
 
 #endif
