@@ -160,8 +160,9 @@ int hm_check_tlbs(struct vm *const *vms, int n, char *why, unsigned long len)
 			if (!e->valid)
 				continue;
 			if (pmm_managed(pa) && pmm_kind(pa) == FRAME_FREE) {
-				snprintf(why, len, "hart %u caches 0x%lx (asid %u) to free frame 0x%lx",
-					 h, (unsigned long)va, e->asid, (unsigned long)pa);
+				snprintf(why, len,
+					 "hart %u caches 0x%lx (asid %u) to free frame 0x%lx", h,
+					 (unsigned long)va, e->asid, (unsigned long)pa);
 				return -1;
 			}
 			for (int k = 0; k < n; k++) {
@@ -173,7 +174,8 @@ int hm_check_tlbs(struct vm *const *vms, int n, char *why, unsigned long len)
 					continue;
 				p = pt_walk(vms[k]->root, va, &level);
 				if (!p) {
-					snprintf(why, len, "hart %u caches 0x%lx of space %d, unmapped now",
+					snprintf(why, len,
+						 "hart %u caches 0x%lx of space %d, unmapped now",
 						 h, (unsigned long)va, k);
 					return -1;
 				}
@@ -187,12 +189,13 @@ int hm_check_tlbs(struct vm *const *vms, int n, char *why, unsigned long len)
 					return -1;
 				}
 				if ((e->pte & RIGHTS) & ~(*p & RIGHTS)) {
-					snprintf(why, len,
-						 "hart %u caches 0x%lx of space %d with rights 0x%lx, "
-						 "the PTE has 0x%lx",
-						 h, (unsigned long)va, k,
-						 (unsigned long)(e->pte & RIGHTS),
-						 (unsigned long)(*p & RIGHTS));
+					snprintf(
+					    why, len,
+					    "hart %u caches 0x%lx of space %d with rights 0x%lx, "
+					    "the PTE has 0x%lx",
+					    h, (unsigned long)va, k,
+					    (unsigned long)(e->pte & RIGHTS),
+					    (unsigned long)(*p & RIGHTS));
 					return -1;
 				}
 			}
