@@ -137,13 +137,19 @@ static void munmap_of_many_pages_and_their_tables_reaches_every_hart(void **stat
 			 0);
 	for (vaddr_t va = at; va < at + len; va += 8 * PAGE_SIZE)
 		wr_on(0, vm, va, (uint8_t)(va >> PAGE_SHIFT));
-	for (int h = 1; h < NHARTS; h++)
+	/* the other harts cache the first pages too, whose frames fill the first batch of
+	 * deferred puts (that batch settles before the rest: its shootdown must come first) */
+	for (int h = 1; h < NHARTS; h++) {
 		for (vaddr_t va = at; va < at + len; va += 8 * PAGE_SIZE)
 			assert_int_equal(rd_on(h, vm, va), (uint8_t)(va >> PAGE_SHIFT));
+		for (vaddr_t va = at; va < at + 64 * PAGE_SIZE; va += 8 * PAGE_SIZE)
+			assert_int_equal(rd_on(h, vm, va), (uint8_t)(va >> PAGE_SHIFT));
+	}
 	hm_set_current(&H[2]);
 	host_flushes_reset();
 	assert_int_equal(vm_munmap(vm, at, len), 0);
-	assert_int_equal(host_flushes()->shootdowns, NHARTS - 1); /* one per other hart */
+	/* once per other hart for each batch of frames */
+	assert_true(host_flushes()->shootdowns >= NHARTS - 1);
 	check(&vm, 1);
 	for (int h = 0; h < NHARTS; h++)
 		traps_on(h, vm, at + 8 * PAGE_SIZE, FAULT_READ);
