@@ -11,6 +11,11 @@ static const char *const known[] = {
 	"unknown-syscalls=report", /* name each unknown system call, once per task */
 };
 
+/* Words that carry a value after the key. */
+static const char *const known_keys[] = {
+	"asid-bits=", /* use at most this many ASID bits (tests recycle ASIDs with few) */
+};
+
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n';
@@ -37,6 +42,29 @@ bool bootargs_has(const char *word)
 	return false;
 }
 
+/* Whether the word at @w starts with @key. */
+static bool starts_with(const char *w, const char *key)
+{
+	while (*key && *w == *key) {
+		w++;
+		key++;
+	}
+	return !*key;
+}
+
+const char *bootargs_value(const char *key)
+{
+	const char *s = boot_facts()->fdt.bootargs;
+
+	for (; *s; s++)
+		if ((s == boot_facts()->fdt.bootargs || is_space(s[-1])) && starts_with(s, key)) {
+			while (*key++)
+				s++;
+			return s;
+		}
+	return NULL;
+}
+
 void bootargs_log(void)
 {
 	const char *s = boot_facts()->fdt.bootargs;
@@ -59,6 +87,8 @@ void bootargs_log(void)
 		len = (int)(s - w);
 		for (unsigned int i = 0; i < ARRAY_SIZE(known); i++)
 			ok |= word_is(w, known[i]);
+		for (unsigned int i = 0; i < ARRAY_SIZE(known_keys); i++)
+			ok |= starts_with(w, known_keys[i]);
 		if (!ok)
 			kprintf("faultline: unknown boot argument '%.*s' ignored\n", len, w);
 	}

@@ -20,12 +20,16 @@ MACHINES = [
     ("virt-8G", "virt", "8G", [], "(8 GiB)"),
     ("sifive_u", "sifive_u", "128M", [], "(128 MiB)"),
     ("spike", "spike", "128M", [], "(128 MiB)"),
+    ("virt-asid2-smp4", "virt", "256M", ["-smp", "4", "-append", "asid-bits=2"], "(256 MiB)"),
 ]
 
 # Static glibc programs (tests/glibc/), each run alone: on virt and one other machine.
 GLIBC_MACHINES = [
     ("glibc-virt", "virt", "256M", ["-append", "ktest=tasks"], "(256 MiB)"),
     ("glibc-sifive_u", "sifive_u", "256M", ["-append", "ktest=tasks"], "(256 MiB)"),
+    # 3 usable ASIDs for many processes on 4 harts: ASIDs are recycled by generation
+    ("glibc-virt-asid2-smp4", "virt", "256M", ["-smp", "4", "-append", "ktest=tasks asid-bits=2"],
+     "(256 MiB)"),
 ]
 # Linux 6.1's mm selftests, built unmodified: each must exit 0.
 SELFTEST_MACHINES = [
