@@ -57,7 +57,7 @@ static void enter(int h, int s)
 		flushes++;
 		memset(owner[h], 0, sizeof(owner[h]));
 	}
-	if (asid && owner[h][asid] && owner[h][asid] != (int)sp[s].serial)
+	if (owner[h][asid] && owner[h][asid] != (int)sp[s].serial)
 		fail_msg("hart %d meets space %u under ASID %u that space %d left, unflushed", h,
 			 sp[s].serial, asid, owner[h][asid]);
 	owner[h][asid] = (int)sp[s].serial;
