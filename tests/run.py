@@ -20,7 +20,6 @@ MACHINES = [
     ("virt-8G", "virt", "8G", [], "(8 GiB)"),
     ("sifive_u", "sifive_u", "128M", [], "(128 MiB)"),
     ("spike", "spike", "128M", [], "(128 MiB)"),
-    ("virt-asid2-smp4", "virt", "256M", ["-smp", "4", "-append", "asid-bits=2"], "(256 MiB)"),
 ]
 
 # Static glibc programs (tests/glibc/), each run alone: on virt and one other machine.
