@@ -3,8 +3,8 @@
 #include "firmware/task.h"
 
 #include "firmware/task_priv.h"
-#include "firmware/bootargs.h"
 
+#include "firmware/bootargs.h"
 #include "firmware/exec.h"
 #include "firmware/fdtable.h"
 #include "firmware/fpu.h"
