@@ -17,6 +17,7 @@ static const char *const known[] = {
 	"tasks=",		   /* the boot tasks, in order: tasks=NAME[,NAME...] */
 	"argv.",		   /* a boot task's arguments: argv.NAME=ARG[,ARG...] */
 	"trace=faults",		   /* record every fault with its stack (firmware/trace.c) */
+	"asid-bits=",		   /* use at most N ASID bits (tests recycle ASIDs with few) */
 	"trace-file=",		   /* host file for the trace (semihosting) */
 	"trace-ring=",		   /* trace records kept per hart */
 	"trace-flush=",		   /* exit: write the trace out only when a task ends */

@@ -4,6 +4,7 @@
 
 #include "firmware/task_priv.h"
 
+#include "firmware/bootargs.h"
 #include "firmware/exec.h"
 #include "firmware/fdtable.h"
 #include "firmware/fpu.h"
@@ -16,6 +17,7 @@
 #include "firmware/trap.h"
 #include "firmware/uaccess.h"
 #include "mm/arch.h"
+#include "mm/asid.h"
 #include "platform/errno.h"
 #include "platform/riscv/csr.h"
 #include "platform/riscv/irq.h"
@@ -27,7 +29,7 @@
 struct task task_table[TASK_MAX];
 spinlock_t task_lock = SPINLOCK_INIT;
 static int next_pid = 1;
-static unsigned int asid_limit;	    /* ASIDs 1 .. asid_limit - 1 exist; 0 is the kernel's */
+static struct asid_space asids;	    /* every space's ASID, by generation */
 static uint64_t first_task_instret; /* instret when the first task was entered */
 static uint64_t first_task_time;
 static struct task_stats stats;
@@ -68,7 +70,20 @@ void task_stats(struct task_stats *out)
 
 void task_init(unsigned int asid_bits)
 {
-	asid_limit = asid_bits >= 16 ? 1u << 16 : 1u << asid_bits;
+	char text[8];
+	const char *cap = text;
+
+	if (bootargs_value("asid-bits", text, sizeof(text)) > 0 && *cap >= '0' && *cap <= '9') {
+		unsigned int n = 0;
+
+		while (*cap >= '0' && *cap <= '9')
+			n = n * 10 + (unsigned int)(*cap++ - '0');
+		if (n < asid_bits) {
+			kprintf("faultline: ASIDs capped at %u bits (asid-bits=)\n", n);
+			asid_bits = n;
+		}
+	}
+	asid_init(&asids, asid_bits, HART_MAX);
 }
 
 /* Not yet ended: running, runnable or asleep. */
@@ -113,13 +128,6 @@ int task_all_vms(struct vm **out, int max)
 			out[n++] = vm;
 	}
 	return n;
-}
-
-/* Each slot owns an ASID when the hart has enough; otherwise all share 0 and every switch
- * flushes. */
-static unsigned int asid_of(unsigned int slot)
-{
-	return slot + 1 < asid_limit ? slot + 1 : 0;
 }
 
 static void copy_name(char *dst, const char *src)
@@ -172,7 +180,10 @@ void task_release(struct task *t)
 void task_enter_vm(struct vm *vm)
 {
 	struct hart *h = this_hart();
+	bool flush_all;
 
+	/* the space's ASID on this hart; a new one restarts vm->harts, so this comes first */
+	(void)asid_switch(&asids, vm, h->cpu, &flush_all);
 	/* from now on this hart may cache the space's translations: shootdowns must include it
 	 * (the bit is never cleared while the space keeps its ASID) */
 	if (!(__atomic_load_n(&vm->harts, __ATOMIC_RELAXED) & h->bit))
@@ -181,14 +192,16 @@ void task_enter_vm(struct vm *vm)
 	csr_write(CSR_SATP, (SATP_MODE_SV39 << SATP_MODE_SHIFT) |
 				((unsigned long)vm->asid << SATP_ASID_SHIFT) |
 				(vm->root >> PAGE_SHIFT));
-	/* without ASIDs, nothing tells one space's entries from another's */
-	if (vm->asid == 0)
-		arch_flush_asid(0);
+	/* a new ASID generation began since this hart last switched (its ASIDs may name other
+	 * spaces now), or there are no ASIDs to tell spaces apart */
+	if (flush_all)
+		arch_flush_all();
 }
 
 void task_leave_vm(void)
 {
 	this_hart()->vm = NULL;
+	asid_leave(&asids, this_hart()->cpu);
 	csr_write(CSR_SATP, (SATP_MODE_SV39 << SATP_MODE_SHIFT) | (kmem_root() >> PAGE_SHIFT));
 }
 
@@ -281,7 +294,6 @@ int task_spawn_image_argv(int index, const char *const *argv, int argc)
 		spin_unlock(&task_lock);
 		return rc;
 	}
-	vm->asid = asid_of(t->slot);
 	t->vm = vm;
 	limits_apply(t);
 	t->umask = TASK_UMASK_DEFAULT;
@@ -678,8 +690,6 @@ long task_fork(const struct task_clone *c)
 		spin_unlock(&task_lock);
 		return rc;
 	}
-	if (!(c->flags & CLONE_VM))
-		child->vm->asid = asid_of(child->slot);
 	copy_name(child->name, parent->name);
 	child->umask = parent->umask;
 	signal_fork(child->sig, parent->sig, c->flags & CLONE_SIGHAND);
@@ -918,14 +928,10 @@ long task_exec(int index, const char *const *argv, int argc)
 		return rc;
 	}
 	old = t->vm;
-	/* the address space's ASID goes with the slot of the task that owns it */
-	vm->asid = asid_of(t->slot);
 	task_leave_vm();
 	t->vm = vm;
 	limits_apply(t);
-	/* the last user: it also flushes the ASID the new space inherits */
-	if (!vm_put(old))
-		arch_flush_asid(vm->asid);
+	vm_put(old); /* the new space gets its own ASID as it enters a hart */
 	task_enter_vm(vm);
 	fdtable_exec(t->fds);
 	copy_name(t->name, img->name);

@@ -230,15 +230,16 @@ void vm_destroy(struct vm *vm)
 	struct vma *v;
 
 	unlink_live(vm);
+	/* the ASID may be handed out again: nothing of this space may stay cached on any hart,
+	 * and no TLB or walk cache may name a frame or table page once it is free, so the
+	 * flushes come first (no hart runs the space: none can cache it again) */
+	arch_flush_asid(vm->asid);
+	(void)arch_shootdown(vm, 0, 0);
 	while ((v = vma_first(&vm->vmas)) != NULL) {
-		vm_zap_range(vm, v->start, v->end, NULL); /* the ASID is flushed below */
+		vm_zap_range(vm, v->start, v->end, NULL);
 		vma_remove(&vm->vmas, v);
 		free_vma(v);
 	}
-	/* the ASID may be handed out again: nothing of this space may stay cached on any hart,
-	 * and no walk cache may name a table page once it is free */
-	arch_flush_asid(vm->asid);
-	(void)arch_shootdown(vm, 0, 0);
 	pt_destroy_user(vm->root);
 	slab_free(&vm_cache, vm);
 }

@@ -87,6 +87,7 @@ static inline uint64_t vm_faults_resolved(const struct vm_counters *c)
 struct vm {
 	paddr_t root;	   /* Sv39 root; the kernel half is shared with the kernel map */
 	unsigned int asid; /* set by the owner; used for flushes */
+	uint64_t asid_gen; /* the generation of @asid (mm/asid.c); 0: none yet */
 	/* harts that may cache its translations, by logical number: the owner sets a hart's bit
 	 * before the hart first runs on it (then fences), and a shootdown reads it after
 	 * changing the PTEs, so no hart that could have seen an old entry is missed */

@@ -32,8 +32,12 @@ void vm_flush_put(struct vm *vm, struct vm_flush *f, paddr_t pa)
 			vm->rss--;
 		return;
 	}
-	if (f->nput == VM_FLUSH_PUTS)
+	if (f->nput == VM_FLUSH_PUTS) {
+		/* the caller may not have counted its pages into @f yet (vm_zap_range does at
+		 * the end): settle with a flush of everything, here and on every other hart */
+		f->pages = FLUSH_PAGES_MAX + 1;
 		vm_flush_finish(vm, f);
+	}
 	f->put[f->nput++] = pa;
 }
 

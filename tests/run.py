@@ -35,6 +35,9 @@ GLIBC_MACHINES = [
     ("glibc-virt-smp8", "virt", "256M", ["-smp", "8", "-append", "ktest=tasks"], "(256 MiB)"),
     ("glibc-sifive_u-smp5", "sifive_u", "256M", ["-smp", "5", "-append", "ktest=tasks"],
      "(256 MiB)"),
+    # 3 usable ASIDs for many processes on 4 harts: ASIDs are recycled by generation
+    ("glibc-virt-asid2-smp4", "virt", "256M", ["-smp", "4", "-append", "ktest=tasks asid-bits=2"],
+     "(256 MiB)"),
 ]
 # Linux 6.1's mm selftests, built unmodified: each must exit 0.
 SELFTEST_MACHINES = [

@@ -40,11 +40,11 @@ void arch_flush_all(void)
 	hm_flush_all();
 }
 
-/* One software hart so far: no other hart caches anything. */
+/* The software harts that do not run this code: hm_shootdown flushes theirs. */
 unsigned int arch_shootdown(struct vm *vm, vaddr_t start, vaddr_t end)
 {
-	(void)vm;
-	(void)start;
-	(void)end;
-	return 0;
+	unsigned int n = hm_shootdown(vm, start, end);
+
+	flushes.shootdowns += n;
+	return n;
 }

@@ -11,6 +11,7 @@ struct fdt_region host_ram(uint64_t size, uint64_t align);
 
 struct host_flushes {
 	unsigned long page, asid, all;
+	unsigned long shootdowns; /* other harts asked to flush, summed */
 	vaddr_t last_va;
 	unsigned int last_asid;
 };

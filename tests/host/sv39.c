@@ -1,52 +1,101 @@
 /* The software Sv39 hart of the host tests. */
 #include "tests/host/sv39.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "mm/frame.h"
+#include "mm/pt.h"
 #include "platform/errno.h"
 #include "platform/riscv/csr.h"
 #include "platform/riscv/memlayout.h"
 
 #define ELOOP 40
 
+/* The harts there are, and the one whose code runs now (the "local" hart of every hook). */
+static struct hart_model *harts[HM_HARTS_MAX];
+static unsigned int nharts;
 static struct hart_model *active;
+
+void hm_init_smp(struct hart_model *hms, unsigned int n, bool svade)
+{
+	nharts = n;
+	for (unsigned int i = 0; i < n; i++) {
+		memset(&hms[i], 0, sizeof(hms[i]));
+		hms[i].svade = svade;
+		hms[i].id = i;
+		harts[i] = &hms[i];
+	}
+	active = &hms[0];
+}
 
 void hm_init(struct hart_model *hm, bool svade)
 {
-	memset(hm, 0, sizeof(*hm));
-	hm->svade = svade;
+	hm_init_smp(hm, 1, svade);
+}
+
+struct hart_model *hm_current(void)
+{
+	return active;
+}
+
+void hm_set_current(struct hart_model *hm)
+{
 	active = hm;
 }
 
 void hm_switch(struct hart_model *hm, paddr_t root, unsigned int asid)
 {
+	active = hm;
 	hm->root = root;
 	hm->asid = asid;
+}
+
+void hm_enter(struct hart_model *hm, struct vm *vm)
+{
+	active = hm;
+	if (!(__atomic_load_n(&vm->harts, __ATOMIC_RELAXED) & (1ul << hm->id)))
+		vm_join_hart(vm, 1ul << hm->id);
+	hm_switch(hm, vm->root, vm->asid);
+}
+
+/* Drops @hm's entries of @asid (any when 0) for the pages [lo, hi), counting those that name
+ * a frame already free when @check (a remote hart could have used it until now). */
+static void drop_tlb(struct hart_model *hm, unsigned int asid, vaddr_t lo, vaddr_t hi, bool check)
+{
+	for (int i = 0; i < HM_TLB_SIZE; i++) {
+		struct hm_tlb *e = &hm->tlb[i];
+		paddr_t pa = pte_paddr(e->pte);
+
+		if (!e->valid || !(asid == 0 || e->asid == asid))
+			continue;
+		if (e->vpn < lo >> PAGE_SHIFT || e->vpn > (hi - 1) >> PAGE_SHIFT)
+			continue;
+		if (check && pmm_managed(pa) && pmm_kind(pa) == FRAME_FREE)
+			hm->freed_frame_before_flush++;
+		e->valid = false;
+	}
 }
 
 void hm_flush_page(vaddr_t va, unsigned int asid)
 {
 	if (!active)
 		return;
-	for (int i = 0; i < HM_TLB_SIZE; i++)
-		if (active->tlb[i].vpn == va >> PAGE_SHIFT &&
-		    (asid == 0 || active->tlb[i].asid == asid))
-			active->tlb[i].valid = false;
+	drop_tlb(active, asid, va, va + PAGE_SIZE, false);
 }
 
-/* Drops the walk cache entries of @asid (every one when @all), checking each still names a
+/* Drops @hm's walk cache entries of @asid (every one when @all), checking each still names a
  * table page: one freed before this flush could have been walked through meanwhile. */
-static void drop_walk_cache(unsigned int asid, bool all)
+static void drop_walk_cache(struct hart_model *hm, unsigned int asid, bool all)
 {
 	for (int l = 0; l < 2; l++)
 		for (int i = 0; i < HM_PWC_SIZE; i++) {
-			struct hm_pwc *c = &active->pwc[l][i];
+			struct hm_pwc *c = &hm->pwc[l][i];
 
 			if (!c->valid || !(all || asid == 0 || c->asid == asid))
 				continue;
 			if (pmm_kind(c->table) != FRAME_PAGETABLE)
-				active->freed_before_flush++;
+				hm->freed_before_flush++;
 			c->valid = false;
 		}
 }
@@ -55,19 +104,103 @@ void hm_flush_asid(unsigned int asid)
 {
 	if (!active)
 		return;
-	for (int i = 0; i < HM_TLB_SIZE; i++)
-		if (asid == 0 || active->tlb[i].asid == asid)
-			active->tlb[i].valid = false;
-	drop_walk_cache(asid, false);
+	drop_tlb(active, asid, 0, USER_TOP, false);
+	drop_walk_cache(active, asid, false);
 }
 
 void hm_flush_all(void)
 {
 	if (!active)
 		return;
-	for (int i = 0; i < HM_TLB_SIZE; i++)
-		active->tlb[i].valid = false;
-	drop_walk_cache(0, true);
+	drop_tlb(active, 0, 0, USER_TOP, false);
+	drop_walk_cache(active, 0, true);
+}
+
+unsigned int hm_shootdown(struct vm *vm, vaddr_t start, vaddr_t end)
+{
+	unsigned long mask = __atomic_load_n(&vm->harts, __ATOMIC_SEQ_CST);
+	unsigned int asked = 0;
+
+	for (unsigned int i = 0; i < nharts; i++) {
+		struct hart_model *hm = harts[i];
+
+		if (hm == active || !(mask & (1ul << hm->id)))
+			continue;
+		hm->shootdowns++;
+		asked++;
+		/* ASID 0 is every space's when there are no ASIDs: then the fence covers all */
+		if (end == 0) {
+			drop_tlb(hm, vm->asid, 0, USER_TOP, true);
+			drop_walk_cache(hm, vm->asid, false);
+		} else {
+			drop_tlb(hm, vm->asid, start, end, true);
+		}
+	}
+	return asked;
+}
+
+bool hm_other_harts(const struct vm *vm)
+{
+	unsigned long mask = __atomic_load_n(&vm->harts, __ATOMIC_SEQ_CST);
+
+	return active && (mask & ~(1ul << active->id)) != 0;
+}
+
+/* The rights of a PTE a TLB entry may carry no more of than the PTE. */
+#define RIGHTS (PTE_R | PTE_W | PTE_X | PTE_U)
+
+int hm_check_tlbs(struct vm *const *vms, int n, char *why, unsigned long len)
+{
+	for (unsigned int h = 0; h < nharts; h++)
+		for (int i = 0; i < HM_TLB_SIZE; i++) {
+			const struct hm_tlb *e = &harts[h]->tlb[i];
+			paddr_t pa = pte_paddr(e->pte);
+			vaddr_t va = e->vpn << PAGE_SHIFT;
+
+			if (!e->valid)
+				continue;
+			if (pmm_managed(pa) && pmm_kind(pa) == FRAME_FREE) {
+				snprintf(why, len,
+					 "hart %u caches 0x%lx (asid %u) to free frame 0x%lx", h,
+					 (unsigned long)va, e->asid, (unsigned long)pa);
+				return -1;
+			}
+			for (int k = 0; k < n; k++) {
+				int level;
+				const pte_t *p;
+				paddr_t now;
+
+				if (vms[k]->asid != e->asid)
+					continue;
+				p = pt_walk(vms[k]->root, va, &level);
+				if (!p) {
+					snprintf(why, len,
+						 "hart %u caches 0x%lx of space %d, unmapped now",
+						 h, (unsigned long)va, k);
+					return -1;
+				}
+				now = pte_paddr(*p) + (va & (LEVEL_SIZE(level) - 1));
+				if (now != pa) {
+					snprintf(why, len,
+						 "hart %u caches 0x%lx of space %d to frame 0x%lx, "
+						 "the PTE maps 0x%lx",
+						 h, (unsigned long)va, k, (unsigned long)pa,
+						 (unsigned long)now);
+					return -1;
+				}
+				if ((e->pte & RIGHTS) & ~(*p & RIGHTS)) {
+					snprintf(
+					    why, len,
+					    "hart %u caches 0x%lx of space %d with rights 0x%lx, "
+					    "the PTE has 0x%lx",
+					    h, (unsigned long)va, k,
+					    (unsigned long)(e->pte & RIGHTS),
+					    (unsigned long)(*p & RIGHTS));
+					return -1;
+				}
+			}
+		}
+	return 0;
 }
 
 /* The walk cache slot for the table below a level-@level entry (2: root, 1: level 1). */
@@ -209,6 +342,7 @@ int hm_user(struct hart_model *hm, struct vm *vm, vaddr_t va, enum fault_access 
 	    uint8_t *val, enum fault_reason *reason)
 {
 	*reason = FAULT_OK;
+	active = hm; /* the fault handler runs on the hart that faulted */
 	for (int tries = 0; tries < 3; tries++) {
 		int rc;
 

@@ -38,6 +38,7 @@ struct hart_model {
 	bool svade;
 	enum hm_memtype memtype; /* HM_MEMTYPE_NONE after hm_init() */
 	pte_t last_pte;		 /* the leaf behind the last successful access */
+	unsigned int id; /* logical number: its bit in vm->harts is 1 << id */
 	paddr_t root;
 	unsigned int asid;
 	struct hm_tlb tlb[HM_TLB_SIZE];
@@ -49,12 +50,46 @@ struct hart_model {
 	 * page, and cached entries found naming a freed table when the flush came (the table was
 	 * freed before the flush, when another hart could still walk through it) */
 	unsigned long stale_walks, freed_before_flush;
+	/* shootdowns this hart received from another, and cached entries such a shootdown found
+	 * naming a frame already given back (freed before the flush, while this hart could still
+	 * read or write it) */
+	unsigned long shootdowns, freed_frame_before_flush;
 };
 
-/* hm_init - a hart with an empty TLB; the flush hooks of mm/ now act on it. */
+#define HM_HARTS_MAX 8
+
+/* hm_init - a hart with an empty TLB; the flush hooks of mm/ now act on it, and it is the
+ * only hart: no other one caches anything. */
 void hm_init(struct hart_model *hm, bool svade);
 
-/* hm_switch - satp := (root, asid), without a flush (ASIDs keep spaces apart). */
+/* hm_init_smp - @n harts (ids 0..n-1) with empty TLBs; harts[0] is the current one. */
+void hm_init_smp(struct hart_model *harts, unsigned int n, bool svade);
+
+/* hm_current - the hart whose code calls into mm/ now: the local flushes act on it, and
+ * shootdowns on the others. hm_set_current makes @hm the one. */
+struct hart_model *hm_current(void);
+void hm_set_current(struct hart_model *hm);
+
+/* hm_enter - @hm becomes current and starts running on @vm: it joins vm->harts (as the
+ * firmware's task_enter_vm does, before its first access) and switches satp to it. */
+void hm_enter(struct hart_model *hm, struct vm *vm);
+
+/* hm_shootdown - the model of arch_shootdown: every registered hart other than the current
+ * one whose bit is in vm->harts drops @vm's ASID's entries of [start, end), or all of them and
+ * its walk cache entries when @end is 0. Returns how many harts it flushed. */
+unsigned int hm_shootdown(struct vm *vm, vaddr_t start, vaddr_t end);
+
+/* hm_other_harts - whether a registered hart other than the current one is in vm->harts. */
+bool hm_other_harts(const struct vm *vm);
+
+/* hm_check_tlbs - the invariant of shootdowns, for the live spaces @vms: on every hart, each
+ * cached entry of one of their ASIDs maps the frame the space's PTE maps now, with no right
+ * the PTE lacks, and no cached entry of any ASID names a free frame. Returns 0, or -1 with
+ * the first breach described in @why. */
+int hm_check_tlbs(struct vm *const *vms, int n, char *why, unsigned long len);
+
+/* hm_switch - satp := (root, asid), without a flush (ASIDs keep spaces apart); @hm becomes
+ * the current hart. */
 void hm_switch(struct hart_model *hm, paddr_t root, unsigned int asid);
 
 /*
