@@ -31,7 +31,9 @@ MACHINES = [
 GLIBC_MACHINES = [
     ("glibc-virt", "virt", "256M", ["-append", "ktest=tasks"], "(256 MiB)"),
     ("glibc-virt-smp2", "virt", "256M", ["-smp", "2", "-append", "ktest=tasks"], "(256 MiB)"),
-    ("glibc-virt-smp4", "virt", "256M", ["-smp", "4", "-append", "ktest=tasks"], "(256 MiB)"),
+    # and the mm stress program for a minute on this one
+    ("glibc-virt-smp4", "virt", "256M", ["-smp", "4", "-append", "ktest=tasks argv.smp_stress=60"],
+     "(256 MiB)"),
     ("glibc-virt-smp8", "virt", "256M", ["-smp", "8", "-append", "ktest=tasks"], "(256 MiB)"),
     ("glibc-sifive_u-smp5", "sifive_u", "256M", ["-smp", "5", "-append", "ktest=tasks"],
      "(256 MiB)"),

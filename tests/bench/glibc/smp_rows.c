@@ -157,8 +157,8 @@ static void threaded_rows(void)
 /* p: @procs processes, one per hart, each writing @n fresh pages; instret per fault each. */
 static void parallel_faults(int procs, unsigned long n)
 {
-	volatile uint64_t *shared = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
-					 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	volatile uint64_t *shared =
+	    mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	uint64_t lo = UINT64_MAX, hi = 0;
 
 	for (int k = 0; k < procs; k++) {
