@@ -3,6 +3,7 @@
  * early_boot() (C, position-independent) build the boot tables, then jumps to the upper half. */
 #include "firmware/smp.h"
 #include "platform/riscv/csr.h"
+#include "platform/riscv/sbi.h"
 
 #define IMAGE_TEXT_OFFSET    0x200000	 /* 2 MiB above RAM start, past OpenSBI */
 #define IMAGE_HEADER_VERSION 0x2	 /* 0.2 */
@@ -33,6 +34,21 @@ image_code:
 	csrr	s4, CSR_TIME
 	csrw	CSR_SIE, zero
 	csrw	CSR_SATP, zero
+
+	/* One hart boots. Should a loader send a second one here (some start every hart at
+	 * the entry; one was seen arriving under QEMU sifive_u while the first ran), it would
+	 * clear bss under the first: it hands itself back to the SBI (HSM hart_stop), from
+	 * where smp.c starts it the normal way. */
+	lla	t0, boot_lottery
+	li	t1, 1
+	amoswap.w t1, t1, (t0)
+	beqz	t1, 0f
+	li	a7, SBI_EXT_HSM
+	li	a6, SBI_HSM_HART_STOP
+	ecall
+1:	wfi				/* no HSM: nothing else to do but stay out of the way */
+	j	1b
+0:
 
 	/* Page tables need a page-aligned image. A loader that put us elsewhere (one vendor
 	 * OpenSBI uses 0x80200020) gets us copied to the next 2 MiB boundary past our end. */
@@ -88,6 +104,12 @@ image_code:
 5:	wfi
 	j	5b
 
+	.section .data
+	.balign 4
+boot_lottery:				/* in .data: bss is cleared only by the winner */
+	.word	0
+
+	.section .text.entry, "ax"
 	/* A hart started by HSM hart_start (firmware/smp.c): MMU off, a0 = hart id, a1 = the
 	 * physical address of its struct smp_boot. Everything is read from it while addresses
 	 * are physical; then stvec points at the virtual secondary_virt, and turning the kernel

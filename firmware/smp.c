@@ -170,8 +170,10 @@ static void park_if_asked(void)
 	if (!__atomic_load_n(&stopping, __ATOMIC_ACQUIRE))
 		return;
 	__atomic_fetch_or(&parked, h->bit, __ATOMIC_SEQ_CST);
+	/* wait in wfi, not spinning: on a host with fewer cores than harts, the hart doing the
+	 * work needs the time; the resume's IPI (SSIP, which wfi sees even masked) ends it */
 	while (__atomic_load_n(&stopping, __ATOMIC_ACQUIRE))
-		;
+		__asm__ volatile("wfi");
 	__atomic_fetch_and(&parked, ~h->bit, __ATOMIC_SEQ_CST);
 }
 
@@ -197,6 +199,7 @@ void smp_stop_others(void)
 void smp_resume_others(void)
 {
 	__atomic_store_n(&stopping, false, __ATOMIC_SEQ_CST);
+	smp_send_ipi(__atomic_load_n(&parked, __ATOMIC_ACQUIRE));
 	spin_unlock(&stop_lock);
 }
 

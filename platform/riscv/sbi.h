@@ -3,7 +3,6 @@
 #ifndef FAULTLINE_PLATFORM_RISCV_SBI_H
 #define FAULTLINE_PLATFORM_RISCV_SBI_H
 
-#include "platform/types.h"
 
 #define SBI_EXT_LEGACY_SET_TIMER       0x00
 #define SBI_EXT_LEGACY_CONSOLE_PUTCHAR 0x01
@@ -22,6 +21,7 @@
 #define SBI_BASE_PROBE_EXT	   3
 #define SBI_BASE_GET_MVENDORID	   4
 #define SBI_HSM_HART_START	   0
+#define SBI_HSM_HART_STOP	   1
 #define SBI_HSM_HART_GET_STATUS	   2
 #define SBI_IPI_SEND_IPI	   0
 #define SBI_RFENCE_SFENCE_VMA	   1
@@ -37,6 +37,9 @@
 /* HSM hart states */
 #define SBI_HSM_STARTED 0
 #define SBI_HSM_STOPPED 1
+
+#ifndef __ASSEMBLER__
+#include "platform/types.h"
 
 struct sbiret {
 	long error;
@@ -98,5 +101,7 @@ long sbi_remote_sfence_vma(unsigned long mask, unsigned long base, vaddr_t start
 /* sbi_shutdown - power off (SRST where the SBI has it, else the legacy call). Returns only
  * if that failed. */
 void sbi_shutdown(const struct sbi_info *info, bool failure);
+
+#endif /* __ASSEMBLER__ */
 
 #endif

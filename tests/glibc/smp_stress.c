@@ -24,6 +24,7 @@
 #define SLOT_PAGES   8
 #define SYS_FL_AUDIT 0x1001
 #define WORKERS	     4
+#define MIN_BATCHES  3
 
 static atomic_int bad_data, audit_failures, audits, ops, forks;
 
@@ -156,7 +157,9 @@ static void *worker(void *arg)
 	uint64_t seed = 0x9e3779b97f4a7c15ull * ((uint64_t)(long)arg + 1);
 
 	memset(slots, 0, sizeof(slots));
-	while (now_ms() < deadline)
+	/* the time asked for, and a few batches however slow the machine (8 harts on a host of
+	 * fewer cores run at a crawl) */
+	for (int done = 0; done < MIN_BATCHES || now_ms() < deadline; done++)
 		atomic_fetch_add(&bad_data, batch(slots, &seed, (long)arg % 2 == 0));
 	release(slots);
 	return NULL;
@@ -175,7 +178,7 @@ int main(int argc, char **argv)
 		other = fork(); /* a second process doing the same, beside this one's threads */
 		for (long k = 0; k < WORKERS; k++)
 			pthread_create(&th[k], NULL, worker, (void *)(k + (other == 0 ? 10 : 0)));
-		while (now_ms() < deadline) {
+		while (now_ms() < deadline || atomic_load(&ops) < MIN_BATCHES * 64 * WORKERS) {
 			struct timespec pause = { 0, 200 * 1000 * 1000 };
 			long rc;
 
@@ -198,7 +201,6 @@ int main(int argc, char **argv)
 		}
 		CHECK_EQ(atomic_load(&bad_data), 0);
 		CHECK_EQ(atomic_load(&audit_failures), 0);
-		CHECK(atomic_load(&ops) > 1000);
 		printf("    %lds: %d operations, %d forks, %d audits in this process\n", seconds,
 		       atomic_load(&ops), atomic_load(&forks), atomic_load(&audits));
 	}
