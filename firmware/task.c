@@ -564,6 +564,10 @@ static __noreturn void finish(struct task *t, int status)
 	t->fds = NULL;
 
 	spin_lock(&task_lock);
+	/* its run time up to now: the parent's figures are made below, before the switch that
+	 * would otherwise add the last stretch */
+	t->run_time += timer_now() - t->run_since;
+	t->run_since = timer_now();
 	if (t == g)
 		g->wait_status = status;
 	if (t != g) {
