@@ -284,4 +284,3 @@ int task_block(const bool *woken, uint64_t deadline)
 	spin_unlock(&task_lock);
 	return rc;
 }
-

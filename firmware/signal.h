@@ -88,7 +88,7 @@ struct sighand {
  * alternate stack. fork copies it but for what is pending, execve resets handlers. */
 struct sigstate {
 	struct sighand *hand;
-	uint64_t blocked, pending; /* pending: senders on any hart add bits atomically */
+	uint64_t blocked, pending;	 /* pending: senders on any hart add bits atomically */
 	struct sig_info info[SIG_COUNT]; /* of each pending signal: standard ones do not queue */
 	uint64_t saved_blocked;		 /* rt_sigsuspend's mask, restored after the handler */
 	bool restore_blocked;

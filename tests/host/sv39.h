@@ -38,7 +38,7 @@ struct hart_model {
 	bool svade;
 	enum hm_memtype memtype; /* HM_MEMTYPE_NONE after hm_init() */
 	pte_t last_pte;		 /* the leaf behind the last successful access */
-	unsigned int id; /* logical number: its bit in vm->harts is 1 << id */
+	unsigned int id;	 /* logical number: its bit in vm->harts is 1 << id */
 	paddr_t root;
 	unsigned int asid;
 	struct hm_tlb tlb[HM_TLB_SIZE];
