@@ -14,7 +14,6 @@ void vm_flush_begin(struct vm *vm, struct vm_flush *f)
 	f->hi = 0;
 	f->tables = false;
 	f->nput = 0;
-	f->shootdowns = 0;
 	f->defer = vm_other_harts(vm);
 }
 
@@ -49,7 +48,7 @@ void vm_flush_finish(struct vm *vm, struct vm_flush *f)
 	if (all)
 		arch_flush_asid(vm->asid);
 	if (f->defer && (all || f->hi > f->lo))
-		f->shootdowns += all ? arch_shootdown(vm, 0, 0) : arch_shootdown(vm, f->lo, f->hi);
+		(void)(all ? arch_shootdown(vm, 0, 0) : arch_shootdown(vm, f->lo, f->hi));
 	/* no hart can reach these frames through a cached translation any more */
 	for (unsigned int i = 0; i < f->nput; i++)
 		if (pmm_put_ref(f->put[i]))

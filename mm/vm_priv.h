@@ -37,7 +37,6 @@ struct vm_flush {
 	bool tables;
 	bool defer; /* other harts may cache the space: frames wait for their flush */
 	unsigned int nput;
-	unsigned long shootdowns; /* other-hart flushes asked for, summed */
 	paddr_t put[VM_FLUSH_PUTS];
 };
 

@@ -139,13 +139,6 @@ unsigned int hm_shootdown(struct vm *vm, vaddr_t start, vaddr_t end)
 	return asked;
 }
 
-bool hm_other_harts(const struct vm *vm)
-{
-	unsigned long mask = __atomic_load_n(&vm->harts, __ATOMIC_SEQ_CST);
-
-	return active && (mask & ~(1ul << active->id)) != 0;
-}
-
 /* The rights of a PTE a TLB entry may carry no more of than the PTE. */
 #define RIGHTS (PTE_R | PTE_W | PTE_X | PTE_U)
 

@@ -79,9 +79,6 @@ void hm_enter(struct hart_model *hm, struct vm *vm);
  * its walk cache entries when @end is 0. Returns how many harts it flushed. */
 unsigned int hm_shootdown(struct vm *vm, vaddr_t start, vaddr_t end);
 
-/* hm_other_harts - whether a registered hart other than the current one is in vm->harts. */
-bool hm_other_harts(const struct vm *vm);
-
 /* hm_check_tlbs - the invariant of shootdowns, for the live spaces @vms: on every hart, each
  * cached entry of one of their ASIDs maps the frame the space's PTE maps now, with no right
  * the PTE lacks, and no cached entry of any ASID names a free frame. Returns 0, or -1 with
