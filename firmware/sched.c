@@ -207,7 +207,11 @@ void task_yield(void)
 
 	spin_lock(&task_lock);
 	t->state = TASK_RUNNABLE;
-	task_kick(t); /* an idle hart may take it, or the next one, while this one switches */
+	/* only a task that may no longer run here (sched_setaffinity) needs another hart: any
+	 * other runnable task an idle hart would have taken already, and moving this one for
+	 * nothing would leave it waiting for that hart to wake */
+	if (!(t->affinity & this_hart()->bit))
+		task_kick(t);
 	task_sched();
 	spin_unlock(&task_lock);
 }
