@@ -34,7 +34,6 @@ GLIBC_MACHINES = [
     # and the mm stress program for a minute on this one
     ("glibc-virt-smp4", "virt", "256M", ["-smp", "4", "-append", "ktest=tasks argv.smp_stress=60"],
      "(256 MiB)"),
-    ("glibc-virt-smp8", "virt", "256M", ["-smp", "8", "-append", "ktest=tasks"], "(256 MiB)"),
     ("glibc-sifive_u-smp5", "sifive_u", "256M", ["-smp", "5", "-append", "ktest=tasks"],
      "(256 MiB)"),
     # 3 usable ASIDs for many processes on 4 harts: ASIDs are recycled by generation
