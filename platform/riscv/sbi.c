@@ -4,20 +4,7 @@
 struct sbiret sbi_call(unsigned long ext, unsigned long fid, unsigned long a0, unsigned long a1,
 		       unsigned long a2)
 {
-	register unsigned long r_a0 __asm__("a0") = a0;
-	register unsigned long r_a1 __asm__("a1") = a1;
-	register unsigned long r_a2 __asm__("a2") = a2;
-	register unsigned long r_a6 __asm__("a6") = fid;
-	register unsigned long r_a7 __asm__("a7") = ext;
-	struct sbiret ret;
-
-	__asm__ volatile("ecall"
-			 : "+r"(r_a0), "+r"(r_a1)
-			 : "r"(r_a2), "r"(r_a6), "r"(r_a7)
-			 : "memory");
-	ret.error = (long)r_a0;
-	ret.value = (long)r_a1;
-	return ret;
+	return sbi_call5(ext, fid, a0, a1, a2, 0, 0);
 }
 
 static bool probe(unsigned long ext)
