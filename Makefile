@@ -150,7 +150,7 @@ $(VERSION_OBJS): $(call SETTING,version)
 test-build: $(HOST_TESTS) $(O)/test/faultline-test.elf $(O)/test/faultline-plain.elf \
 	$(O)/test/faultline-glibc.elf $(O)/test/faultline-selftests.elf \
 	$(O)/test/faultline-plain.bin $(O)/test/faultline-plain.img $(O)/test/faultline-plain.itb \
-	$(O)/test/faultline-trace.elf dtbs
+	$(O)/test/faultline-trace.elf $(O)/test/faultline-insnloop.elf $(INSNCOUNT) dtbs
 all: $(O)/faultline.elf $(O)/faultline.bin
 
 $(O)/obj/%.c.o: %.c $(call SETTING,kernel)
@@ -323,6 +323,33 @@ $(O)/bench/faultline-bench.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) \
 	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c) $(O)/obj/bench-images.S.o,\
 		$(BENCH_TASKS))
 
+# The multi-hart bench (tests/bench/smp/): one static glibc program in a normal image, timed
+# per hart by the insncount QEMU plugin (tools/insncount/), built with the host's compiler.
+SMPBENCH_TASKS := $(O)/tasks/smpbench/smpbench
+INSNLOOP_TASKS := $(O)/tasks/smpbench/insnloop
+INSNCOUNT := $(O)/tools/insncount.so
+$(INSNCOUNT): tools/insncount/insncount.c $(call SETTING,host)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) -std=gnu11 -O2 $(WARN) -shared -fPIC -fvisibility=hidden $< -o $@ -lpthread
+$(O)/tasks/smpbench/%: tests/bench/smp/%.c $(call SETTING,glibc)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GLIBC   $@")
+	$(Q)$(GLIBC_CC) -static -O2 -g -Wall -Wextra -Werror $< -o $@
+$(O)/obj/%-smpimages.S.o: tools/mkimages.sh $(O)/tasks/smpbench/% $(call SETTING,kernel)
+	$(Q)sh tools/mkimages.sh $(O)/tasks/smpbench/$* > $(O)/obj/$*-smpimages.S
+	$(Q)$(CC) $(ASFLAGS) -c $(O)/obj/$*-smpimages.S -o $@
+$(O)/bench/faultline-smpbench.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) \
+		$(O)/obj/smpbench-smpimages.S.o $(O)/firmware.ld $(O)/obj/ksyms-empty.S.o \
+		tools/ksyms.sh $(call SETTING,link)
+	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c) \
+		$(O)/obj/smpbench-smpimages.S.o,$(SMPBENCH_TASKS))
+$(O)/test/faultline-insnloop.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) \
+		$(O)/obj/insnloop-smpimages.S.o $(O)/firmware.ld $(O)/obj/ksyms-empty.S.o \
+		tools/ksyms.sh $(call SETTING,link)
+	$(call link,$@,$(KERNEL_OBJS) $(call objs,firmware/payload.c) \
+		$(O)/obj/insnloop-smpimages.S.o,$(INSNLOOP_TASKS))
+
 $(O)/test/faultline-plain.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) \
 		$(O)/obj/plain-images.S.o $(O)/firmware.ld $(O)/obj/ksyms-empty.S.o tools/ksyms.sh \
 		$(call SETTING,link)
@@ -460,7 +487,8 @@ test: deps
 	$(Q)$(PYTHON) tests/run.py --build $(O) --qemu $(QEMU) --make $(MAKE) $(HOST_TESTS)
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory $(O)/bench/faultline-bench.elf
+	$(Q)$(MAKE) --no-print-directory $(O)/bench/faultline-bench.elf \
+		$(O)/bench/faultline-smpbench.elf $(INSNCOUNT)
 	$(Q)$(PYTHON) tools/bench.py --build $(O) --qemu $(QEMU)
 
 # make trace TASKS="...": boot with trace=faults, the trace written to a host file through

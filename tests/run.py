@@ -537,6 +537,38 @@ def run_board_profiles(tally):
                        "" if ok else f"{b['load_pa']}, expected {want:#x}")
 
 
+def run_insncount(tally, qemu, build, logdir):
+    """The insncount plugin (make bench's per-hart counter) counts a marker-delimited loop of
+    known length exactly: 2002 instructions, none of them the SBI's, with and without icount."""
+    image = os.path.join(build, "test", "faultline-insnloop.elf")
+    plugin = os.path.join(build, "tools", "insncount.so")
+    for label, extra in (("insncount-icount", ["-smp", "1", "-icount", "shift=0"]),
+                         ("insncount-smp2", ["-smp", "2"])):
+        out = os.path.join(logdir, f"{label}.txt")
+        if os.path.exists(out):
+            os.remove(out)
+        cmd = [qemu, "-M", "virt", "-m", "128M", "-bios", "default", "-display", "none",
+               "-serial", "stdio", "-monitor", "none", *extra, "-kernel", image,
+               "-plugin", f"{plugin},out={out}"]
+        text, status = boot(cmd, QEMU_TIMEOUT)
+        with open(os.path.join(logdir, f"{label}.log"), "w") as f:
+            f.write(text)
+        recs = {}
+        log = open(out).read() if os.path.exists(out) else ""
+        for line in log.splitlines():
+            w = line.split()
+            if w[0] == "insncount":
+                recs[int(w[1])] = (int(w[2]), [int(x) for x in w[3:]])
+        tally.case("insnloop: done" in text and "insncount-end 2 -" in log, label,
+                   "plugin_logs_both_markers_at_exit")
+        got = None
+        if 1 in recs and 2 in recs and recs[1][0] == recs[2][0]:
+            v = recs[1][0]
+            got = [recs[2][1][2 * v + i] - recs[1][1][2 * v + i] for i in (0, 1)]
+        tally.case(got == [0, 2002], label, "plugin_counts_a_known_loop_exactly",
+                   f"sbi, other = {got}, expected [0, 2002]")
+
+
 def run_bootargs(tally, qemu, image, logdir):
     """Boot arguments from QEMU's -append: the boot tasks by name, in order, with argv."""
     label = "plain-bootargs"
@@ -647,6 +679,7 @@ def main():
               os.path.join(args.build, "test", "faultline-plain.bin"),
               os.path.join(args.build, "test", "faultline-plain.itb"), logdir)
     run_trace(tally, args.qemu, args.build, logdir)
+    run_insncount(tally, args.qemu, args.build, logdir)
     run_fw_jump(tally, args.qemu, os.path.join(args.build, "test", "faultline-plain.bin"), logdir)
     run_rebuilds(tally, args.make, args.build)
 
