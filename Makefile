@@ -489,7 +489,7 @@ test: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(O)/bench/faultline-bench.elf \
 		$(O)/bench/faultline-smpbench.elf $(INSNCOUNT)
-	$(Q)$(PYTHON) tools/bench.py --build $(O) --qemu $(QEMU)
+	$(Q)$(PYTHON) tools/bench.py --build $(O) --qemu $(QEMU) $(if $(filter 1,$(SMP_ICOUNT)),--icount-smp)
 
 # make trace TASKS="...": boot with trace=faults, the trace written to a host file through
 # semihosting, then tools/trace.py makes the folded stacks, the flame graph, the page maps, the

@@ -12,6 +12,8 @@ import re
 import subprocess
 import sys
 
+import smpbench  # the multi-hart rows, beside this file
+
 # Linux 6.1 on the same QEMU (guest instructions per operation; n=4096, n=256), from the
 # project's anchor measurements of tinyconfig Linux in Sv39.
 LINUX = {
@@ -63,6 +65,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
     ap.add_argument("--qemu", default="qemu-system-riscv64")
+    ap.add_argument("--icount-smp", action="store_true",
+                    help="boot the multi-hart rows at -smp 4 under -icount too")
     args = ap.parse_args()
     image = os.path.join(args.build, "bench", "faultline-bench.elf")
 
@@ -176,6 +180,8 @@ def main():
         print(f"bench: chart written to {png}")
     except ImportError:
         print("bench: no chart (install python3-matplotlib for one)")
+    print()
+    smpbench.run(args.build, args.qemu, args.icount_smp)
     return 0
 
 

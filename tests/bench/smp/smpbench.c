@@ -183,9 +183,14 @@ static void rows_xy(void)
 		pid_t child;
 
 		child = fork();
-		if (child == 0)
+		if (child == 0) {
+			/* holds the pages COW-shared until killed; a futex wait rather than
+			 * pause(), which glibc makes a ppoll that faultline does not have */
+			atomic_uint never = 0;
+
 			for (;;)
-				pause(); /* holds the pages COW-shared until killed */
+				futex_wait(&never, 0);
+		}
 		readers_read(buf, N, readers);
 		s0 = shootdowns();
 		TOUCH_ROW(10, buf, N, clk, base);

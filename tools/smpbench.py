@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""The multi-hart rows of make bench: boots the smpbench image (tests/bench/smp/smpbench.c)
+with the insncount QEMU plugin, which logs every hart's instruction counts, M-mode SBI
+firmware apart, at the marker instructions around each measured loop, and prints per-hart
+figures beside Linux 6.1's. Also reads a Linux run's log: `smpbench.py --linux LOG OUT`
+prints the figures that LINUX_SMP below holds."""
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+N = 256  # pages per loop, as in smpbench.c
+
+# Linux 6.1 (the anchor kit's full-sv39 kernel, -smp 4 -m 128M, QEMU 7.2 -icount shift=0)
+# running the same static smpbench as /init under run-program.sh with the insncount plugin,
+# read with `smpbench.py --linux`. Per page or per call, min over repetitions: "self" is the
+# initiating hart (non-SBI, SBI), "all" every hart in the window, "clock" rdtime * 100 (the
+# global virtual clock, which under -icount advances with every hart's instructions).
+LINUX_SMP = {}
+
+NAMES = {
+    "x": "COW write fault, 4 threads on 4 harts",
+    "y": "mprotect one page RW->R, 4 threads",
+    "y-back": "mprotect one page R->RW, 4 threads",
+    "z1": "write fault, 1 process (one-hart figure)",
+    "z": "write fault, 4 processes on 4 harts",
+    "t": "write fault, 4 threads of 1 process",
+}
+TARGET = {"x": "<=0.5", "y": "<=0.5", "z": "<=1.10 z1", "t": "<=1.10 z1"}
+TOUCH = {"x": 10, "z": 30, "z1": 40, "t": 50}
+PROG = re.compile(r"^smpbench: (\S+) (\d+) clock (\d+) (?:base|back) (\d+) shootdowns (-?\d+)"
+                  r"(?: back (-?\d+))?")
+
+
+def parse_log(path):
+    """The plugin's records: (marker, vcpu, [(sbi, other) per vcpu])."""
+    recs = []
+    with open(path) as f:
+        for line in f:
+            w = line.split()
+            if w and w[0] == "insncount":
+                c = [int(x) for x in w[3:]]
+                recs.append((int(w[1]), int(w[2]), list(zip(c[0::2], c[1::2]))))
+    return recs
+
+
+def windows(recs, start, end):
+    """Every window from a `start` marker to the next `end` marker on the same vCPU, in order:
+    (vcpu, index of the end record, (sbi, other) of that hart, all harts' instructions)."""
+    out = []
+    for i, (k, v, c0) in enumerate(recs):
+        if k != start:
+            continue
+        for j in range(i + 1, len(recs)):
+            k2, v2, c1 = recs[j]
+            if k2 == end and v2 == v:
+                d = [(c1[h][0] - c0[h][0], c1[h][1] - c0[h][1]) for h in range(len(c0))]
+                out.append((v, j, d[v], sum(a + b for a, b in d)))
+                break
+    return out
+
+
+def touch_figures(recs, base):
+    """Per page, for each fault window minus the baseline window after it on the same hart:
+    (vcpu, self non-SBI, self SBI, all harts)."""
+    faults = windows(recs, base + 1, base + 2)
+    bases = windows(recs, base + 3, base + 4)
+    out = []
+    for v, j, (fs, fo), fa in faults:
+        b = next(((bs, bo, ba) for bv, bj, (bs, bo), ba in bases if bv == v and bj > j), None)
+        if b:
+            out.append((v, (fo - b[1]) / N, (fs - b[0]) / N, (fa - b[2]) / N))
+    return out
+
+
+def figures(log, text):
+    """Row -> {"self": (non-SBI, SBI) min, "selfmax", "all", "clock", "sd", "harts"} from a
+    plugin log and the program's output."""
+    recs = parse_log(log)
+    prog = {}
+    for line in text.splitlines():
+        m = PROG.match(line)
+        if m:
+            prog.setdefault(m.group(1), []).append(m.groups()[1:])
+    fig = {}
+    for row, base in TOUCH.items():
+        per = touch_figures(recs, base)
+        if not per:
+            continue
+        harts = {}
+        for v, o, s, a in per:
+            harts.setdefault(v, []).append((o + s, o, s, a))
+        # each hart's best repetition; the row is its worst hart (the issue's "EACH hart")
+        best = {v: min(vals) for v, vals in harts.items()}
+        worst = max(best.values())
+        clocks = [(int(c) - int(b)) / N for _, c, b, _, _ in prog.get(row, [])]
+        sds = [int(s) for _, _, _, s, _ in prog.get(row, []) if int(s) >= 0]
+        if row == "t":
+            sds = [int(line.split()[3]) for line in text.splitlines()
+                   if line.startswith("smpbench: t-shootdowns ") and int(line.split()[3]) >= 0]
+            sds = [s / 4 for s in sds]
+        fig[row] = {"self": (worst[1], worst[2]), "total": worst[0],
+                    "max": max(max(x[0] for x in vals) for vals in harts.values()),
+                    # with several harts faulting at once, one hart's window holds a
+                    # varying share of the others' work: no all-harts figure then
+                    "all": (min(x[3] for vals in harts.values() for x in vals)
+                            if len(harts) == 1 else None),
+                    "clock": min(clocks) if clocks else None,
+                    "sd": statistics.median(sds) / N if sds else None,
+                    "harts": {v: round(b[0]) for v, b in sorted(best.items())}}
+    for row, k in (("y", 21), ("y-back", 23)):
+        w = windows(recs, k, k + 1)
+        if not w:
+            continue
+        best = min(w, key=lambda x: x[2][0] + x[2][1])
+        ys = prog.get("y", [])
+        clocks = [int(g[1] if row == "y" else g[2]) for g in ys]
+        sds = [int(g[3] if row == "y" else g[4]) for g in ys if int(g[3]) >= 0]
+        fig[row] = {"self": (best[2][1], best[2][0]), "total": best[2][0] + best[2][1],
+                    "max": max(x[2][0] + x[2][1] for x in w),
+                    "all": min(x[3] for x in w),
+                    "clock": min(clocks) if clocks else None,
+                    "sd": statistics.median(sds) if sds else None, "harts": {}}
+    return fig
+
+
+def boot(qemu, image, plugin, log, smp, icount, timeout=600):
+    cmd = [qemu, "-M", "virt", "-m", "256M", "-smp", str(smp), "-bios", "default",
+           "-display", "none", "-serial", "stdio", "-monitor", "none", "-kernel", image,
+           "-plugin", f"{plugin},out={log}"]
+    if icount:
+        cmd += ["-icount", "shift=0"]
+    if os.path.exists(log):
+        os.remove(log)
+    try:
+        out = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                             timeout=timeout)
+        text = out.stdout
+    except subprocess.TimeoutExpired as e:
+        text = e.stdout or b""
+    return text.decode("utf-8", "replace").replace("\r", "").replace("\0", "")
+
+
+def fmt(v):
+    return "-" if v is None else f"{v:.0f}" if isinstance(v, float) else str(v)
+
+
+def run(build, qemu, icount_smp=False):
+    image = os.path.join(build, "bench", "faultline-smpbench.elf")
+    plugin = os.path.join(build, "tools", "insncount.so")
+    figs = {}
+    # -smp 4: every row. Without -icount by default: under it QEMU 7.2 runs the harts in turn
+    # and a hart spinning in OpenSBI's RFENCE (waiting for the others' acks) has been seen to
+    # keep the others from ever running again, so faultline hangs. The plugin's per-hart
+    # counts are exact either way; the SBI spin then lasts what the host's threads take.
+    for smp, icount in ((4, icount_smp), (1, True)):
+        log = os.path.join(build, "bench", f"smpbench-smp{smp}.log")
+        print(f"bench: booting the smpbench image at -smp {smp}"
+              f"{' -icount shift=0' if icount else ''} with the insncount plugin ...",
+              flush=True)
+        text = boot(qemu, image, plugin, log, smp, icount)
+        with open(os.path.join(build, "bench", f"smpbench-smp{smp}.txt"), "w") as f:
+            f.write(text)
+        if "smpbench: done" not in text or not os.path.exists(log):
+            print(f"bench: smpbench did not finish at -smp {smp}; see {build}/bench/")
+            continue
+        for row, v in figures(log, text).items():
+            figs[(row, smp)] = v
+            if not icount:
+                v["clock"] = None  # rdtime is the host's clock here
+    print_table(figs, LINUX_SMP)
+
+
+def print_table(figs, linux):
+    print()
+    print("multi-hart rows: per page (per call for y), guest instructions from the insncount "
+          "plugin; 'hart' = the faulting hart's own count, S-mode and user (+ M-mode SBI), the "
+          "worst hart's best repetition where several fault at once; 'all' = every hart in "
+          "the window; sd = shootdowns (remote harts asked to flush) per operation")
+    print(f"{'id':<7}{'operation':<42}{'smp':>4} {'hart':>7} {'+SBI':>9} {'all':>9} "
+          f"{'sd':>5} {'clock':>7} | {'Linux hart':>10} {'+SBI':>9} {'all':>9} {'clock':>9} | "
+          f"{'ratio':>5} {'target':>9}")
+    one = figs.get(("z1", 4)) or figs.get(("z1", 1))
+    for row in ("x", "y", "y-back", "z1", "z", "t"):
+        for smp in (4, 1):
+            f = figs.get((row, smp))
+            if not f:
+                continue
+            lx = linux.get((row, smp), {})
+            lself = lx.get("self", (None, None))
+            if row in ("z", "t") and one:
+                ratio = f["total"] / one["total"]
+            elif lself[0]:
+                ratio = f["self"][0] / lself[0]
+            else:
+                ratio = None
+            print(f"{row:<7}{NAMES[row]:<42}{smp:>4} {fmt(f['self'][0]):>7} "
+                  f"{'+' + fmt(f['self'][1]):>9} {fmt(f['all']):>9} {fmt(f['sd']):>5} "
+                  f"{fmt(f['clock']):>7} | "
+                  f"{fmt(lself[0]):>10} {'+' + fmt(lself[1]):>9} {fmt(lx.get('all')):>9} "
+                  f"{fmt(lx.get('clock')):>9} | {'-' if ratio is None else f'{ratio:.2f}':>5} "
+                  f"{TARGET.get(row, ''):>9}")
+            if f["harts"] and len(f["harts"]) > 1:
+                print(f"{'':<7}{'  per hart, faultline (S+U+SBI)':<42}{'':>4} " +
+                      " ".join(f"h{v}:{n}" for v, n in f["harts"].items()) +
+                      ("   Linux " + " ".join(f"h{v}:{n}" for v, n in lx["harts"].items())
+                       if lx.get("harts") else ""))
+    print("ratio: x, y: faultline's non-SBI instructions on the initiating hart over Linux's; "
+          "z, t: the worst hart's instructions per fault over the one-process figure (z1, "
+          "-smp 4)")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--qemu", default="qemu-system-riscv64")
+    ap.add_argument("--icount-smp", action="store_true",
+                    help="run the -smp 4 boot under -icount too")
+    ap.add_argument("--linux", nargs=2, metavar=("LOG", "OUT"),
+                    help="print the figures of a Linux run (plugin log, console output)")
+    ap.add_argument("--smp", type=int, default=4, help="with --linux: the run's harts")
+    args = ap.parse_args()
+    if args.linux:
+        fig = figures(args.linux[0], open(args.linux[1], errors="replace").read())
+        for row, v in fig.items():
+            print(f"    ({row!r}, {args.smp}): {v!r},")
+        return 0
+    run(args.build, args.qemu, args.icount_smp)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
