@@ -539,34 +539,46 @@ def run_board_profiles(tally):
 
 def run_insncount(tally, qemu, build, logdir):
     """The insncount plugin (make bench's per-hart counter) counts a marker-delimited loop of
-    known length exactly: 2002 instructions, none of them the SBI's, with and without icount."""
+    known length exactly on each hart, 2002 instructions, none of them the SBI's, with and
+    without icount; and tells the SBI's instructions from the kernel's around a sleep."""
     image = os.path.join(build, "test", "faultline-insnloop.elf")
     plugin = os.path.join(build, "tools", "insncount.so")
-    for label, extra in (("insncount-icount", ["-smp", "1", "-icount", "shift=0"]),
-                         ("insncount-smp2", ["-smp", "2"])):
+    for label, harts, extra in (("insncount-icount", 1, ["-icount", "shift=0"]),
+                                ("insncount-smp2", 2, [])):
         out = os.path.join(logdir, f"{label}.txt")
         if os.path.exists(out):
             os.remove(out)
-        cmd = [qemu, "-M", "virt", "-m", "128M", "-bios", "default", "-display", "none",
-               "-serial", "stdio", "-monitor", "none", *extra, "-kernel", image,
-               "-plugin", f"{plugin},out={out}"]
+        cmd = [qemu, "-M", "virt", "-m", "128M", "-smp", str(harts), "-bios", "default",
+               "-display", "none", "-serial", "stdio", "-monitor", "none", *extra,
+               "-kernel", image, "-plugin", f"{plugin},out={out}"]
         text, status = boot(cmd, QEMU_TIMEOUT)
         with open(os.path.join(logdir, f"{label}.log"), "w") as f:
             f.write(text)
-        recs = {}
+        recs = []
         log = open(out).read() if os.path.exists(out) else ""
         for line in log.splitlines():
             w = line.split()
             if w[0] == "insncount":
-                recs[int(w[1])] = (int(w[2]), [int(x) for x in w[3:]])
-        tally.case("insnloop: done" in text and "insncount-end 2 -" in log, label,
-                   "plugin_logs_both_markers_at_exit")
-        got = None
-        if 1 in recs and 2 in recs and recs[1][0] == recs[2][0]:
-            v = recs[1][0]
-            got = [recs[2][1][2 * v + i] - recs[1][1][2 * v + i] for i in (0, 1)]
-        tally.case(got == [0, 2002], label, "plugin_counts_a_known_loop_exactly",
-                   f"sbi, other = {got}, expected [0, 2002]")
+                recs.append((int(w[1]), int(w[2]), [int(x) for x in w[3:]]))
+
+        def window(start, i):
+            """(vcpu, sbi, other) from the i-th `start` record to the next start+1 one"""
+            starts = [r for r in recs if r[0] == start]
+            ends = [r for r in recs if r[0] == start + 1]
+            if i >= len(starts) or i >= len(ends) or starts[i][1] != ends[i][1]:
+                return None
+            v = starts[i][1]
+            return (v, ends[i][2][2 * v] - starts[i][2][2 * v],
+                    ends[i][2][2 * v + 1] - starts[i][2][2 * v + 1])
+        tally.case(f"insnloop: done on {harts} cpus" in text and f"insncount-end {2 * harts + 2} -" in log,
+                   label, "plugin_logs_every_marker_at_exit")
+        loops = [window(1, i) for i in range(harts)]
+        tally.case(loops == [(v, 0, 2002) for v in range(harts)], label,
+                   "plugin_counts_a_known_loop_exactly_on_each_hart",
+                   f"(vcpu, sbi, other) = {loops}")
+        sleep = window(3, 0)
+        tally.case(sleep is not None and 0 < sleep[1] < sleep[2], label,
+                   "plugin_counts_the_sbi_apart_from_the_kernel", f"(vcpu, sbi, other) = {sleep}")
 
 
 def run_bootargs(tally, qemu, image, logdir):
