@@ -14,12 +14,33 @@ import sys
 
 N = 256  # pages per loop, as in smpbench.c
 
-# Linux 6.1 (the anchor kit's full-sv39 kernel, -smp 4 -m 128M, QEMU 7.2 -icount shift=0)
-# running the same static smpbench as /init under run-program.sh with the insncount plugin,
-# read with `smpbench.py --linux`. Per page or per call, min over repetitions: "self" is the
-# initiating hart (non-SBI, SBI), "all" every hart in the window, "clock" rdtime * 100 (the
-# global virtual clock, which under -icount advances with every hart's instructions).
-LINUX_SMP = {}
+# Linux 6.1, the anchor kit's full-sv39 kernel (-m 128M), running this same static smpbench
+# as /init with the insncount plugin on QEMU 7.2, read with `smpbench.py --linux LOG OUT`.
+# -smp 4 rows: booted as faultline's are here, without -icount (the kit's run-program.sh
+# with -icount shift=0 gives the same non-SBI figures; its SBI spin then lasts a whole
+# round-robin slice: see the README). z1 at -smp 1: under -icount, through run-program.sh.
+# Per page (per call for y), each hart's best repetition: "self" = the faulting hart's
+# (non-SBI, SBI); "total" their sum (the worst hart's where several fault at once); "all" =
+# every hart in the window; "sd" = remote harts a shootdown asks: Linux 6.1 sends one SBI
+# RFENCE to mm_cpumask (every hart the process has run on: 3 others here), which no
+# program can count, so it is written in, not measured. "clock" = rdtime * 100, the global
+# virtual clock, meaningful only under -icount.
+LINUX_SMP = {
+    ("x", 4): {"self": (3732, 30650), "total": 34382, "all": 38359, "clock": None, "sd": 3,
+               "harts": {0: 34382}},
+    ("y", 4): {"self": (5489, 30385), "total": 35874, "all": 42223, "clock": None, "sd": 3,
+               "harts": {}},
+    ("y-back", 4): {"self": (5670, 25360), "total": 31030, "all": 34249, "clock": None,
+                    "sd": 3, "harts": {}},
+    ("z1", 4): {"self": (2104, 0), "total": 2104, "all": 2178, "clock": None, "sd": 0,
+                "harts": {1: 2104}},
+    ("z", 4): {"self": (2642, 0), "total": 2642, "all": None, "clock": None, "sd": 0,
+               "harts": {0: 2642, 1: 2095, 2: 2139, 3: 2098}},
+    ("t", 4): {"self": (2138, 0), "total": 2138, "all": None, "clock": None, "sd": 0,
+               "harts": {0: 2120, 1: 2108, 2: 2138, 3: 2096}},
+    ("z1", 1): {"self": (1986, 0), "total": 1986, "all": 1986, "clock": 1985, "sd": 0,
+                "harts": {0: 1986}},
+}
 
 NAMES = {
     "x": "COW write fault, 4 threads on 4 harts",
