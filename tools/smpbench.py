@@ -69,18 +69,18 @@ def parse_log(path):
 
 
 def windows(recs, start, end):
-    """Every window from a `start` marker to the next `end` marker on the same vCPU, in order:
-    (vcpu, index of the end record, (sbi, other) of that hart, all harts' instructions)."""
+    """Every window from a `start` marker to an `end` marker that is the next record on the
+    same vCPU, in order: (vcpu, index of the end record, (sbi, other) of that hart, all
+    harts' instructions). A window whose hart logged anything else between is no window."""
     out = []
     for i, (k, v, c0) in enumerate(recs):
         if k != start:
             continue
-        for j in range(i + 1, len(recs)):
-            k2, v2, c1 = recs[j]
-            if k2 == end and v2 == v:
-                d = [(c1[h][0] - c0[h][0], c1[h][1] - c0[h][1]) for h in range(len(c0))]
-                out.append((v, j, d[v], sum(a + b for a, b in d)))
-                break
+        j = next((j for j in range(i + 1, len(recs)) if recs[j][1] == v), None)
+        if j is not None and recs[j][0] == end:
+            c1 = recs[j][2]
+            d = [(c1[h][0] - c0[h][0], c1[h][1] - c0[h][1]) for h in range(len(c0))]
+            out.append((v, j, d[v], sum(a + b for a, b in d)))
     return out
 
 
@@ -91,9 +91,13 @@ def touch_figures(recs, base):
     bases = windows(recs, base + 3, base + 4)
     out = []
     for v, j, (fs, fo), fa in faults:
-        b = next(((bs, bo, ba) for bv, bj, (bs, bo), ba in bases if bv == v and bj > j), None)
+        b = next((x for x in bases if x[0] == v and x[1] > j), None)
+        # the baseline belongs to this window only if no other window on the hart came between
+        if b and any(f[0] == v and j < f[1] < b[1] for f in faults):
+            b = None
         if b:
-            out.append((v, (fo - b[1]) / N, (fs - b[0]) / N, (fa - b[2]) / N))
+            (bs, bo), ba = b[2], b[3]
+            out.append((v, (fo - bo) / N, (fs - bs) / N, (fa - ba) / N))
     return out
 
 
@@ -173,10 +177,12 @@ def run(build, qemu, icount_smp=False):
     image = os.path.join(build, "bench", "faultline-smpbench.elf")
     plugin = os.path.join(build, "tools", "insncount.so")
     figs = {}
-    # -smp 4: every row. Without -icount by default: under it QEMU 7.2 runs the harts in turn
-    # and a hart spinning in OpenSBI's RFENCE (waiting for the others' acks) has been seen to
-    # keep the others from ever running again, so faultline hangs. The plugin's per-hart
-    # counts are exact either way; the SBI spin then lasts what the host's threads take.
+    # -smp 4: every row. Without -icount by default: under it QEMU 7.2 runs the harts in turn,
+    # each up to the next timer deadline (later QEMUs give each hart a share), so a spinning
+    # hart 0 uses every slice and the harts after it get none; faultline's boot hart spins so
+    # waiting for the others to come up, or in OpenSBI's RFENCE for their acks, and hangs.
+    # The plugin's per-hart counts are exact either way; the SBI spin then lasts what the
+    # host's threads take, and rdtime is the host's clock.
     for smp, icount in ((4, icount_smp), (1, True)):
         log = os.path.join(build, "bench", f"smpbench-smp{smp}.log")
         print(f"bench: booting the smpbench image at -smp {smp}"
