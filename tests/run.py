@@ -570,8 +570,9 @@ def run_insncount(tally, qemu, build, logdir):
             v = starts[i][1]
             return (v, ends[i][2][2 * v] - starts[i][2][2 * v],
                     ends[i][2][2 * v + 1] - starts[i][2][2 * v + 1])
-        tally.case(f"insnloop: done on {harts} cpus" in text and f"insncount-end {2 * harts + 2} -" in log,
-                   label, "plugin_logs_every_marker_at_exit")
+        ends = f"insncount-end {2 * harts + 2} -"
+        tally.case(f"insnloop: done on {harts} cpus" in text and ends in log, label,
+                   "plugin_logs_every_marker_at_exit")
         loops = [window(1, i) for i in range(harts)]
         tally.case(loops == [(v, 0, 2002) for v in range(harts)], label,
                    "plugin_counts_a_known_loop_exactly_on_each_hart",

@@ -16,28 +16,29 @@ N = 256  # pages per loop, as in smpbench.c
 
 # Linux 6.1, the anchor kit's full-sv39 kernel (-m 128M), running this same static smpbench
 # as /init with the insncount plugin on QEMU 7.2, read with `smpbench.py --linux LOG OUT`.
-# -smp 4 rows: booted as faultline's are here, without -icount (the kit's run-program.sh
-# with -icount shift=0 gives the same non-SBI figures; its SBI spin then lasts a whole
-# round-robin slice: see the README). z1 at -smp 1: under -icount, through run-program.sh.
-# Per page (per call for y), each hart's best repetition: "self" = the faulting hart's
-# (non-SBI, SBI); "total" their sum (the worst hart's where several fault at once); "all" =
-# every hart in the window; "sd" = remote harts a shootdown asks: Linux 6.1 sends one SBI
-# RFENCE to mm_cpumask (every hart the process has run on: 3 others here), which no
-# program can count, so it is written in, not measured. "clock" = rdtime * 100, the global
-# virtual clock, meaningful only under -icount.
+# -smp 4 rows: booted as faultline's are here, without -icount. z1 at -smp 1: under -icount,
+# through run-program.sh. Per page (per call for y), each hart's best repetition: "self" =
+# the faulting hart's (non-SBI, SBI); "total" their sum (the worst hart's where several
+# fault at once); "all" = every hart in the window; "sd" = remote harts a shootdown asks:
+# Linux 6.1 sends one SBI RFENCE to mm_cpumask (every hart the process has run on: 3 others
+# here), which no program can count, so it is written in, not measured. "clock" = rdtime *
+# 100 per operation from the -icount runs (the global virtual clock, the metric):
+# at -smp 4 through run-program.sh (x, y with main on CPU 0: there the faulting hart spins in OpenSBI until
+# QEMU's round-robin kick lets the targets ack; its non-SBI count, 25-26k for x and 11-12k
+# for y, then carries the timer ticks of the wait).
 LINUX_SMP = {
-    ("x", 4): {"self": (3732, 30650), "total": 34382, "all": 38359, "clock": None, "sd": 3,
-               "harts": {0: 34382}},
-    ("y", 4): {"self": (5489, 30385), "total": 35874, "all": 42223, "clock": None, "sd": 3,
+    ("x", 4): {"self": (3757, 20147), "total": 23904, "all": 28127, "clock": 62546589, "sd": 3,
+               "harts": {3: 23904}},
+    ("y", 4): {"self": (5488, 31210), "total": 36698, "all": 43185, "clock": 15879000, "sd": 3,
                "harts": {}},
-    ("y-back", 4): {"self": (5670, 25360), "total": 31030, "all": 34249, "clock": None,
+    ("y-back", 4): {"self": (5599, 31735), "total": 37334, "all": 40565, "clock": 11932500,
                     "sd": 3, "harts": {}},
-    ("z1", 4): {"self": (2104, 0), "total": 2104, "all": 2178, "clock": None, "sd": 0,
-                "harts": {1: 2104}},
-    ("z", 4): {"self": (2642, 0), "total": 2642, "all": None, "clock": None, "sd": 0,
-               "harts": {0: 2642, 1: 2095, 2: 2139, 3: 2098}},
-    ("t", 4): {"self": (2138, 0), "total": 2138, "all": None, "clock": None, "sd": 0,
-               "harts": {0: 2120, 1: 2108, 2: 2138, 3: 2096}},
+    ("z1", 4): {"self": (2131, 0), "total": 2131, "all": 2164, "clock": 2093, "sd": 0,
+                "harts": {0: 2131}},
+    ("z", 4): {"self": (2116, 0), "total": 2116, "all": None, "clock": 2081, "sd": 0,
+               "harts": {0: 2086, 1: 2116, 2: 2095, 3: 2104}},
+    ("t", 4): {"self": (2119, 0), "total": 2119, "all": None, "clock": 2084, "sd": 0,
+               "harts": {0: 2115, 1: 2118, 2: 2119, 3: 2117}},
     ("z1", 1): {"self": (1986, 0), "total": 1986, "all": 1986, "clock": 1985, "sd": 0,
                 "harts": {0: 1986}},
 }
@@ -177,12 +178,13 @@ def run(build, qemu, icount_smp=False):
     image = os.path.join(build, "bench", "faultline-smpbench.elf")
     plugin = os.path.join(build, "tools", "insncount.so")
     figs = {}
-    # -smp 4: every row. Without -icount by default: under it QEMU 7.2 runs the harts in turn,
-    # each up to the next timer deadline (later QEMUs give each hart a share), so a spinning
-    # hart 0 uses every slice and the harts after it get none; faultline's boot hart spins so
-    # waiting for the others to come up, or in OpenSBI's RFENCE for their acks, and hangs.
-    # The plugin's per-hart counts are exact either way; the SBI spin then lasts what the
-    # host's threads take, and rdtime is the host's clock.
+    # -smp 4: every row. Without -icount by default: under it QEMU 7.2 runs the harts in turn
+    # on one thread, and a hart spinning for another (OpenSBI's RFENCE waiting for acks)
+    # keeps it until the round-robin kick, every 100 ms of virtual time: Linux's COW fault
+    # with a shootdown then takes 62-73M instructions of virtual time, and faultline's boot
+    # hart, which spins waiting for the others to come up, was not past that in 13G. The
+    # plugin's per-hart counts are exact either way; without -icount the SBI spin lasts what
+    # the host's threads take, and rdtime is the host's clock.
     for smp, icount in ((4, icount_smp), (1, True)):
         log = os.path.join(build, "bench", f"smpbench-smp{smp}.log")
         print(f"bench: booting the smpbench image at -smp {smp}"

@@ -6,8 +6,8 @@
  * shootdowns the firmware counted.
  *
  * Rows (N pages, R repetitions; markers K = 10 * row + 1..4):
- *   x (1x): a COW write fault in a 4-thread process (main on CPU 3) whose other threads, on
- *           CPUs 0-2, have just read every page (so the space and its translations are on
+ *   x (1x): a COW write fault in a 4-thread process (main on CPU 0) whose other threads, on
+ *           CPUs 1-3, have just read every page (so the space and its translations are on
  *           their harts) and are parked in a futex wait; a forked child holds the pages.
  *           Minus the same loop over written pages.
  *   y (2x): in that process, mprotect of one page RW->R (a permission removed: shot down),
@@ -126,11 +126,7 @@ static void report(const char *row, int who, uint64_t fault, uint64_t base, long
 		(baseclk) = clock100() - t1_;                                                      \
 	} while (0)
 
-/* ---- x and y: one process, main on the last CPU, three readers parked on the others ----
- * The initiator is the last CPU for QEMU's sake: under -icount QEMU 7.2 runs the harts in
- * turn from the first, each up to the next timer deadline, and a hart spinning in the SBI
- * for the others' acks uses all of it; after the first hart, the others then mostly get no
- * time at all. Spinning last, it lets them all run (and ack) in the next round. */
+/* ---- x and y: one process, main on CPU 0, three readers parked on CPUs 1-3 ---- */
 
 static atomic_uint job_gen, job_done;
 static volatile char *job_buf;
@@ -177,8 +173,8 @@ static void rows_xy(void)
 	pthread_t th;
 	char *buf = map_pages(N, 0);
 
-	pin(WORKERS - 1);
-	for (long c = 0; c < (long)readers; c++)
+	pin(0);
+	for (long c = 1; c <= (long)readers; c++)
 		if (pthread_create(&th, NULL, reader, (void *)c)) {
 			perror("pthread_create");
 			exit(1);
