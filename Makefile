@@ -489,7 +489,8 @@ test: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(O)/bench/faultline-bench.elf \
 		$(O)/bench/faultline-smpbench.elf $(INSNCOUNT)
-	$(Q)$(PYTHON) tools/bench.py --build $(O) --qemu $(QEMU) $(if $(filter 1,$(SMP_ICOUNT)),--icount-smp)
+	$(Q)$(PYTHON) tools/bench.py --build $(O) --qemu $(QEMU) \
+		$(if $(filter 1,$(SMP_ICOUNT)),--icount-smp)
 
 # make trace TASKS="...": boot with trace=faults, the trace written to a host file through
 # semihosting, then tools/trace.py makes the folded stacks, the flame graph, the page maps, the
@@ -540,6 +541,7 @@ help:
 	@echo "  MACHINE=virt|sifive_u|spike  QEMU machine (now: $(MACHINE))"
 	@echo "  MEM=128M         guest RAM;  SMP=N  harts (sifive_u needs 2 or more)"
 	@echo "  QEMUFLAGS=...    appended to QEMU's command line"
+	@echo "  SMP_ICOUNT=1     make bench: boot the multi-hart rows (-smp 4) under -icount too"
 	@echo "  BOOT=kernel|fw_jump|uboot  QEMU's OpenSBI and the ELF; OpenSBI fw_jump and the flat image;"
 	@echo "                   or Debian's U-Boot booting $(O)/faultline.img (virt) or the flat image (sifive_u)"
 	@echo "  BOARD=NAME       a board's load address, image format and recipe (now: $(IMAGE_BOARD)):"

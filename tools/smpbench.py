@@ -23,7 +23,7 @@ N = 256  # pages per loop, as in smpbench.c
 # Linux 6.1 sends one SBI RFENCE to mm_cpumask (every hart the process has run on: 3 others
 # here), which no program can count, so it is written in, not measured. "clock" = rdtime *
 # 100 per operation from the -icount runs (the global virtual clock, the metric):
-# at -smp 4 through run-program.sh (x, y with main on CPU 0: there the faulting hart spins in OpenSBI until
+# at -smp 4 through run-program.sh (x, y: there the faulting hart spins in OpenSBI until
 # QEMU's round-robin kick lets the targets ack; its non-SBI count, 25-26k for x and 11-12k
 # for y, then carries the timer ticks of the wait).
 LINUX_SMP = {
