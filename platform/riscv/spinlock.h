@@ -16,11 +16,19 @@ typedef struct {
 		0                                                                                  \
 	}
 
+/*
+ * spin_lock_contended - wait for @l, which the caller found taken, and take it. Out of line,
+ * so that a free lock costs its swap and a branch as before. The firmware's (firmware/
+ * spinlock.c) also serves the other harts' TLB flush requests while it waits: one of them
+ * may hold @l and be waiting for this hart's flush, interrupts masked on both. The host
+ * tests' only spins.
+ */
+void spin_lock_contended(spinlock_t *l);
+
 static inline void spin_lock(spinlock_t *l)
 {
-	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
-			;
+	if (__builtin_expect(__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE), 0))
+		spin_lock_contended(l);
 }
 
 /* spin_trylock - take @l if it is free; false (and nothing done) if it is held. */
