@@ -22,6 +22,8 @@ static const char *const known[] = {
 	"trace-ring=",		   /* trace records kept per hart */
 	"trace-flush=",		   /* exit: write the trace out only when a task ends */
 	"trace-map-at=",	   /* also picture each task's address space after its N-th fault */
+	"shootdown=ipi",	   /* shootdowns by IPI and a local sfence.vma (the default) */
+	"shootdown=rfence",	   /* shootdowns by SBI RFENCE */
 };
 
 #define ARGV_PREFIX_LEN 5 /* "argv." */

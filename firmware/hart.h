@@ -19,6 +19,17 @@ struct context {
 	unsigned long s[12];
 };
 
+/* A TLB flush a hart asks of others by IPI (firmware/tlb_ipi.c): each target does it, then
+ * clears its bit in @waiting; the initiator reuses it only once @waiting is empty. */
+struct flush_request {
+	unsigned long asid;    /* 0: every address space's entries, global ones too */
+	vaddr_t start;	       /* page-aligned */
+	unsigned long size;    /* bytes, or FLUSH_REQUEST_ALL: every entry of the ASID */
+	unsigned long waiting; /* harts that have not done it yet, by logical number */
+};
+
+#define FLUSH_REQUEST_ALL (~0ul)
+
 struct hart {
 	unsigned long scratch;	  /* HART_SCRATCH: used by the trap entry only */
 	unsigned long kstack_top; /* HART_KSTACK: the running task's kernel stack top */
@@ -32,6 +43,11 @@ struct hart {
 	uint64_t timer_deadline;   /* the next tick, in time CSR units */
 	uint64_t shootdowns;	   /* other harts asked to flush by this one */
 	uintptr_t sched_stack_top; /* the scheduler loop's stack (the boot stack on hart 0) */
+
+	struct flush_request flush; /* this hart's shootdown, while it waits for it */
+	unsigned long flush_from;   /* harts whose flush request waits for this hart */
+	uint64_t lock_contended;    /* locks this hart found taken, and its turns waiting */
+	uint64_t lock_spins;
 };
 
 /* harts - every usable hart's state, by logical number; hart_count of them exist. */

@@ -10,6 +10,7 @@
 #include "firmware/printf.h"
 #include "firmware/task.h"
 #include "firmware/timer.h"
+#include "firmware/tlb.h"
 #include "firmware/trap.h"
 #include "platform/board.h"
 #include "platform/riscv/csr.h"
@@ -118,6 +119,7 @@ void smp_start(const struct sbi_info *sbi)
 	unsigned int up = 1;
 
 	sbi_info = sbi;
+	tlb_init(sbi);
 	csr_set(CSR_SIE, SIE_SSIE); /* other harts' nudges */
 	for (unsigned int cpu = 1; cpu < hart_count; cpu++)
 		up += start_one(&harts[cpu]);
@@ -166,20 +168,32 @@ static unsigned long parked; /* harts standing still in smp_ipi() */
 static void park_if_asked(void)
 {
 	struct hart *h = this_hart();
+	unsigned long seen = 0;
 
 	if (!__atomic_load_n(&stopping, __ATOMIC_ACQUIRE))
 		return;
 	__atomic_fetch_or(&parked, h->bit, __ATOMIC_SEQ_CST);
 	/* wait in wfi, not spinning: on a host with fewer cores than harts, the hart doing the
-	 * work needs the time; the resume's IPI (SSIP, which wfi sees even masked) ends it */
-	while (__atomic_load_n(&stopping, __ATOMIC_ACQUIRE))
+	 * work needs the time; the resume's IPI (SSIP, which wfi sees even masked) ends it.
+	 * Flush requests are served meanwhile (a hart that holds a lock may wait for them):
+	 * SSIP is cleared before each look, so one that comes later ends the wfi */
+	for (;;) {
+		seen |= csr_read_clear(CSR_SIP, SIE_SSIE);
+		tlb_serve_requests();
+		if (!__atomic_load_n(&stopping, __ATOMIC_ACQUIRE))
+			break;
 		__asm__ volatile("wfi");
+	}
 	__atomic_fetch_and(&parked, ~h->bit, __ATOMIC_SEQ_CST);
+	/* what was cleared may have been a nudge too: the IPI handler sees it again */
+	if (seen & SIE_SSIE)
+		csr_set(CSR_SIP, SIE_SSIE);
 }
 
 void smp_ipi(void)
 {
 	csr_clear(CSR_SIP, SIE_SSIE);
+	tlb_serve_requests();
 	park_if_asked();
 }
 
@@ -188,12 +202,15 @@ void smp_stop_others(void)
 	unsigned long others = smp_online() & ~this_hart()->bit;
 
 	/* two harts stopping at once: the one that waits parks for the other */
-	while (!spin_trylock(&stop_lock))
+	while (!spin_trylock(&stop_lock)) {
+		tlb_serve_requests();
 		park_if_asked();
+	}
 	__atomic_store_n(&stopping, true, __ATOMIC_SEQ_CST);
 	smp_send_ipi(others);
+	/* a hart on its way to park may first finish a shootdown that needs this one */
 	while ((__atomic_load_n(&parked, __ATOMIC_ACQUIRE) & others) != others)
-		;
+		tlb_serve_requests();
 }
 
 void smp_resume_others(void)

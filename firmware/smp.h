@@ -43,7 +43,8 @@ unsigned long smp_hartid_mask(unsigned long mask);
 void smp_stop_others(void);
 void smp_resume_others(void);
 
-/* smp_ipi - this hart's software interrupt: a nudge, or a request to stand still. */
+/* smp_ipi - this hart's software interrupt: a nudge, TLB flushes to do, or a request to stand
+ * still. */
 void smp_ipi(void);
 
 /* smp_secondary - C entry of a started hart, on its own stack with the kernel map on. */

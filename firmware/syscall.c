@@ -75,8 +75,11 @@ static long fl_counters(struct trap_frame *tf)
 	c.frames_shared = pmm_shared_frames();
 	c.unknown_syscalls = t->unknown_syscalls;
 	c.rss_pages = t->vm->rss;
-	for (unsigned int i = 0; i < hart_count; i++)
+	for (unsigned int i = 0; i < hart_count; i++) {
 		c.shootdowns += __atomic_load_n(&harts[i].shootdowns, __ATOMIC_RELAXED);
+		c.lock_contended += __atomic_load_n(&harts[i].lock_contended, __ATOMIC_RELAXED);
+		c.lock_spins += __atomic_load_n(&harts[i].lock_spins, __ATOMIC_RELAXED);
+	}
 	return copy_to_user(tf->a0, &c, sizeof(c));
 }
 

@@ -1,12 +1,20 @@
-/* The TLB hooks mm/ calls: sfence.vma on this hart, and shootdowns on the others through the
- * SBI's RFENCE extension. RFENCE rather than an IPI with a local fence in its handler: the
- * SBI runs the fence in M-mode whatever the target hart is doing, and returns once all have
- * done it. An IPI would wait for a hart that may sit in the kernel with interrupts masked,
- * spinning on the very lock the initiator holds (the address space's): a deadlock, or a lock
- * that every fault would have to drop with interrupts enabled. */
+/* The TLB hooks mm/ calls: sfence.vma on this hart, and shootdowns on the others, either by
+ * IPI with a local fence in each target (firmware/tlb_ipi.c) or through the SBI's RFENCE
+ * extension, chosen at boot (shootdown=ipi|rfence).
+ *
+ * An IPI must not wait for a hart that sits in the kernel with interrupts masked, spinning on
+ * the very lock the initiator holds (the address space's): every such wait serves flush
+ * requests itself (spin_lock_contended, a stop's waits), so the target does the flush
+ * without taking the interrupt. RFENCE needs none of that (the SBI fences in M-mode whatever
+ * the target does) but its initiator spins in M-mode until every target has answered; under
+ * QEMU's round-robin of harts (-icount) that spin lasts the rest of its time slice. IPI is the
+ * default: its initiator waits in wfi, which hands the host to the targets at once (the
+ * figures are in the README's "Several harts"). */
 #include "firmware/tlb.h"
 
+#include "firmware/bootargs.h"
 #include "firmware/hart.h"
+#include "firmware/printf.h"
 #include "firmware/smp.h"
 #include "mm/arch.h"
 #include "mm/vm.h"
@@ -25,6 +33,25 @@ static unsigned int count_harts(unsigned long mask)
 
 /* Ranges up to this many pages are fenced page by page remotely too; past it, the ASID. */
 #define SHOOTDOWN_PAGES_MAX 32
+
+static bool by_ipi = true; /* false: SBI RFENCE */
+
+void tlb_init(const struct sbi_info *sbi)
+{
+	char mode[8];
+	int n = bootargs_value("shootdown", mode, sizeof(mode));
+
+	if (n == 6 && !__builtin_memcmp(mode, "rfence", 6))
+		by_ipi = false;
+	else if (n == 3 && !__builtin_memcmp(mode, "ipi", 3))
+		by_ipi = true; /* any other value is named by the boot log's unknown words */
+	if (by_ipi && !sbi->has_ipi)
+		by_ipi = false;
+	if (!by_ipi && !sbi->has_rfence)
+		by_ipi = true;
+	kprintf("  shootdown  %s\n", by_ipi ? "ipi (an IPI, and sfence.vma in each target)"
+					    : "rfence (SBI remote_sfence_vma_asid)");
+}
 
 __leaf_no_frame void arch_flush_page(vaddr_t va, unsigned int asid)
 {
@@ -59,13 +86,17 @@ unsigned int arch_shootdown(struct vm *vm, vaddr_t start, vaddr_t end)
 	targets = __atomic_load_n(&vm->harts, __ATOMIC_RELAXED) & ~h->bit & smp_online();
 	if (!targets)
 		return 0;
-	size = end && end - start <= SHOOTDOWN_PAGES_MAX * PAGE_SIZE ? end - start : ~0ul;
+	size =
+	    end && end - start <= SHOOTDOWN_PAGES_MAX * PAGE_SIZE ? end - start : FLUSH_REQUEST_ALL;
 	if (!end)
 		start = 0;
-	if (vm->asid)
+	/* no ASIDs (0): the space's entries are not told apart from any other's */
+	if (by_ipi)
+		tlb_ipi_shootdown(targets, vm->asid, start, size);
+	else if (vm->asid)
 		(void)sbi_remote_sfence_vma_asid(smp_hartid_mask(targets), 0, start, size,
 						 vm->asid);
-	else /* no ASIDs: the space's entries are not told apart from any other's */
+	else
 		(void)sbi_remote_sfence_vma(smp_hartid_mask(targets), 0, start, size);
 	n = count_harts(targets);
 	h->shootdowns += n;
@@ -78,6 +109,10 @@ void tlb_flush_kernel_range(vaddr_t start, vaddr_t end)
 
 	for (vaddr_t va = start; va < end; va += PAGE_SIZE)
 		arch_flush_page(va, 0);
-	if (others)
+	if (!others)
+		return;
+	if (by_ipi)
+		tlb_ipi_shootdown(others, 0, start, end - start);
+	else
 		(void)sbi_remote_sfence_vma(smp_hartid_mask(others), 0, start, end - start);
 }

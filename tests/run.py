@@ -36,9 +36,10 @@ GLIBC_MACHINES = [
      "(256 MiB)"),
     ("glibc-sifive_u-smp5", "sifive_u", "256M", ["-smp", "5", "-append", "ktest=tasks"],
      "(256 MiB)"),
-    # 3 usable ASIDs for many processes on 4 harts: ASIDs are recycled by generation
-    ("glibc-virt-asid2-smp4", "virt", "256M", ["-smp", "4", "-append", "ktest=tasks asid-bits=2"],
-     "(256 MiB)"),
+    # 3 usable ASIDs for many processes on 4 harts: ASIDs are recycled by generation; and
+    # shootdowns by SBI RFENCE, the other way than the default IPI
+    ("glibc-virt-asid2-smp4", "virt", "256M",
+     ["-smp", "4", "-append", "ktest=tasks asid-bits=2 shootdown=rfence"], "(256 MiB)"),
 ]
 # Linux 6.1's mm selftests, built unmodified: each must exit 0.
 SELFTEST_MACHINES = [
@@ -587,7 +588,8 @@ def run_bootargs(tally, qemu, image, logdir):
     label = "plain-bootargs"
     cmd = [qemu, "-M", "virt", "-m", "64M", "-bios", "default", "-display", "none", "-serial",
            "stdio", "-monitor", "none", *SEMIHOSTING, "-kernel", image, "-append",
-           "tasks=plaincalls,plainargs,nosuch argv.plainargs.elf=a,b=c, tracing=maybe"]
+           "tasks=plaincalls,plainargs,nosuch argv.plainargs.elf=a,b=c, tracing=maybe "
+           "shootdown=sometimes"]
     text, status = boot(cmd, QEMU_TIMEOUT)
     with open(os.path.join(logdir, f"{label}.log"), "w") as f:
         f.write(text)
@@ -602,6 +604,9 @@ def run_bootargs(tally, qemu, image, logdir):
                "named_tasks_start_in_the_order_given")
     tally.case("faultline: tasks=: no task image called 'nosuch'" in text, label,
                "a_task_name_without_an_image_is_named")
+    tally.case("faultline: unknown boot argument 'shootdown=sometimes' ignored" in text and
+               re.search(r"^  shootdown  ipi ", text, re.M) is not None, label,
+               "an_unknown_shootdown_way_is_named_and_the_default_kept")
     tally.case("faultline: unknown boot argument 'tracing=maybe' ignored" in text and
                "unknown boot argument 'tasks=" not in text and
                "unknown boot argument 'argv." not in text, label,
@@ -656,6 +661,18 @@ def run_panic(tally, qemu, image, logdir):
                    is not None, "virt-panic", name)
 
 
+def check_shootdown_ways(tally, logdir):
+    """The glibc programs ran with each way of shooting down, as their boot logs say."""
+    for label, way in (("glibc-virt-smp4", "ipi"), ("glibc-virt-asid2-smp4", "rfence")):
+        try:
+            with open(os.path.join(logdir, f"{label}.log")) as f:
+                text = f.read()
+        except OSError:
+            text = ""
+        tally.case(re.search(rf"^  shootdown  {way} ", text, re.M) is not None, label,
+                   f"shootdowns_went_by_{way}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
@@ -681,6 +698,7 @@ def main():
     glibc_image = os.path.join(args.build, "test", "faultline-glibc.elf")
     for label, machine, mem, extra, mem_line in GLIBC_MACHINES:
         run_qemu(tally, args.qemu, glibc_image, label, machine, mem, extra, mem_line, logdir)
+    check_shootdown_ways(tally, logdir)
     selftest_image = os.path.join(args.build, "test", "faultline-selftests.elf")
     for label, machine, mem, extra, mem_line in SELFTEST_MACHINES:
         run_qemu(tally, args.qemu, selftest_image, label, machine, mem, extra, mem_line, logdir)

@@ -38,6 +38,8 @@ struct fl_counters {
 	uint64_t unknown_syscalls; /* the caller's calls with numbers nobody knows */
 	uint64_t rss_pages;	   /* the caller's private frames */
 	uint64_t shootdowns;	   /* other harts asked to flush a space's entries, since boot */
+	uint64_t lock_contended;   /* kernel locks found taken by the hart that wanted them */
+	uint64_t lock_spins;	   /* turns of the waits for them (all harts, since boot) */
 };
 
 #endif

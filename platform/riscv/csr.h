@@ -96,6 +96,15 @@
 	({ __asm__ volatile("csrs " __csr_xstr(csr) ", %0" ::"rK"(val) : "memory"); })
 #define csr_clear(csr, val)                                                                        \
 	({ __asm__ volatile("csrc " __csr_xstr(csr) ", %0" ::"rK"(val) : "memory"); })
+#define csr_read_clear(csr, val)                                                                   \
+	({                                                                                         \
+		unsigned long __v;                                                                 \
+		__asm__ volatile("csrrc %0, " __csr_xstr(csr) ", %1"                               \
+				 : "=r"(__v)                                                       \
+				 : "rK"(val)                                                       \
+				 : "memory");                                                      \
+		__v;                                                                               \
+	})
 #define csr_swap(csr, val)                                                                         \
 	({                                                                                         \
 		unsigned long __v = (unsigned long)(val);                                          \

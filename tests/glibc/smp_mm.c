@@ -44,15 +44,22 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* faultline's count of private frames this address space maps (struct fl_counters's
- * rss_pages), or -1 elsewhere */
+/* faultline's counters (struct fl_counters): fault counts 2 x 12, frames 5, shared,
+ * unknown, rss, shootdowns, contended locks, lock spins; false elsewhere */
+#define FL_RSS		  31
+#define FL_SHOOTDOWNS	  32
+#define FL_LOCK_CONTENDED 33
+static bool fl_counters(uint64_t c[35])
+{
+	return syscall(SYS_FL_COUNTER, c, 35 * sizeof(uint64_t)) == 0;
+}
+
+/* faultline's count of private frames this address space maps, or -1 elsewhere */
 static long private_frames(void)
 {
-	uint64_t c[33]; /* fault counts 2 x 12, frames 5, shared, unknown, rss, shootdowns */
+	uint64_t c[35];
 
-	if (syscall(SYS_FL_COUNTER, c, sizeof(c)) != 0)
-		return -1;
-	return (long)c[31];
+	return fl_counters(c) ? (long)c[FL_RSS] : -1;
 }
 
 /* ---- one fresh page, many writers ---------------------------------------------------- */
@@ -173,6 +180,26 @@ static void *protect_writer(void *arg)
 		atomic_fetch_add(&writes, 1);
 		if (after)
 			atomic_fetch_add(&writes_after_protect, 1);
+	}
+	return NULL;
+}
+
+/* ---- a shootdown to a hart that waits for the initiator's lock ------------------------ */
+
+#define FAULT_PAGES 16
+static char *fault_area;
+static atomic_long fault_rounds;
+
+/* Faults pages in and drops them, over and over: each fault and each MADV_DONTNEED takes the
+ * address space's lock, which the other thread's mprotect holds while it shoots down. */
+static void *lock_faulter(void *arg)
+{
+	pin_to((int)(long)arg);
+	while (!atomic_load(&stop)) {
+		for (unsigned long p = 0; p < FAULT_PAGES; p++)
+			fault_area[p * PAGE] = 1;
+		madvise(fault_area, FAULT_PAGES * PAGE, MADV_DONTNEED);
+		atomic_fetch_add(&fault_rounds, 1);
 	}
 	return NULL;
 }
@@ -319,6 +346,47 @@ int main(void)
 			CHECK_EQ(atomic_load(&writes_after_protect), 0);
 			munmap((void *)spot, PAGE);
 		}
+	}
+	CASE(a_shootdown_completes_while_its_target_waits_for_the_initiators_lock)
+	{
+		uint64_t c0[35], c1[35];
+		bool fl = fl_counters(c0) && ncpu > 1, met = false;
+		long start = now_ms(), rounds = 0;
+
+		spot = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		fault_area = mmap(NULL, FAULT_PAGES * PAGE, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		*spot = 1;
+		atomic_store(&stop, 0);
+		atomic_store(&fault_rounds, 0);
+		pthread_create(&th[0], NULL, lock_faulter, (void *)1L);
+		while (atomic_load(&fault_rounds) == 0)
+			sched_yield();
+		/* each mprotect to read-only shoots down on the faulter's hart, which is in the
+		 * middle of faults that want the lock this call holds meanwhile; on faultline, on
+		 * until a hart has waited for a lock at least once (a busy host may take longer) */
+		for (;;) {
+			long t = now_ms() - start;
+
+			CHECK_EQ(mprotect((void *)spot, PAGE, PROT_READ), 0);
+			CHECK_EQ(mprotect((void *)spot, PAGE, PROT_READ | PROT_WRITE), 0);
+			*spot = (int)++rounds;
+			if (fl && !met && t >= 1000)
+				met = fl_counters(c1) &&
+				      c1[FL_LOCK_CONTENDED] > c0[FL_LOCK_CONTENDED];
+			if (t >= (ncpu > 1 ? 2000 : 300) && (!fl || met || t >= 20000))
+				break;
+		}
+		atomic_store(&stop, 1);
+		pthread_join(th[0], NULL);
+		CHECK(atomic_load(&fault_rounds) > 0);
+		if (fl) {
+			CHECK(met);
+			CHECK(fl_counters(c1));
+			CHECK(c1[FL_SHOOTDOWNS] - c0[FL_SHOOTDOWNS] >= (uint64_t)rounds);
+		}
+		munmap(fault_area, FAULT_PAGES * PAGE);
+		munmap((void *)spot, PAGE);
 	}
 	return check_finish();
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mm/arch.h"
+#include "platform/riscv/spinlock.h"
 #include "tests/host/sv39.h"
 
 static struct host_flushes flushes;
@@ -47,4 +48,12 @@ unsigned int arch_shootdown(struct vm *vm, vaddr_t start, vaddr_t end)
 
 	flushes.shootdowns += n;
 	return n;
+}
+
+/* One thread drives every software hart here: a lock found taken is only waited for. */
+void spin_lock_contended(spinlock_t *l)
+{
+	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+			;
 }
