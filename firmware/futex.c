@@ -1,5 +1,6 @@
 /* Futexes: wait queues hashed by (address space, address, shared or private: Linux keeps the
- * two kinds of one word apart), each bucket under its own lock;
+ * two kinds of one word apart), or for a shared futex in shared memory by the word's physical
+ * address (so that processes mapping it meet on it), each bucket under its own lock;
  * futex(2)'s wait, wake and requeue operations; and a thread's end for robust locks and its
  * clear_child_tid word. A waiter reads the word and queues itself under its bucket's lock,
  * and a waker takes that lock to find it, so no wake-up falls between the check and the
@@ -11,6 +12,7 @@
 #include "firmware/task.h"
 #include "firmware/timer.h"
 #include "firmware/uaccess.h"
+#include "mm/vm.h"
 #include "platform/errno.h"
 #include "platform/riscv/spinlock.h"
 
@@ -41,7 +43,7 @@
 struct futex_q {
 	struct futex_q *next;
 	struct task *task;
-	const struct vm *vm; /* the key: the address space and key_of() the word's address */
+	const struct vm *vm; /* the key: the address space (or &shared_memory) and key_of() */
 	uintptr_t addr;	     /* changed by requeue, under both buckets' locks */
 	uint32_t bitset;
 	bool woken; /* set by the waker, under the bucket's lock, as it takes the waiter off */
@@ -54,11 +56,25 @@ struct bucket {
 
 static struct bucket buckets[BUCKETS];
 
-/* A word's address with the kind of futex in its low bit (words are aligned): a shared and
- * a private futex on one word are two futexes, as Linux's keys differ. */
-static uintptr_t key_of(uintptr_t uaddr, bool shared)
+/* The "address space" of futexes keyed by physical address: no task's. */
+static const struct vm *const shared_memory = (const struct vm *)&buckets;
+
+struct key {
+	const struct vm *vm;
+	uintptr_t addr;
+};
+
+/* A futex's key: the word's address with the kind of futex in its low bit (words are
+ * aligned: a shared and a private futex on one word are two futexes, as Linux's keys
+ * differ), in @vm; but a shared futex in shared memory is its physical address, in no space.
+ * A shared futex's page is mapped (check_key read it). */
+static struct key key_of(struct vm *vm, uintptr_t uaddr, bool shared)
 {
-	return uaddr | (shared ? 1 : 0);
+	paddr_t pa = shared ? vm_shared_paddr(vm, uaddr) : 0;
+
+	if (pa)
+		return (struct key){ shared_memory, pa | 1 };
+	return (struct key){ vm, uaddr | (shared ? 1 : 0) };
 }
 
 static struct bucket *bucket_of(const struct vm *vm, uintptr_t addr)
@@ -152,18 +168,20 @@ static int futex_wait(uintptr_t uaddr, bool shared, uint32_t val, uint32_t bitse
 		      uint64_t deadline)
 {
 	struct task *t = task_current();
-	struct futex_q q = {
-		.task = t, .vm = t->vm, .addr = key_of(uaddr, shared), .bitset = bitset
-	};
+	struct futex_q q = { .task = t, .bitset = bitset };
 	struct bucket *b;
+	struct key k;
 	uint32_t cur;
 	int rc;
 
 	if (!bitset)
 		return -EINVAL;
-	rc = check_addr(uaddr);
+	rc = check_key(uaddr, shared);
 	if (rc)
 		return rc;
+	k = key_of(t->vm, uaddr, shared);
+	q.vm = k.vm;
+	q.addr = k.addr;
 	b = bucket_of(q.vm, q.addr);
 	spin_lock(&b->lock);
 	rc = get_user_u32(uaddr, &cur);
@@ -182,9 +200,11 @@ static int futex_wait(uintptr_t uaddr, bool shared, uint32_t val, uint32_t bitse
 	return rc;
 }
 
-int futex_wake(const struct vm *vm, uintptr_t uaddr, bool shared, int n, uint32_t bitset)
+int futex_wake(struct vm *space, uintptr_t uaddr, bool shared, int n, uint32_t bitset)
 {
-	uintptr_t key = key_of(uaddr, shared);
+	const struct key k = key_of(space, uaddr, shared);
+	const struct vm *vm = k.vm;
+	uintptr_t key = k.addr;
 	struct bucket *b = bucket_of(vm, key);
 	struct futex_q *q, *next;
 	int woken = 0;
@@ -232,8 +252,10 @@ static void unlock_two(struct bucket *a, struct bucket *b)
 static long futex_requeue(uintptr_t uaddr, uintptr_t uaddr2, int nr_wake, int nr_requeue,
 			  const uint32_t *cmpval, bool shared)
 {
-	const struct vm *vm = task_current()->vm;
-	uintptr_t key1 = key_of(uaddr, shared), key2 = key_of(uaddr2, shared);
+	struct vm *space = task_current()->vm;
+	const struct vm *vm, *vm2;
+	uintptr_t key1, key2;
+	struct key k;
 	struct bucket *b1, *b2;
 	struct futex_q *q, *next;
 	int count = 0, rc;
@@ -245,8 +267,14 @@ static long futex_requeue(uintptr_t uaddr, uintptr_t uaddr2, int nr_wake, int nr
 		rc = check_key(uaddr2, shared);
 	if (rc)
 		return rc;
+	k = key_of(space, uaddr, shared);
+	vm = k.vm;
+	key1 = k.addr;
+	k = key_of(space, uaddr2, shared);
+	vm2 = k.vm;
+	key2 = k.addr;
 	b1 = bucket_of(vm, key1);
-	b2 = bucket_of(vm, key2);
+	b2 = bucket_of(vm2, key2);
 	lock_two(b1, b2);
 	if (cmpval) {
 		uint32_t cur;
@@ -270,6 +298,7 @@ static long futex_requeue(uintptr_t uaddr, uintptr_t uaddr2, int nr_wake, int nr
 			continue;
 		}
 		unlink_q(b1, q);
+		q->vm = vm2;
 		__atomic_store_n(&q->addr, key2, __ATOMIC_RELEASE);
 		enqueue(b2, q);
 	}
@@ -355,7 +384,7 @@ static long sys_futex(struct trap_frame *tf)
  * waiters is woken, who takes it over (Linux's handle_futex_death: a shared wake, as glibc's
  * robust mutexes wait). @pending: the lock the
  * thread was taking or giving back when it ended, whose waiter may need waking anyway. */
-static void owner_died(const struct vm *vm, uintptr_t uaddr, uint32_t tid, bool pending)
+static void owner_died(struct vm *vm, uintptr_t uaddr, uint32_t tid, bool pending)
 {
 	uint32_t cur, seen;
 
