@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/futex.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
@@ -447,6 +448,209 @@ static void t_pshared_mutex(void)
 	CHECK_EQ(sh->counter, 4000);
 }
 
+/* ---- PI ---- */
+struct wop {
+	int *word;
+	volatile int done;
+};
+static void *wop_waiter(void *a)
+{
+	struct wop *w = a;
+	while (__atomic_load_n(w->word, __ATOMIC_SEQ_CST) == 0)
+		syscall(SYS_futex, w->word, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+	w->done = 1;
+	return NULL;
+}
+static pthread_mutex_t pim;
+static long picount;
+static void *pi_worker(void *a)
+{
+	(void)a;
+	for (int i = 0; i < 2000; i++) {
+		pthread_mutex_lock(&pim);
+		long v = picount;
+		if (i % 50 == 0)
+			sched_yield();
+		picount = v + 1;
+		pthread_mutex_unlock(&pim);
+	}
+	return NULL;
+}
+static volatile pid_t pi_other_tid;
+static int pi_try_rc, pi_timed_rc;
+static void *pi_try_and_time_out(void *a)
+{
+	struct timespec ts;
+
+	(void)a;
+	pi_other_tid = gettid();
+	pi_try_rc = pthread_mutex_trylock(&pim);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 20000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pi_timed_rc = pthread_mutex_timedlock(&pim, &ts);
+	return NULL;
+}
+static void t_pi(void)
+{
+	pthread_mutexattr_t ma;
+	pthread_mutexattr_init(&ma);
+	CHECK_EQ(pthread_mutexattr_setprotocol(&ma, PTHREAD_PRIO_INHERIT), 0);
+	int r = pthread_mutex_init(&pim, &ma);
+	CHECK_EQ(r, 0);
+	if (r)
+		return;
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++)
+		pthread_create(&t[i], NULL, pi_worker, NULL);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	CHECK_EQ(picount, 8000);
+	CHECK_EQ(pthread_mutex_trylock(&pim), 0);
+	CHECK_EQ(pthread_mutex_unlock(&pim), 0);
+	int w = 0;
+	errno = 0;
+	CHECK_EQ(syscall(SYS_futex, &w, FUTEX_UNLOCK_PI, 0, 0, 0, 0), -1);
+	CHECK_EQ(errno, EPERM);
+	w = 0;
+	CHECK_EQ(syscall(SYS_futex, &w, FUTEX_LOCK_PI, 0, 0, 0, 0), 0);
+	CHECK_EQ(w, gettid());
+	errno = 0;
+	CHECK_EQ(syscall(SYS_futex, &w, FUTEX_LOCK_PI, 0, 0, 0, 0), -1);
+	CHECK_EQ(errno, EDEADLK);
+	CHECK_EQ(syscall(SYS_futex, &w, FUTEX_UNLOCK_PI, 0, 0, 0, 0), 0);
+	CHECK_EQ(w, 0);
+	CHECK_EQ(syscall(SYS_futex, &w, FUTEX_TRYLOCK_PI, 0, 0, 0, 0), 0);
+	CHECK_EQ(w, gettid());
+	/* held by another thread: trylock fails, a timed lock times out */
+	pthread_t t2;
+	struct timespec ts;
+	pthread_mutex_lock(&pim);
+	CHECK_EQ(pthread_create(&t2, NULL, pi_try_and_time_out, NULL), 0);
+	pthread_join(t2, NULL);
+	pthread_mutex_unlock(&pim);
+	CHECK_EQ(pi_try_rc, EBUSY);
+	CHECK_EQ(pi_timed_rc, ETIMEDOUT);
+	/* the kernel's answers for a word naming a thread that has ended */
+	w = (unsigned)pi_other_tid;
+	errno = 0;
+	long r1 = syscall(SYS_futex, &w, FUTEX_TRYLOCK_PI, 0, 0, 0, 0);
+	int e1 = errno;
+	errno = 0;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 1;
+	long r2 = syscall(SYS_futex, &w, FUTEX_LOCK_PI, 0, &ts, 0, 0);
+	int e2 = errno;
+	w = (unsigned)pi_other_tid | FUTEX_OWNER_DIED;
+	errno = 0;
+	long r3 = syscall(SYS_futex, &w, FUTEX_LOCK_PI, 0, &ts, 0, 0);
+	int e3 = errno;
+	/* Linux sets FUTEX_WAITERS, then finds no owner */
+	CHECK_EQ(r1, -1);
+	CHECK_EQ(e1, ESRCH);
+	CHECK_EQ(r2, -1);
+	CHECK_EQ(e2, ESRCH);
+	CHECK_EQ(r3, -1);
+	CHECK_EQ(e3, ESRCH);
+	CHECK_EQ((unsigned)w, (unsigned)pi_other_tid | FUTEX_OWNER_DIED | FUTEX_WAITERS);
+}
+
+static void t_wake_op(void)
+{
+	int w1 = 0, w2 = 0;
+	errno = 0;
+	long r = syscall(SYS_futex, &w1, FUTEX_WAKE_OP_PRIVATE, 1, 1, &w2,
+			 FUTEX_OP(FUTEX_OP_SET, 5, FUTEX_OP_CMP_EQ, 0));
+	CHECK_EQ(r, 0);
+	CHECK_EQ(w2, 5);
+	r = syscall(SYS_futex, &w1, FUTEX_WAKE_OP_PRIVATE, 1, 1, &w2,
+		    FUTEX_OP(FUTEX_OP_ADD, 3, FUTEX_OP_CMP_GT, 4));
+	CHECK_EQ(r, 0);
+	CHECK_EQ(w2, 8);
+	r = syscall(SYS_futex, &w1, FUTEX_WAKE_OP_PRIVATE, 1, 1, &w2,
+		    FUTEX_OP((FUTEX_OP_OR | FUTEX_OP_OPARG_SHIFT), 4, FUTEX_OP_CMP_EQ, 8));
+	CHECK_EQ(w2, 24);
+	r = syscall(SYS_futex, &w1, FUTEX_WAKE_OP_PRIVATE, 1, 1, &w2,
+		    FUTEX_OP(FUTEX_OP_ANDN, 8, FUTEX_OP_CMP_NE, 0));
+	CHECK_EQ(w2, 16);
+	r = syscall(SYS_futex, &w1, FUTEX_WAKE_OP_PRIVATE, 1, 1, &w2,
+		    FUTEX_OP(FUTEX_OP_XOR, 0xfff, FUTEX_OP_CMP_LT, 0));
+	CHECK_EQ(r, 0);
+	CHECK_EQ(w2, ~16);
+	errno = 0;
+	CHECK_EQ(syscall(SYS_futex, &w1, FUTEX_WAKE_OP_PRIVATE, 1, 1, &w2, 7u << 28), -1);
+	CHECK_EQ(errno, ENOSYS);
+	CHECK_EQ(w2, ~16);
+	errno = 0;
+	CHECK_EQ(syscall(SYS_futex, &w1, FUTEX_WAKE_OP_PRIVATE, 1, 1, &w2, 9u << 24), -1);
+	CHECK_EQ(errno, ENOSYS); /* the operation (set 0) is done before the comparison fails */
+	CHECK_EQ(w2, 0);
+	errno = 0;
+	CHECK_EQ(syscall(SYS_futex, &w1, FUTEX_WAKE_OP_PRIVATE, 1, 1, (void *)16, 0), -1);
+	CHECK_EQ(errno, EFAULT);
+	/* waiters on both words: the second is woken only when the comparison holds */
+	w1 = w2 = 0;
+	pthread_t a, b;
+	struct wop wa = { &w1, 0 }, wb = { &w2, 0 };
+	pthread_create(&a, NULL, wop_waiter, &wa);
+	pthread_create(&b, NULL, wop_waiter, &wb);
+	sleep_ms(30);
+	w1 = 1;
+	r = syscall(SYS_futex, &w1, FUTEX_WAKE_OP_PRIVATE, 1, 1, &w2,
+		    FUTEX_OP(FUTEX_OP_SET, 1, FUTEX_OP_CMP_EQ, 1));
+	CHECK_EQ(r, 1);
+	sleep_ms(30);
+	CHECK_EQ(wa.done, 1);
+	CHECK_EQ(wb.done, 0);
+	r = syscall(SYS_futex, &w1, FUTEX_WAKE_OP_PRIVATE, 1, 1, &w2,
+		    FUTEX_OP(FUTEX_OP_SET, 2, FUTEX_OP_CMP_EQ, 1));
+	CHECK_EQ(r, 1);
+	pthread_join(a, NULL);
+	pthread_join(b, NULL);
+	CHECK_EQ(wb.done, 1);
+}
+
+/* ---- pause and poll ---- */
+static volatile int poked;
+static void poke_handler(int sig)
+{
+	(void)sig;
+	poked = 1;
+}
+static void *poke_main_later(void *a)
+{
+	sleep_ms(20);
+	pthread_kill(*(pthread_t *)a, SIGUSR1);
+	return NULL;
+}
+static void t_pause_poll(void)
+{
+	struct pollfd fds[3] = { { 1, POLLOUT, 0 }, { 99, POLLIN, 0 }, { -1, POLLIN, 7 } };
+	long t0 = now_ms();
+
+	CHECK_EQ(poll(NULL, 0, 30), 0);
+	CHECK(now_ms() - t0 >= 29);
+	CHECK_EQ(poll(fds, 3, 1000), 2);
+	CHECK_EQ(fds[0].revents, POLLOUT);
+	CHECK_EQ(fds[1].revents, POLLNVAL);
+	CHECK_EQ(fds[2].revents, 0);
+	/* pause sleeps until a handled signal, then fails with EINTR */
+	pthread_t self = pthread_self(), t;
+	signal(SIGUSR1, poke_handler);
+	t0 = now_ms();
+	pthread_create(&t, NULL, poke_main_later, &self);
+	errno = 0;
+	CHECK_EQ(pause(), -1);
+	CHECK_EQ(errno, EINTR);
+	CHECK_EQ(poked, 1);
+	CHECK(now_ms() - t0 >= 15);
+	pthread_join(t, NULL);
+	signal(SIGUSR1, SIG_DFL);
+}
+
 /* ---- misc sync ---- */
 static pthread_rwlock_t rw = PTHREAD_RWLOCK_INITIALIZER;
 static volatile int readers_in, max_readers;
@@ -837,6 +1041,13 @@ int main(int argc, char **argv)
 	t_sem();
 	CASE(process_shared_mutexes_and_condvars_work_across_fork)
 	t_pshared_mutex();
+	CASE(
+	    priority_inheritance_mutexes_lock_under_contention_and_the_pi_futex_calls_answer_as_linux)
+	t_pi();
+	CASE(futex_wake_op_changes_the_second_word_and_wakes_its_waiters_when_the_comparison_holds)
+	t_wake_op();
+	CASE(pause_sleeps_until_a_handled_signal_and_poll_sleeps_its_timeout_and_flags_descriptors)
+	t_pause_poll();
 	CASE(rwlocks_spinlocks_once_and_thread_specific_destructors)
 	t_sync();
 	CASE(cond_timedwait_on_clock_monotonic_and_mutex_clocklock_and_errorcheck)
