@@ -45,7 +45,8 @@ SELFTEST_MACHINES = [
     ("selftests-virt", "virt", "256M", ["-append", "ktest=tasks ktest=exit0"], "(256 MiB)"),
 ]
 
-QEMU_TIMEOUT = 120  # seconds; a healthy run takes a few
+QEMU_TIMEOUT = 180  # seconds; a healthy run takes a few (the glibc smp4 image, with its
+# minute of stress, nearly two on a busy host)
 EXIT_TIMEOUT = 10  # seconds from the result line to QEMU's own exit
 # The firmware hands its result to QEMU as the exit status through semihosting.
 SEMIHOSTING = ["-semihosting-config", "enable=on,target=native"]

@@ -419,7 +419,7 @@ static void t_pshared_mutex(void)
 		while (!sh->flag)
 			pthread_cond_wait(&sh->c, &sh->m);
 		pthread_mutex_unlock(&sh->m);
-		for (int i = 0; i < 2000; i++) {
+		for (int i = 0; i < 500; i++) {
 			pthread_mutex_lock(&sh->m);
 			long v = sh->counter;
 			if (i % 50 == 0)
@@ -434,7 +434,7 @@ static void t_pshared_mutex(void)
 	sh->flag = 1;
 	pthread_cond_signal(&sh->c);
 	pthread_mutex_unlock(&sh->m);
-	for (int i = 0; i < 2000; i++) {
+	for (int i = 0; i < 500; i++) {
 		pthread_mutex_lock(&sh->m);
 		long v = sh->counter;
 		if (i % 50 == 0)
@@ -445,7 +445,7 @@ static void t_pshared_mutex(void)
 	int st;
 	waitpid(p, &st, 0);
 	CHECK_EQ(st, 0);
-	CHECK_EQ(sh->counter, 4000);
+	CHECK_EQ(sh->counter, 1000);
 }
 
 /* ---- PI ---- */
@@ -466,7 +466,7 @@ static long picount;
 static void *pi_worker(void *a)
 {
 	(void)a;
-	for (int i = 0; i < 2000; i++) {
+	for (int i = 0; i < 500; i++) {
 		pthread_mutex_lock(&pim);
 		long v = picount;
 		if (i % 50 == 0)
@@ -508,7 +508,7 @@ static void t_pi(void)
 		pthread_create(&t[i], NULL, pi_worker, NULL);
 	for (int i = 0; i < 4; i++)
 		pthread_join(t[i], NULL);
-	CHECK_EQ(picount, 8000);
+	CHECK_EQ(picount, 2000);
 	CHECK_EQ(pthread_mutex_trylock(&pim), 0);
 	CHECK_EQ(pthread_mutex_unlock(&pim), 0);
 	int w = 0;
@@ -658,7 +658,7 @@ static long rwcount;
 static void *rw_worker(void *a)
 {
 	long id = (long)a;
-	for (int i = 0; i < 500; i++) {
+	for (int i = 0; i < 200; i++) {
 		if ((i + id) % 4 == 0) {
 			pthread_rwlock_wrlock(&rw);
 			long v = rwcount;
@@ -715,30 +715,30 @@ static void *tsd_worker(void *a)
 static void t_sync(void)
 {
 	pthread_t t[8];
-	for (long i = 0; i < 8; i++)
+	for (long i = 0; i < 4; i++)
 		pthread_create(&t[i], NULL, rw_worker, (void *)i);
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < 4; i++)
 		pthread_join(t[i], NULL);
-	CHECK_EQ(rwcount, 1000);
+	CHECK_EQ(rwcount, 200);
 	pthread_spin_init(&spin, 0);
 	for (long i = 0; i < 4; i++)
 		pthread_create(&t[i], NULL, spin_worker, NULL);
 	for (int i = 0; i < 4; i++)
 		pthread_join(t[i], NULL);
 	CHECK_EQ(spincount, 20000);
-	for (long i = 0; i < 8; i++)
+	for (long i = 0; i < 4; i++)
 		pthread_create(&t[i], NULL, once_worker, NULL);
-	for (int i = 0; i < 8; i++) {
+	for (int i = 0; i < 4; i++) {
 		void *r;
 		pthread_join(t[i], &r);
 		CHECK_EQ((long)r, 1);
 	}
 	pthread_key_create(&key, dtor);
-	for (long i = 0; i < 8; i++)
+	for (long i = 0; i < 4; i++)
 		pthread_create(&t[i], NULL, tsd_worker, (void *)(i + 1));
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < 4; i++)
 		pthread_join(t[i], NULL);
-	CHECK_EQ(dtor_count, 36);
+	CHECK_EQ(dtor_count, 10);
 }
 static void t_condclock(void)
 {
@@ -788,12 +788,12 @@ static void *bar_worker(void *a)
 		pthread_barrier_wait(&bar);
 	return NULL;
 }
-#define MANY 16
+#define MANY 8
 
 static void t_many(void)
 {
 	pthread_t t[MANY];
-	for (int round = 0; round < 2; round++) {
+	for (int round = 0; round < 1; round++) {
 		for (long i = 0; i < MANY; i++)
 			CHECK_EQ(pthread_create(&t[i], NULL, nothing, (void *)i), 0);
 		for (long i = 0; i < MANY; i++) {
@@ -965,10 +965,10 @@ static void *tls_worker(void *a)
 }
 static void t_tls(void)
 {
-	pthread_t t[32];
-	for (long i = 0; i < 32; i++)
+	pthread_t t[4];
+	for (long i = 0; i < 4; i++)
 		pthread_create(&t[i], NULL, tls_worker, (void *)(i * 1000));
-	for (int i = 0; i < 32; i++) {
+	for (int i = 0; i < 4; i++) {
 		void *r;
 		pthread_join(t[i], &r);
 		CHECK_EQ((long)r, 0);
@@ -984,11 +984,11 @@ static void *sleepy(void *a)
 }
 static void t_sleep_threads(void)
 {
-	pthread_t t[8];
+	pthread_t t[4];
 	long t0 = now_ms();
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < 4; i++)
 		pthread_create(&t[i], NULL, sleepy, NULL);
-	for (int i = 0; i < 8; i++) {
+	for (int i = 0; i < 4; i++) {
 		void *r;
 		pthread_join(t[i], &r);
 		CHECK((long)r >= 19);
