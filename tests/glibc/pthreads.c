@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
@@ -637,6 +638,23 @@ static void t_pause_poll(void)
 	CHECK_EQ(fds[0].revents, POLLOUT);
 	CHECK_EQ(fds[1].revents, POLLNVAL);
 	CHECK_EQ(fds[2].revents, 0);
+	/* select: as a sleep, and with descriptors ready for writing */
+	struct timeval tv = { 0, 30000 };
+	fd_set wr, rd;
+	t0 = now_ms();
+	CHECK_EQ(select(0, NULL, NULL, NULL, &tv), 0);
+	CHECK(now_ms() - t0 >= 29);
+	FD_ZERO(&wr);
+	FD_SET(1, &wr);
+	FD_SET(2, &wr);
+	tv.tv_usec = 0;
+	CHECK_EQ(select(3, NULL, &wr, NULL, &tv), 2);
+	CHECK(FD_ISSET(1, &wr) && FD_ISSET(2, &wr));
+	FD_ZERO(&rd);
+	FD_SET(50, &rd);
+	errno = 0;
+	CHECK_EQ(select(51, &rd, NULL, NULL, &tv), -1);
+	CHECK_EQ(errno, EBADF);
 	/* pause sleeps until a handled signal, then fails with EINTR */
 	pthread_t self = pthread_self(), t;
 	signal(SIGUSR1, poke_handler);
@@ -1046,7 +1064,8 @@ int main(int argc, char **argv)
 	t_pi();
 	CASE(futex_wake_op_changes_the_second_word_and_wakes_its_waiters_when_the_comparison_holds)
 	t_wake_op();
-	CASE(pause_sleeps_until_a_handled_signal_and_poll_sleeps_its_timeout_and_flags_descriptors)
+	CASE(
+	    pause_sleeps_until_a_handled_signal_and_poll_and_select_sleep_their_timeout_and_flag_descriptors)
 	t_pause_poll();
 	CASE(rwlocks_spinlocks_once_and_thread_specific_destructors)
 	t_sync();
