@@ -1,5 +1,6 @@
 /* Futexes: wait queues hashed by (address space, address, shared or private: Linux keeps the
- * two kinds of one word apart), each bucket under its own lock;
+ * two kinds of one word apart), or for a shared futex in shared memory by the word's physical
+ * address (so that processes mapping it meet on it), each bucket under its own lock;
  * futex(2)'s wait, wake and requeue operations; and a thread's end for robust locks and its
  * clear_child_tid word. A waiter reads the word and queues itself under its bucket's lock,
  * and a waker takes that lock to find it, so no wake-up falls between the check and the
@@ -11,6 +12,7 @@
 #include "firmware/task.h"
 #include "firmware/timer.h"
 #include "firmware/uaccess.h"
+#include "mm/vm.h"
 #include "platform/errno.h"
 #include "platform/riscv/spinlock.h"
 
@@ -19,7 +21,10 @@
 #define FUTEX_WAKE	       1
 #define FUTEX_REQUEUE	       3
 #define FUTEX_CMP_REQUEUE      4
+#define FUTEX_WAKE_OP	       5
 #define FUTEX_LOCK_PI	       6
+#define FUTEX_UNLOCK_PI	       7
+#define FUTEX_TRYLOCK_PI       8
 #define FUTEX_WAIT_BITSET      9
 #define FUTEX_WAIT_REQUEUE_PI  11
 #define FUTEX_LOCK_PI2	       13
@@ -41,10 +46,12 @@
 struct futex_q {
 	struct futex_q *next;
 	struct task *task;
-	const struct vm *vm; /* the key: the address space and key_of() the word's address */
+	const struct vm *vm; /* the key: the address space (or &shared_memory) and key_of() */
 	uintptr_t addr;	     /* changed by requeue, under both buckets' locks */
 	uint32_t bitset;
 	bool woken; /* set by the waker, under the bucket's lock, as it takes the waiter off */
+	bool pi;    /* FUTEX_LOCK_PI's: woken as the lock's new owner, by FUTEX_UNLOCK_PI only */
+	bool retry; /* a PI waiter woken to look at the word again (its owner died) */
 };
 
 struct bucket {
@@ -54,11 +61,25 @@ struct bucket {
 
 static struct bucket buckets[BUCKETS];
 
-/* A word's address with the kind of futex in its low bit (words are aligned): a shared and
- * a private futex on one word are two futexes, as Linux's keys differ. */
-static uintptr_t key_of(uintptr_t uaddr, bool shared)
+/* The "address space" of futexes keyed by physical address: no task's. */
+static const struct vm *const shared_memory = (const struct vm *)&buckets;
+
+struct key {
+	const struct vm *vm;
+	uintptr_t addr;
+};
+
+/* A futex's key: the word's address with the kind of futex in its low bit (words are
+ * aligned: a shared and a private futex on one word are two futexes, as Linux's keys
+ * differ), in @vm; but a shared futex in shared memory is its physical address, in no space.
+ * A shared futex's page is mapped (check_key read it). */
+static struct key key_of(struct vm *vm, uintptr_t uaddr, bool shared)
 {
-	return uaddr | (shared ? 1 : 0);
+	paddr_t pa = shared ? vm_shared_paddr(vm, uaddr) : 0;
+
+	if (pa)
+		return (struct key){ shared_memory, pa | 1 };
+	return (struct key){ vm, uaddr | (shared ? 1 : 0) };
 }
 
 static struct bucket *bucket_of(const struct vm *vm, uintptr_t addr)
@@ -152,18 +173,20 @@ static int futex_wait(uintptr_t uaddr, bool shared, uint32_t val, uint32_t bitse
 		      uint64_t deadline)
 {
 	struct task *t = task_current();
-	struct futex_q q = {
-		.task = t, .vm = t->vm, .addr = key_of(uaddr, shared), .bitset = bitset
-	};
+	struct futex_q q = { .task = t, .bitset = bitset };
 	struct bucket *b;
+	struct key k;
 	uint32_t cur;
 	int rc;
 
 	if (!bitset)
 		return -EINVAL;
-	rc = check_addr(uaddr);
+	rc = check_key(uaddr, shared);
 	if (rc)
 		return rc;
+	k = key_of(t->vm, uaddr, shared);
+	q.vm = k.vm;
+	q.addr = k.addr;
 	b = bucket_of(q.vm, q.addr);
 	spin_lock(&b->lock);
 	rc = get_user_u32(uaddr, &cur);
@@ -182,23 +205,32 @@ static int futex_wait(uintptr_t uaddr, bool shared, uint32_t val, uint32_t bitse
 	return rc;
 }
 
-int futex_wake(const struct vm *vm, uintptr_t uaddr, bool shared, int n, uint32_t bitset)
+/* Wakes up to @n waiters (at least one, as Linux counts) of key @k in bucket @b whose bitset
+ * meets @bitset; PI waiters are left to FUTEX_UNLOCK_PI. Bucket lock held. */
+static int wake_locked(struct bucket *b, struct key k, int n, uint32_t bitset)
 {
-	uintptr_t key = key_of(uaddr, shared);
-	struct bucket *b = bucket_of(vm, key);
 	struct futex_q *q, *next;
 	int woken = 0;
 
-	spin_lock(&b->lock);
 	for (q = b->head; q; q = next) {
 		next = q->next;
-		if (q->vm != vm || q->addr != key || !(q->bitset & bitset))
+		if (q->vm != k.vm || q->addr != k.addr || !(q->bitset & bitset) || q->pi)
 			continue;
 		wake_q(b, q);
-		/* Linux's count: a request for 0 (or fewer) still wakes one */
 		if (++woken >= n)
 			break;
 	}
+	return woken;
+}
+
+int futex_wake(struct vm *space, uintptr_t uaddr, bool shared, int n, uint32_t bitset)
+{
+	const struct key k = key_of(space, uaddr, shared);
+	struct bucket *b = bucket_of(k.vm, k.addr);
+	int woken;
+
+	spin_lock(&b->lock);
+	woken = wake_locked(b, k, n, bitset);
 	spin_unlock(&b->lock);
 	return woken;
 }
@@ -232,8 +264,10 @@ static void unlock_two(struct bucket *a, struct bucket *b)
 static long futex_requeue(uintptr_t uaddr, uintptr_t uaddr2, int nr_wake, int nr_requeue,
 			  const uint32_t *cmpval, bool shared)
 {
-	const struct vm *vm = task_current()->vm;
-	uintptr_t key1 = key_of(uaddr, shared), key2 = key_of(uaddr2, shared);
+	struct vm *space = task_current()->vm;
+	const struct vm *vm, *vm2;
+	uintptr_t key1, key2;
+	struct key k;
 	struct bucket *b1, *b2;
 	struct futex_q *q, *next;
 	int count = 0, rc;
@@ -245,8 +279,14 @@ static long futex_requeue(uintptr_t uaddr, uintptr_t uaddr2, int nr_wake, int nr
 		rc = check_key(uaddr2, shared);
 	if (rc)
 		return rc;
+	k = key_of(space, uaddr, shared);
+	vm = k.vm;
+	key1 = k.addr;
+	k = key_of(space, uaddr2, shared);
+	vm2 = k.vm;
+	key2 = k.addr;
 	b1 = bucket_of(vm, key1);
-	b2 = bucket_of(vm, key2);
+	b2 = bucket_of(vm2, key2);
 	lock_two(b1, b2);
 	if (cmpval) {
 		uint32_t cur;
@@ -261,7 +301,7 @@ static long futex_requeue(uintptr_t uaddr, uintptr_t uaddr2, int nr_wake, int nr
 	}
 	for (q = b1->head; q; q = next) {
 		next = q->next;
-		if (q->vm != vm || q->addr != key1)
+		if (q->vm != vm || q->addr != key1 || q->pi)
 			continue;
 		if (count - nr_wake >= nr_requeue)
 			break;
@@ -270,11 +310,267 @@ static long futex_requeue(uintptr_t uaddr, uintptr_t uaddr2, int nr_wake, int nr
 			continue;
 		}
 		unlink_q(b1, q);
+		q->vm = vm2;
 		__atomic_store_n(&q->addr, key2, __ATOMIC_RELEASE);
 		enqueue(b2, q);
 	}
 	unlock_two(b1, b2);
 	return count;
+}
+
+/* FUTEX_WAKE_OP's operation on the second word, and its comparison of the old value:
+ * linux/futex.h's encoding in val3 (op and cmp 4 bits each, two signed 12-bit arguments). */
+#define FUTEX_OP_SET	     0
+#define FUTEX_OP_ADD	     1
+#define FUTEX_OP_OR	     2
+#define FUTEX_OP_ANDN	     3
+#define FUTEX_OP_XOR	     4
+#define FUTEX_OP_OPARG_SHIFT 8
+#define FUTEX_OP_CMP_EQ	     0
+#define FUTEX_OP_CMP_NE	     1
+#define FUTEX_OP_CMP_LT	     2
+#define FUTEX_OP_CMP_LE	     3
+#define FUTEX_OP_CMP_GT	     4
+#define FUTEX_OP_CMP_GE	     5
+
+/* Applies the operation encoded in @encoded to the word at @uaddr2 atomically and compares
+ * its old value: 1 (true), 0 (false), -ENOSYS (no such operation or comparison), -EFAULT. */
+static int atomic_op(uintptr_t uaddr2, uint32_t encoded)
+{
+	unsigned int op = (encoded >> 28) & 7, cmp = (encoded >> 24) & 15;
+	int32_t oparg = (int32_t)(encoded << 8) >> 20, cmparg = (int32_t)(encoded << 20) >> 20;
+	uint32_t old, new, seen;
+	int rc;
+
+	if (encoded & (FUTEX_OP_OPARG_SHIFT << 28))
+		oparg = (int32_t)(1u << (oparg & 31)); /* Linux masks a shift out of range */
+	if (op > FUTEX_OP_XOR)
+		return -ENOSYS;
+	rc = get_user_u32(uaddr2, &old);
+	for (;;) {
+		if (rc)
+			return rc;
+		switch (op) {
+		case FUTEX_OP_SET:
+			new = (uint32_t)oparg;
+			break;
+		case FUTEX_OP_ADD:
+			new = old + (uint32_t)oparg;
+			break;
+		case FUTEX_OP_OR:
+			new = old | (uint32_t)oparg;
+			break;
+		case FUTEX_OP_ANDN:
+			new = old & ~(uint32_t)oparg;
+			break;
+		default:
+			new = old ^ (uint32_t)oparg;
+			break;
+		}
+		rc = user_cmpxchg_u32(uaddr2, old, new, &seen);
+		if (rc == 0 && seen == old)
+			break;
+		old = seen;
+	}
+	switch (cmp) {
+	case FUTEX_OP_CMP_EQ:
+		return (int32_t)old == cmparg;
+	case FUTEX_OP_CMP_NE:
+		return (int32_t)old != cmparg;
+	case FUTEX_OP_CMP_LT:
+		return (int32_t)old < cmparg;
+	case FUTEX_OP_CMP_LE:
+		return (int32_t)old <= cmparg;
+	case FUTEX_OP_CMP_GT:
+		return (int32_t)old > cmparg;
+	case FUTEX_OP_CMP_GE:
+		return (int32_t)old >= cmparg;
+	default:
+		return -ENOSYS;
+	}
+}
+
+/*
+ * FUTEX_WAKE_OP: under both words' locks, changes the word at @uaddr2 as @encoded says,
+ * wakes up to @nr_wake waiters on @uaddr and, when the old value of @uaddr2 passed the
+ * comparison, up to @nr_wake2 on @uaddr2. Returns how many were woken, or the error.
+ */
+static long futex_wake_op(uintptr_t uaddr, uintptr_t uaddr2, int nr_wake, int nr_wake2,
+			  uint32_t encoded, bool shared)
+{
+	struct vm *space = task_current()->vm;
+	struct key k1, k2;
+	struct bucket *b1, *b2;
+	int rc, woken;
+
+	rc = check_key(uaddr, shared);
+	if (rc == 0)
+		rc = check_key(uaddr2, shared);
+	if (rc)
+		return rc;
+	k1 = key_of(space, uaddr, shared);
+	k2 = key_of(space, uaddr2, shared);
+	b1 = bucket_of(k1.vm, k1.addr);
+	b2 = bucket_of(k2.vm, k2.addr);
+	lock_two(b1, b2);
+	rc = atomic_op(uaddr2, encoded);
+	if (rc < 0) {
+		unlock_two(b1, b2);
+		return rc;
+	}
+	woken = wake_locked(b1, k1, nr_wake, FUTEX_BITSET_MATCH_ANY);
+	if (rc > 0)
+		woken += wake_locked(b2, k2, nr_wake2, FUTEX_BITSET_MATCH_ANY);
+	unlock_two(b1, b2);
+	return woken;
+}
+
+/* Whether a PI waiter of key @k waits in bucket @b other than @except. Bucket lock held. */
+static bool pi_waiters(struct bucket *b, struct key k, const struct futex_q *except)
+{
+	for (struct futex_q *q = b->head; q; q = q->next)
+		if (q != except && q->pi && q->vm == k.vm && q->addr == k.addr)
+			return true;
+	return false;
+}
+
+/*
+ * FUTEX_LOCK_PI, FUTEX_LOCK_PI2 and (@try) FUTEX_TRYLOCK_PI: the lock word holds its
+ * owner's tid, FUTEX_WAITERS when someone waits in the kernel, and FUTEX_OWNER_DIED. A free
+ * word (no tid) becomes the caller's; else the caller sets FUTEX_WAITERS and sleeps until
+ * FUTEX_UNLOCK_PI hands it the lock. Every task has one priority here, so there is nothing
+ * to lend the owner. Returns 0 (the caller owns the lock), -EDEADLK (it did already),
+ * -ESRCH (the owner's tid is no thread), -EAGAIN (@try, owned), -ETIMEDOUT, -EINTR, -EFAULT.
+ */
+static int futex_lock_pi(uintptr_t uaddr, bool shared, uint64_t deadline, bool try)
+{
+	struct task *t = task_current();
+	uint32_t tid = (uint32_t)t->pid, cur, seen, want;
+	struct futex_q q = { .task = t, .bitset = FUTEX_BITSET_MATCH_ANY, .pi = true };
+	struct bucket *b;
+	struct key k;
+	int rc;
+
+	rc = check_key(uaddr, shared);
+	if (rc)
+		return rc;
+	k = key_of(t->vm, uaddr, shared);
+	b = bucket_of(k.vm, k.addr);
+	for (;;) {
+		spin_lock(&b->lock);
+		rc = get_user_u32(uaddr, &cur);
+		if (rc)
+			goto out;
+		if ((cur & FUTEX_TID_MASK) == tid) {
+			rc = -EDEADLK;
+			goto out;
+		}
+		if (!(cur & FUTEX_TID_MASK)) {
+			/* free, perhaps with its last owner dead: the caller's, waiters kept */
+			want = tid | (cur & FUTEX_OWNER_DIED) |
+			       (pi_waiters(b, k, NULL) ? FUTEX_WAITERS : 0);
+			rc = user_cmpxchg_u32(uaddr, cur, want, &seen);
+			spin_unlock(&b->lock);
+			if (rc || seen == cur)
+				return rc;
+			continue; /* changed under us: look again */
+		}
+		/* owned: FUTEX_WAITERS first, then the owner looked for, as Linux's order */
+		if (!(cur & FUTEX_WAITERS)) {
+			rc = user_cmpxchg_u32(uaddr, cur, cur | FUTEX_WAITERS, &seen);
+			if (rc)
+				goto out;
+			if (seen != cur) {
+				spin_unlock(&b->lock);
+				continue;
+			}
+		}
+		if (!task_pid_exists((int)(cur & FUTEX_TID_MASK))) {
+			rc = -ESRCH;
+			goto out;
+		}
+		if (try) {
+			rc = -EAGAIN;
+			goto out;
+		}
+		q.vm = k.vm;
+		q.addr = k.addr;
+		q.woken = q.retry = false;
+		enqueue(b, &q);
+		spin_unlock(&b->lock);
+		rc = task_block(&q.woken, deadline);
+		if (rc && unqueue(&q))
+			return rc;
+		if (!q.retry)
+			return 0; /* the unlocker made the word ours */
+	}
+out:
+	spin_unlock(&b->lock);
+	return rc;
+}
+
+/* FUTEX_UNLOCK_PI: the caller, the owner, gives the lock to its first waiter (the word gets
+ * that waiter's tid and FUTEX_WAITERS, as Linux's) or frees it. -EPERM when the caller does
+ * not own it. */
+static int futex_unlock_pi(uintptr_t uaddr, bool shared)
+{
+	struct task *t = task_current();
+	uint32_t tid = (uint32_t)t->pid, cur, seen, want;
+	struct futex_q *q;
+	struct bucket *b;
+	struct key k;
+	int rc;
+
+	rc = check_key(uaddr, shared);
+	if (rc)
+		return rc;
+	k = key_of(t->vm, uaddr, shared);
+	b = bucket_of(k.vm, k.addr);
+	spin_lock(&b->lock);
+	for (;;) {
+		rc = get_user_u32(uaddr, &cur);
+		if (rc)
+			break;
+		if ((cur & FUTEX_TID_MASK) != tid) {
+			rc = -EPERM;
+			break;
+		}
+		for (q = b->head; q; q = q->next)
+			if (q->pi && q->vm == k.vm && q->addr == k.addr)
+				break;
+		want = q ? (uint32_t)q->task->pid | FUTEX_WAITERS : 0;
+		rc = user_cmpxchg_u32(uaddr, cur, want, &seen);
+		if (rc)
+			break;
+		if (seen != cur)
+			continue;
+		if (q)
+			wake_q(b, q);
+		break;
+	}
+	spin_unlock(&b->lock);
+	return rc;
+}
+
+/* Wakes every PI waiter on the word at @uaddr, shared or private, to look at it again: its
+ * owner died and left it free with FUTEX_OWNER_DIED. */
+static void pi_wake_retry(struct vm *vm, uintptr_t uaddr)
+{
+	for (int shared = 0; shared < 2; shared++) {
+		struct key k = key_of(vm, uaddr, shared);
+		struct bucket *b = bucket_of(k.vm, k.addr);
+		struct futex_q *q, *next;
+
+		spin_lock(&b->lock);
+		for (q = b->head; q; q = next) {
+			next = q->next;
+			if (q->pi && q->vm == k.vm && q->addr == k.addr) {
+				q->retry = true;
+				wake_q(b, q);
+			}
+		}
+		spin_unlock(&b->lock);
+	}
 }
 
 /* Sets up the restart of an interrupted wait without a timeout: made again under
@@ -313,9 +609,10 @@ static long sys_futex(struct trap_frame *tf)
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (int64_t)NSEC_PER_SEC)
 			return -EINVAL;
 		/* FUTEX_WAIT's is relative; the others' absolute, on MONOTONIC unless the flag */
-		deadline =
-		    clock_deadline(op & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC,
-				   cmd != FUTEX_WAIT, &ts);
+		deadline = clock_deadline((op & FUTEX_CLOCK_REALTIME) || cmd == FUTEX_LOCK_PI
+					      ? CLOCK_REALTIME
+					      : CLOCK_MONOTONIC,
+					  cmd != FUTEX_WAIT, &ts);
 	}
 	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET &&
 	    cmd != FUTEX_WAIT_REQUEUE_PI && cmd != FUTEX_LOCK_PI2)
@@ -346,8 +643,23 @@ static long sys_futex(struct trap_frame *tf)
 		return futex_requeue(uaddr, uaddr2, (int)val, (int)(uint32_t)utime, NULL, shared);
 	case FUTEX_CMP_REQUEUE:
 		return futex_requeue(uaddr, uaddr2, (int)val, (int)(uint32_t)utime, &val3, shared);
+	case FUTEX_WAKE_OP:
+		return futex_wake_op(uaddr, uaddr2, (int)val, (int)(uint32_t)utime, val3, shared);
+	case FUTEX_LOCK_PI:
+	case FUTEX_LOCK_PI2:
+	case FUTEX_TRYLOCK_PI:
+		rc = futex_lock_pi(uaddr, shared, deadline, cmd == FUTEX_TRYLOCK_PI);
+		/* glibc takes any other answer as the lock taken: a handler's signal makes the
+		 * call again afterwards, as Linux's -ERESTARTNOINTR */
+		if (rc == -EINTR) {
+			tf->sepc -= 4;
+			return (long)tf->a0;
+		}
+		return rc;
+	case FUTEX_UNLOCK_PI:
+		return futex_unlock_pi(uaddr, shared);
 	}
-	/* FUTEX_WAKE_OP and the priority-inheritance operations are not here */
+	/* FUTEX_WAIT_REQUEUE_PI and FUTEX_CMP_REQUEUE_PI are not here */
 	return -ENOSYS;
 }
 
@@ -355,7 +667,7 @@ static long sys_futex(struct trap_frame *tf)
  * waiters is woken, who takes it over (Linux's handle_futex_death: a shared wake, as glibc's
  * robust mutexes wait). @pending: the lock the
  * thread was taking or giving back when it ended, whose waiter may need waking anyway. */
-static void owner_died(const struct vm *vm, uintptr_t uaddr, uint32_t tid, bool pending)
+static void owner_died(struct vm *vm, uintptr_t uaddr, uint32_t tid, bool pending)
 {
 	uint32_t cur, seen;
 
@@ -376,8 +688,10 @@ static void owner_died(const struct vm *vm, uintptr_t uaddr, uint32_t tid, bool 
 		if (seen == cur)
 			break; /* else the word changed under us: look again */
 	}
-	if (cur & FUTEX_WAITERS)
+	if (cur & FUTEX_WAITERS) {
 		futex_wake(vm, uaddr, true, 1, FUTEX_BITSET_MATCH_ANY);
+		pi_wake_retry(vm, uaddr);
+	}
 }
 
 /* Linux's struct robust_list_head on 64-bit: the list's first entry (an entry is the

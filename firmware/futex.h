@@ -10,8 +10,9 @@ struct task;
 struct vm;
 
 /* futex_wake - wake up to @n waiters (at least one) on the @shared or private futex at
- * @uaddr of @vm whose bitset meets @bitset. Returns how many were woken. */
-int futex_wake(const struct vm *vm, uintptr_t uaddr, bool shared, int n, uint32_t bitset);
+ * @uaddr of @vm (shared memory's, whichever space maps it, for a shared one) whose bitset
+ * meets @bitset. Returns how many were woken. */
+int futex_wake(struct vm *vm, uintptr_t uaddr, bool shared, int n, uint32_t bitset);
 
 /*
  * futex_exit - the current thread @t is ending, still on its address space: each lock on its

@@ -236,6 +236,32 @@ bool signal_ignored(const struct sigstate *s, int sig)
 	return handler == SIG_IGN || (handler == SIG_DFL && default_ignores(sig));
 }
 
+/* Linux's siginfo_t for @sig as @si describes it. */
+static void fill_info(struct k_siginfo *info, int sig, const struct sig_info *si)
+{
+	*info = (struct k_siginfo){ 0 };
+	info->signo = sig;
+	info->code = si->code;
+	if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGTRAP || sig == SIGFPE) {
+		info->u.addr = si->addr;
+		return;
+	}
+	info->u.proc.pid = si->pid;
+	/* sigqueue's and the other user codes' si_value lies where SIGCHLD's si_status does */
+	if (si->code < 0 && si->code != SI_TKILL)
+		__builtin_memcpy(&info->u.proc.status, &si->value, sizeof(si->value));
+	else
+		info->u.proc.status = si->status;
+}
+
+int signal_info_to_user(uint64_t uaddr, int sig, const struct sig_info *si)
+{
+	struct k_siginfo info;
+
+	fill_info(&info, sig, si);
+	return copy_to_user(uaddr, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
 static bool on_altstack(const struct sigstate *s, uint64_t sp)
 {
 	return !(s->ss_flags & SS_DISABLE) && sp > s->ss_sp && sp - s->ss_sp <= s->ss_size;
@@ -256,18 +282,10 @@ static bool enter_handler(struct task *t, struct trap_frame *tf, int sig, const 
 		sp = s->ss_sp + s->ss_size;
 	sp = (sp - sizeof(f)) & ~15ull;
 
-	f.info = (struct k_siginfo){ 0 };
+	fill_info(&f.info, sig, si);
 	f.uc.flags = 0;
 	f.uc.link = 0;
 	f.uc.pad = 0;
-	f.info.signo = sig;
-	f.info.code = si->code;
-	if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGTRAP || sig == SIGFPE)
-		f.info.u.addr = si->addr;
-	else {
-		f.info.u.proc.pid = si->pid;
-		f.info.u.proc.status = si->status;
-	}
 	f.uc.ss_sp = s->ss_sp;
 	f.uc.ss_flags = (int32_t)(s->ss_flags & SS_DISABLE ? SS_DISABLE
 				  : on_altstack(s, tf->sp) ? SS_ONSTACK
@@ -324,21 +342,28 @@ static int lowest_signal(uint64_t set)
 	return sig;
 }
 
+int signal_take(struct sigstate *s, uint64_t set, struct sig_info *si)
+{
+	uint64_t ready;
+
+	while ((ready = __atomic_load_n(&s->pending, __ATOMIC_ACQUIRE) & set) != 0) {
+		int sig = ready & sig_bit(SIGKILL) ? SIGKILL : lowest_signal(ready);
+
+		*si = s->info[sig - 1];
+		/* senders add bits; another thread's sigwait may take this one first */
+		if (__atomic_fetch_and(&s->pending, ~sig_bit(sig), __ATOMIC_ACQ_REL) &
+		    sig_bit(sig)) {
+			__atomic_fetch_and(&s->shared, ~sig_bit(sig), __ATOMIC_RELAXED);
+			return sig;
+		}
+	}
+	return 0;
+}
+
 /* The lowest pending signal not blocked (SIGKILL first), taken off the pending set. */
 static int next_signal(struct sigstate *s, struct sig_info *si)
 {
-	uint64_t ready = s->pending & ~s->blocked;
-	int sig;
-
-	if (!ready)
-		return 0;
-	if (ready & sig_bit(SIGKILL))
-		sig = SIGKILL;
-	else
-		sig = lowest_signal(ready);
-	*si = s->info[sig - 1];
-	__atomic_fetch_and(&s->pending, ~sig_bit(sig), __ATOMIC_ACQ_REL); /* senders add bits */
-	return sig;
+	return signal_take(s, ~s->blocked, si);
 }
 
 void signal_work(struct trap_frame *tf)

@@ -41,6 +41,7 @@
 /* si_code values */
 #define SI_USER	    0
 #define SI_KERNEL   0x80
+#define SI_QUEUE    (-1)
 #define SI_TKILL    (-6)
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
@@ -75,6 +76,7 @@ struct sig_info {
 	int32_t pid;	/* the sender (kill, tkill), or the child (SIGCHLD) */
 	int32_t status; /* SIGCHLD: the child's exit code or signal */
 	uint64_t addr;	/* faults: si_addr */
+	uint64_t value; /* sigqueue and other negative codes but SI_TKILL: si_value */
 };
 
 /* What each signal does, shared by the threads of a process (CLONE_SIGHAND). */
@@ -89,6 +91,7 @@ struct sighand {
 struct sigstate {
 	struct sighand *hand;
 	uint64_t blocked, pending;	 /* pending: senders on any hart add bits atomically */
+	uint64_t shared;		 /* of pending, those sent to the process, not the thread */
 	struct sig_info info[SIG_COUNT]; /* of each pending signal: standard ones do not queue */
 	uint64_t saved_blocked;		 /* rt_sigsuspend's mask, restored after the handler */
 	bool restore_blocked;
@@ -143,6 +146,14 @@ void signal_work(struct trap_frame *tf);
  * runs on the way back); false means the task is to be killed as before.
  */
 bool signal_fault(int sig, int code, uint64_t addr);
+
+/* signal_take - the lowest signal of @set pending in @s, taken off its pending set, its
+ * details in @si; 0 when none. @s may be another thread's: the taker that clears the bit owns
+ * the signal, whichever hart the owner of @s runs on. */
+int signal_take(struct sigstate *s, uint64_t set, struct sig_info *si);
+
+/* signal_info_to_user - writes Linux's siginfo_t for @sig with @si at @uaddr; -EFAULT. */
+int signal_info_to_user(uint64_t uaddr, int sig, const struct sig_info *si) __must_check;
 
 /* signal_sigreturn - rt_sigreturn: the registers, FP state and mask saved in the frame at
  * the user's sp. Returns the restored a0, or kills the task on a bad frame. */

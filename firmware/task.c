@@ -349,6 +349,32 @@ static void post_signal(struct task *t, int sig, const struct sig_info *si)
 		task_kick(t); /* the hart it runs on, or an idle one that may take it */
 }
 
+/* post_signal for a signal sent to the whole process: marked so that any of its threads'
+ * sigwait may take it. Lock held. */
+static void post_process_signal(struct task *t, int sig, const struct sig_info *si)
+{
+	post_signal(t, sig, si);
+	if (t->sig->pending & sig_bit(sig))
+		__atomic_fetch_or(&t->sig->shared, sig_bit(sig), __ATOMIC_RELAXED);
+}
+
+int task_take_process_signal(uint64_t set, struct sig_info *si)
+{
+	struct task *me = task_current();
+	int sig = 0;
+
+	spin_lock(&task_lock);
+	for (int i = 0; i < TASK_MAX && !sig; i++) {
+		struct task *t = &task_table[i];
+
+		if (t != me && live(t) && t->leader == me->leader)
+			sig = signal_take(
+			    t->sig, set & __atomic_load_n(&t->sig->shared, __ATOMIC_RELAXED), si);
+	}
+	spin_unlock(&task_lock);
+	return sig;
+}
+
 /* The thread of process @g that takes a signal sent to the process: the first that does not
  * block it, the leader first (as Linux's complete_signal looks); when all block it, the
  * leader if it is still there, else any. NULL when no thread is left. Lock held. */
@@ -390,7 +416,7 @@ int task_signal(int pid, int sig, const struct sig_info *si)
 			continue;
 		found++;
 		if (sig)
-			post_signal(t, sig, si);
+			post_process_signal(t, sig, si);
 	}
 	spin_unlock(&task_lock);
 	return found ? 0 : -ESRCH;
@@ -526,7 +552,7 @@ static void end_process(struct task *g)
 		if (a.handler == SIG_IGN || (a.flags & SA_NOCLDWAIT))
 			g->parent = NULL;
 		if (to)
-			post_signal(to, SIGCHLD, &si);
+			post_process_signal(to, SIGCHLD, &si);
 		for (int i = 0; i < TASK_MAX; i++) /* any of its threads may be in wait4 */
 			if (task_table[i].state == TASK_WAITING && task_table[i].leader == p) {
 				task_table[i].state = TASK_RUNNABLE;
@@ -568,7 +594,9 @@ static __noreturn void finish(struct task *t, int status)
 	 * would otherwise add the last stretch */
 	t->run_time += timer_now() - t->run_since;
 	t->run_since = timer_now();
-	if (t == g)
+	/* the process's status is the leader's, or the last thread's when it ends after the
+	 * leader (Linux's synchronize_group_exit) */
+	if (t == g || g->nr_threads == 1)
 		g->wait_status = status;
 	if (t != g) {
 		struct task_times tt;

@@ -134,6 +134,11 @@ int task_sleep_until(uint64_t when) __must_check;
  */
 int task_signal(int pid, int sig, const struct sig_info *si) __must_check;
 
+/* task_take_process_signal - sigwait's look at the caller's other threads: the lowest signal
+ * of @set sent to the process and pending at one of them, taken, its details in @si; 0 when
+ * there is none. */
+int task_take_process_signal(uint64_t set, struct sig_info *si);
+
 /* task_signal_thread - tgkill(2) (@tgid > 0) or tkill(2) (@tgid 0): @sig to thread @tid
  * alone. Returns 0, -ESRCH or -EINVAL. */
 int task_signal_thread(int tgid, int tid, int sig, const struct sig_info *si) __must_check;

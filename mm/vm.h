@@ -210,6 +210,11 @@ void vm_global_counters(struct vm_counters *out);
  * 0 and *@pa, or -EFAULT. For the kernel's user-copy fast path and tests. */
 int vm_translate(struct vm *vm, vaddr_t addr, enum fault_access access, paddr_t *pa) __must_check;
 
+/* vm_shared_paddr - when @addr lies in shared memory (MAP_SHARED, anonymous or of an object:
+ * frames that are never replaced), the physical address it maps to now; else, or when the
+ * page is not mapped, 0. For futexes shared between processes. Takes the space's lock. */
+paddr_t vm_shared_paddr(struct vm *vm, vaddr_t addr);
+
 /*
  * vm_copy_out - write @n bytes from @src to @dst in @vm, faulting pages in as a task's
  * writes would (for building a new task's stack: @vm need not be the running space).

@@ -46,7 +46,8 @@ SELFTEST_MACHINES = [
     ("selftests-virt", "virt", "256M", ["-append", "ktest=tasks ktest=exit0"], "(256 MiB)"),
 ]
 
-QEMU_TIMEOUT = 120  # seconds; a healthy run takes a few
+QEMU_TIMEOUT = 240  # seconds; a healthy run takes a few (the glibc images at 4 and 5 harts,
+# the smp4 one with its minute of stress, up to three on a busy 2-core host)
 EXIT_TIMEOUT = 10  # seconds from the result line to QEMU's own exit
 # The firmware hands its result to QEMU as the exit status through semihosting.
 SEMIHOSTING = ["-semihosting-config", "enable=on,target=native"]
