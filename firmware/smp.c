@@ -190,6 +190,11 @@ static void park_if_asked(void)
 		csr_set(CSR_SIP, SIE_SSIE);
 }
 
+bool smp_stop_requested(void)
+{
+	return __atomic_load_n(&stopping, __ATOMIC_ACQUIRE);
+}
+
 void smp_ipi(void)
 {
 	csr_clear(CSR_SIP, SIE_SSIE);

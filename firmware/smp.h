@@ -43,6 +43,9 @@ unsigned long smp_hartid_mask(unsigned long mask);
 void smp_stop_others(void);
 void smp_resume_others(void);
 
+/* smp_stop_requested - whether a stop is on, which only this hart's IPI handler obeys. */
+bool smp_stop_requested(void);
+
 /* smp_ipi - this hart's software interrupt: a nudge, TLB flushes to do, or a request to stand
  * still. */
 void smp_ipi(void);

@@ -74,8 +74,10 @@ void tlb_ipi_shootdown(unsigned long targets, unsigned long asid, vaddr_t start,
 			break;
 		__asm__ volatile("wfi");
 	}
-	/* an SSIP cleared here may have been another nudge (a task to run, a stop): raised
-	 * again, the IPI handler sees it once interrupts are on */
-	if (seen & SIE_SSIE)
+	/* An SSIP cleared here was the acks' IPI, or another nudge. A nudge's news is kept where
+	 * the way back to U-mode or the scheduler loop looks anyway (signals, runnable tasks);
+	 * only a stop needs this hart's IPI handler, so only then is SSIP raised again: a trap
+	 * for nothing after every shootdown costs the initiator more than its fence. */
+	if ((seen & SIE_SSIE) && smp_stop_requested())
 		csr_set(CSR_SIP, SIE_SSIE);
 }

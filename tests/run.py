@@ -575,8 +575,11 @@ def run_insncount(tally, qemu, build, logdir):
         ends = f"insncount-end {2 * harts + 2} -"
         tally.case(f"insnloop: done on {harts} cpus" in text and ends in log, label,
                    "plugin_logs_every_marker_at_exit")
+        # logical CPU 0 is the boot hart, whichever vCPU OpenSBI's lottery picked, so the
+        # loops visit the vCPUs in any order: each exactly once is what counts
         loops = [window(1, i) for i in range(harts)]
-        tally.case(loops == [(v, 0, 2002) for v in range(harts)], label,
+        tally.case(None not in loops and sorted(loops) == [(v, 0, 2002) for v in range(harts)],
+                   label,
                    "plugin_counts_a_known_loop_exactly_on_each_hart",
                    f"(vcpu, sbi, other) = {loops}")
         sleep = window(3, 0)

@@ -57,7 +57,7 @@ static inline uint64_t clock100(void)
 /* faultline's shootdown count since boot, or -1 on a kernel without the call */
 static long shootdowns(void)
 {
-	uint64_t c[33]; /* struct fl_counters: fault counts 2 x 12, frames 5, 4 more */
+	uint64_t c[35]; /* struct fl_counters: fault counts 2 x 12, frames 5, 6 more */
 
 	if (syscall(SYS_FL_COUNTERS, c, sizeof(c)) != 0)
 		return -1;
