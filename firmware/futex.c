@@ -1,11 +1,13 @@
 /* Futexes: wait queues hashed by (address space, address, shared or private: Linux keeps the
  * two kinds of one word apart), or for a shared futex in shared memory by the word's physical
  * address (so that processes mapping it meet on it), each bucket under its own lock;
- * futex(2)'s wait, wake and requeue operations; and a thread's end for robust locks and its
- * clear_child_tid word. A waiter reads the word and queues itself under its bucket's lock,
- * and a waker takes that lock to find it, so no wake-up falls between the check and the
- * sleep (task_block in sched.c closes the rest of the gap). */
+ * futex(2)'s wait, wake, requeue and wake-op operations; and a thread's end for its
+ * clear_child_tid word (the lock words, PI and robust, are futex_pi.c's). A waiter reads the word
+ * and queues itself under its bucket's lock, and a waker takes that lock to find it, so no wake-up
+ * falls between the check and the sleep (task_block in sched.c closes the rest of the gap). */
 #include "firmware/futex.h"
+
+#include "firmware/futex_priv.h"
 
 #include "firmware/clock.h"
 #include "firmware/syscall_impl.h"
@@ -16,64 +18,16 @@
 #include "platform/errno.h"
 #include "platform/riscv/spinlock.h"
 
-/* futex(2)'s operations and flags (linux/futex.h) */
-#define FUTEX_WAIT	       0
-#define FUTEX_WAKE	       1
-#define FUTEX_REQUEUE	       3
-#define FUTEX_CMP_REQUEUE      4
-#define FUTEX_WAKE_OP	       5
-#define FUTEX_LOCK_PI	       6
-#define FUTEX_UNLOCK_PI	       7
-#define FUTEX_TRYLOCK_PI       8
-#define FUTEX_WAIT_BITSET      9
-#define FUTEX_WAIT_REQUEUE_PI  11
-#define FUTEX_LOCK_PI2	       13
-#define FUTEX_PRIVATE_FLAG     128
-#define FUTEX_CLOCK_REALTIME   256
-#define FUTEX_CMD_MASK	       (~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME))
-#define FUTEX_WAKE_BITSET      10
-#define FUTEX_BITSET_MATCH_ANY 0xffffffffu
-
-/* the lock word of a robust mutex: owner's tid, and two flags */
-#define FUTEX_WAITERS	  0x80000000u
-#define FUTEX_OWNER_DIED  0x40000000u
-#define FUTEX_TID_MASK	  0x3fffffffu
-#define ROBUST_LIST_LIMIT 2048 /* entries walked at most: a looped list must end (Linux's) */
-
-#define BUCKETS 64 /* a power of two */
-
-/* A sleeping waiter, on its own kernel stack for as long as it waits. */
-struct futex_q {
-	struct futex_q *next;
-	struct task *task;
-	const struct vm *vm; /* the key: the address space (or &shared_memory) and key_of() */
-	uintptr_t addr;	     /* changed by requeue, under both buckets' locks */
-	uint32_t bitset;
-	bool woken; /* set by the waker, under the bucket's lock, as it takes the waiter off */
-	bool pi;    /* FUTEX_LOCK_PI's: woken as the lock's new owner, by FUTEX_UNLOCK_PI only */
-	bool retry; /* a PI waiter woken to look at the word again (its owner died) */
-};
-
-struct bucket {
-	spinlock_t lock;
-	struct futex_q *head; /* in arrival order: the first to wait is the first woken */
-};
-
 static struct bucket buckets[BUCKETS];
 
 /* The "address space" of futexes keyed by physical address: no task's. */
 static const struct vm *const shared_memory = (const struct vm *)&buckets;
 
-struct key {
-	const struct vm *vm;
-	uintptr_t addr;
-};
-
 /* A futex's key: the word's address with the kind of futex in its low bit (words are
  * aligned: a shared and a private futex on one word are two futexes, as Linux's keys
  * differ), in @vm; but a shared futex in shared memory is its physical address, in no space.
- * A shared futex's page is mapped (check_key read it). */
-static struct key key_of(struct vm *vm, uintptr_t uaddr, bool shared)
+ * A shared futex's page is mapped (futex_check_key read it). */
+struct key futex_key_of(struct vm *vm, uintptr_t uaddr, bool shared)
 {
 	paddr_t pa = shared ? vm_shared_paddr(vm, uaddr) : 0;
 
@@ -82,7 +36,7 @@ static struct key key_of(struct vm *vm, uintptr_t uaddr, bool shared)
 	return (struct key){ vm, uaddr | (shared ? 1 : 0) };
 }
 
-static struct bucket *bucket_of(const struct vm *vm, uintptr_t addr)
+struct bucket *futex_bucket_of(const struct vm *vm, uintptr_t addr)
 {
 	uint64_t h = ((uintptr_t)vm >> 6) ^ (addr >> 2);
 
@@ -92,7 +46,7 @@ static struct bucket *bucket_of(const struct vm *vm, uintptr_t addr)
 _Static_assert(BUCKETS == 64, "the hash keeps 6 bits");
 
 /* Bucket lock held. */
-static void enqueue(struct bucket *b, struct futex_q *q)
+void futex_enqueue(struct bucket *b, struct futex_q *q)
 {
 	struct futex_q **pp = &b->head;
 
@@ -114,7 +68,7 @@ static void unlink_q(struct bucket *b, struct futex_q *q)
 
 /* Takes @q off its bucket and wakes its task. Bucket lock held: the waiter cannot leave
  * (and its futex_q go) before the lock is given back. */
-static void wake_q(struct bucket *b, struct futex_q *q)
+void futex_wake_q(struct bucket *b, struct futex_q *q)
 {
 	struct task *t = q->task;
 
@@ -124,11 +78,11 @@ static void wake_q(struct bucket *b, struct futex_q *q)
 }
 
 /* Takes the waiter @q off its queue if no waker has. Returns true when it was still there. */
-static bool unqueue(struct futex_q *q)
+bool futex_unqueue(struct futex_q *q)
 {
 	for (;;) {
 		uintptr_t addr = __atomic_load_n(&q->addr, __ATOMIC_ACQUIRE);
-		struct bucket *b = bucket_of(q->vm, addr);
+		struct bucket *b = futex_bucket_of(q->vm, addr);
 		bool queued;
 
 		spin_lock(&b->lock);
@@ -154,7 +108,7 @@ static int check_addr(uintptr_t uaddr)
 
 /* A shared futex's key is found through its page, which must be there: a bad address is
  * -EFAULT even for a wake (a private one needs no look at memory). */
-static int check_key(uintptr_t uaddr, bool shared)
+int futex_check_key(uintptr_t uaddr, bool shared)
 {
 	uint32_t v;
 	int rc = check_addr(uaddr);
@@ -181,13 +135,13 @@ static int futex_wait(uintptr_t uaddr, bool shared, uint32_t val, uint32_t bitse
 
 	if (!bitset)
 		return -EINVAL;
-	rc = check_key(uaddr, shared);
+	rc = futex_check_key(uaddr, shared);
 	if (rc)
 		return rc;
-	k = key_of(t->vm, uaddr, shared);
+	k = futex_key_of(t->vm, uaddr, shared);
 	q.vm = k.vm;
 	q.addr = k.addr;
-	b = bucket_of(q.vm, q.addr);
+	b = futex_bucket_of(q.vm, q.addr);
 	spin_lock(&b->lock);
 	rc = get_user_u32(uaddr, &cur);
 	if (rc == 0 && cur != val)
@@ -196,11 +150,11 @@ static int futex_wait(uintptr_t uaddr, bool shared, uint32_t val, uint32_t bitse
 		spin_unlock(&b->lock);
 		return rc;
 	}
-	enqueue(b, &q);
+	futex_enqueue(b, &q);
 	spin_unlock(&b->lock);
 	rc = task_block(&q.woken, deadline);
 	/* a wake that came with the signal or the timeout wins, as Linux's */
-	if (rc && !unqueue(&q))
+	if (rc && !futex_unqueue(&q))
 		rc = 0;
 	return rc;
 }
@@ -216,7 +170,7 @@ static int wake_locked(struct bucket *b, struct key k, int n, uint32_t bitset)
 		next = q->next;
 		if (q->vm != k.vm || q->addr != k.addr || !(q->bitset & bitset) || q->pi)
 			continue;
-		wake_q(b, q);
+		futex_wake_q(b, q);
 		if (++woken >= n)
 			break;
 	}
@@ -225,8 +179,8 @@ static int wake_locked(struct bucket *b, struct key k, int n, uint32_t bitset)
 
 int futex_wake(struct vm *space, uintptr_t uaddr, bool shared, int n, uint32_t bitset)
 {
-	const struct key k = key_of(space, uaddr, shared);
-	struct bucket *b = bucket_of(k.vm, k.addr);
+	const struct key k = futex_key_of(space, uaddr, shared);
+	struct bucket *b = futex_bucket_of(k.vm, k.addr);
 	int woken;
 
 	spin_lock(&b->lock);
@@ -274,19 +228,19 @@ static long futex_requeue(uintptr_t uaddr, uintptr_t uaddr2, int nr_wake, int nr
 
 	if (nr_wake < 0 || nr_requeue < 0)
 		return -EINVAL;
-	rc = check_key(uaddr, shared);
+	rc = futex_check_key(uaddr, shared);
 	if (rc == 0)
-		rc = check_key(uaddr2, shared);
+		rc = futex_check_key(uaddr2, shared);
 	if (rc)
 		return rc;
-	k = key_of(space, uaddr, shared);
+	k = futex_key_of(space, uaddr, shared);
 	vm = k.vm;
 	key1 = k.addr;
-	k = key_of(space, uaddr2, shared);
+	k = futex_key_of(space, uaddr2, shared);
 	vm2 = k.vm;
 	key2 = k.addr;
-	b1 = bucket_of(vm, key1);
-	b2 = bucket_of(vm2, key2);
+	b1 = futex_bucket_of(vm, key1);
+	b2 = futex_bucket_of(vm2, key2);
 	lock_two(b1, b2);
 	if (cmpval) {
 		uint32_t cur;
@@ -306,13 +260,13 @@ static long futex_requeue(uintptr_t uaddr, uintptr_t uaddr2, int nr_wake, int nr
 		if (count - nr_wake >= nr_requeue)
 			break;
 		if (++count <= nr_wake) {
-			wake_q(b1, q);
+			futex_wake_q(b1, q);
 			continue;
 		}
 		unlink_q(b1, q);
 		q->vm = vm2;
 		__atomic_store_n(&q->addr, key2, __ATOMIC_RELEASE);
-		enqueue(b2, q);
+		futex_enqueue(b2, q);
 	}
 	unlock_two(b1, b2);
 	return count;
@@ -403,15 +357,15 @@ static long futex_wake_op(uintptr_t uaddr, uintptr_t uaddr2, int nr_wake, int nr
 	struct bucket *b1, *b2;
 	int rc, woken;
 
-	rc = check_key(uaddr, shared);
+	rc = futex_check_key(uaddr, shared);
 	if (rc == 0)
-		rc = check_key(uaddr2, shared);
+		rc = futex_check_key(uaddr2, shared);
 	if (rc)
 		return rc;
-	k1 = key_of(space, uaddr, shared);
-	k2 = key_of(space, uaddr2, shared);
-	b1 = bucket_of(k1.vm, k1.addr);
-	b2 = bucket_of(k2.vm, k2.addr);
+	k1 = futex_key_of(space, uaddr, shared);
+	k2 = futex_key_of(space, uaddr2, shared);
+	b1 = futex_bucket_of(k1.vm, k1.addr);
+	b2 = futex_bucket_of(k2.vm, k2.addr);
 	lock_two(b1, b2);
 	rc = atomic_op(uaddr2, encoded);
 	if (rc < 0) {
@@ -423,154 +377,6 @@ static long futex_wake_op(uintptr_t uaddr, uintptr_t uaddr2, int nr_wake, int nr
 		woken += wake_locked(b2, k2, nr_wake2, FUTEX_BITSET_MATCH_ANY);
 	unlock_two(b1, b2);
 	return woken;
-}
-
-/* Whether a PI waiter of key @k waits in bucket @b other than @except. Bucket lock held. */
-static bool pi_waiters(struct bucket *b, struct key k, const struct futex_q *except)
-{
-	for (struct futex_q *q = b->head; q; q = q->next)
-		if (q != except && q->pi && q->vm == k.vm && q->addr == k.addr)
-			return true;
-	return false;
-}
-
-/*
- * FUTEX_LOCK_PI, FUTEX_LOCK_PI2 and (@try) FUTEX_TRYLOCK_PI: the lock word holds its
- * owner's tid, FUTEX_WAITERS when someone waits in the kernel, and FUTEX_OWNER_DIED. A free
- * word (no tid) becomes the caller's; else the caller sets FUTEX_WAITERS and sleeps until
- * FUTEX_UNLOCK_PI hands it the lock. Every task has one priority here, so there is nothing
- * to lend the owner. Returns 0 (the caller owns the lock), -EDEADLK (it did already),
- * -ESRCH (the owner's tid is no thread), -EAGAIN (@try, owned), -ETIMEDOUT, -EINTR, -EFAULT.
- */
-static int futex_lock_pi(uintptr_t uaddr, bool shared, uint64_t deadline, bool try)
-{
-	struct task *t = task_current();
-	uint32_t tid = (uint32_t)t->pid, cur, seen, want;
-	struct futex_q q = { .task = t, .bitset = FUTEX_BITSET_MATCH_ANY, .pi = true };
-	struct bucket *b;
-	struct key k;
-	int rc;
-
-	rc = check_key(uaddr, shared);
-	if (rc)
-		return rc;
-	k = key_of(t->vm, uaddr, shared);
-	b = bucket_of(k.vm, k.addr);
-	for (;;) {
-		spin_lock(&b->lock);
-		rc = get_user_u32(uaddr, &cur);
-		if (rc)
-			goto out;
-		if ((cur & FUTEX_TID_MASK) == tid) {
-			rc = -EDEADLK;
-			goto out;
-		}
-		if (!(cur & FUTEX_TID_MASK)) {
-			/* free, perhaps with its last owner dead: the caller's, waiters kept */
-			want = tid | (cur & FUTEX_OWNER_DIED) |
-			       (pi_waiters(b, k, NULL) ? FUTEX_WAITERS : 0);
-			rc = user_cmpxchg_u32(uaddr, cur, want, &seen);
-			spin_unlock(&b->lock);
-			if (rc || seen == cur)
-				return rc;
-			continue; /* changed under us: look again */
-		}
-		/* owned: FUTEX_WAITERS first, then the owner looked for, as Linux's order */
-		if (!(cur & FUTEX_WAITERS)) {
-			rc = user_cmpxchg_u32(uaddr, cur, cur | FUTEX_WAITERS, &seen);
-			if (rc)
-				goto out;
-			if (seen != cur) {
-				spin_unlock(&b->lock);
-				continue;
-			}
-		}
-		if (!task_pid_exists((int)(cur & FUTEX_TID_MASK))) {
-			rc = -ESRCH;
-			goto out;
-		}
-		if (try) {
-			rc = -EAGAIN;
-			goto out;
-		}
-		q.vm = k.vm;
-		q.addr = k.addr;
-		q.woken = q.retry = false;
-		enqueue(b, &q);
-		spin_unlock(&b->lock);
-		rc = task_block(&q.woken, deadline);
-		if (rc && unqueue(&q))
-			return rc;
-		if (!q.retry)
-			return 0; /* the unlocker made the word ours */
-	}
-out:
-	spin_unlock(&b->lock);
-	return rc;
-}
-
-/* FUTEX_UNLOCK_PI: the caller, the owner, gives the lock to its first waiter (the word gets
- * that waiter's tid and FUTEX_WAITERS, as Linux's) or frees it. -EPERM when the caller does
- * not own it. */
-static int futex_unlock_pi(uintptr_t uaddr, bool shared)
-{
-	struct task *t = task_current();
-	uint32_t tid = (uint32_t)t->pid, cur, seen, want;
-	struct futex_q *q;
-	struct bucket *b;
-	struct key k;
-	int rc;
-
-	rc = check_key(uaddr, shared);
-	if (rc)
-		return rc;
-	k = key_of(t->vm, uaddr, shared);
-	b = bucket_of(k.vm, k.addr);
-	spin_lock(&b->lock);
-	for (;;) {
-		rc = get_user_u32(uaddr, &cur);
-		if (rc)
-			break;
-		if ((cur & FUTEX_TID_MASK) != tid) {
-			rc = -EPERM;
-			break;
-		}
-		for (q = b->head; q; q = q->next)
-			if (q->pi && q->vm == k.vm && q->addr == k.addr)
-				break;
-		want = q ? (uint32_t)q->task->pid | FUTEX_WAITERS : 0;
-		rc = user_cmpxchg_u32(uaddr, cur, want, &seen);
-		if (rc)
-			break;
-		if (seen != cur)
-			continue;
-		if (q)
-			wake_q(b, q);
-		break;
-	}
-	spin_unlock(&b->lock);
-	return rc;
-}
-
-/* Wakes every PI waiter on the word at @uaddr, shared or private, to look at it again: its
- * owner died and left it free with FUTEX_OWNER_DIED. */
-static void pi_wake_retry(struct vm *vm, uintptr_t uaddr)
-{
-	for (int shared = 0; shared < 2; shared++) {
-		struct key k = key_of(vm, uaddr, shared);
-		struct bucket *b = bucket_of(k.vm, k.addr);
-		struct futex_q *q, *next;
-
-		spin_lock(&b->lock);
-		for (q = b->head; q; q = next) {
-			next = q->next;
-			if (q->pi && q->vm == k.vm && q->addr == k.addr) {
-				q->retry = true;
-				wake_q(b, q);
-			}
-		}
-		spin_unlock(&b->lock);
-	}
 }
 
 /* Sets up the restart of an interrupted wait without a timeout: made again under
@@ -635,7 +441,7 @@ static long sys_futex(struct trap_frame *tf)
 	case FUTEX_WAKE_BITSET:
 		if (!val3)
 			return -EINVAL;
-		rc = check_key(uaddr, shared);
+		rc = futex_check_key(uaddr, shared);
 		if (rc)
 			return rc;
 		return futex_wake(task_current()->vm, uaddr, shared, (int)val, val3);
@@ -663,74 +469,9 @@ static long sys_futex(struct trap_frame *tf)
 	return -ENOSYS;
 }
 
-/* A robust lock at @uaddr held by the ending thread @tid gets FUTEX_OWNER_DIED and one of its
- * waiters is woken, who takes it over (Linux's handle_futex_death: a shared wake, as glibc's
- * robust mutexes wait). @pending: the lock the
- * thread was taking or giving back when it ended, whose waiter may need waking anyway. */
-static void owner_died(struct vm *vm, uintptr_t uaddr, uint32_t tid, bool pending)
-{
-	uint32_t cur, seen;
-
-	if (uaddr & 3)
-		return;
-	for (;;) {
-		if (get_user_u32(uaddr, &cur))
-			return;
-		/* a lock given back just before the end: its waiter was perhaps not woken */
-		if (pending && cur == 0) {
-			futex_wake(vm, uaddr, true, 1, FUTEX_BITSET_MATCH_ANY);
-			return;
-		}
-		if ((cur & FUTEX_TID_MASK) != tid)
-			return;
-		if (user_cmpxchg_u32(uaddr, cur, (cur & FUTEX_WAITERS) | FUTEX_OWNER_DIED, &seen))
-			return;
-		if (seen == cur)
-			break; /* else the word changed under us: look again */
-	}
-	if (cur & FUTEX_WAITERS) {
-		futex_wake(vm, uaddr, true, 1, FUTEX_BITSET_MATCH_ANY);
-		pi_wake_retry(vm, uaddr);
-	}
-}
-
-/* Linux's struct robust_list_head on 64-bit: the list's first entry (an entry is the
- * address of the next one, low bit set for a PI lock), the offset from an entry to its lock
- * word, and the entry of the lock being taken or given back */
-struct robust_head {
-	uint64_t next;
-	int64_t futex_offset;
-	uint64_t pending;
-};
-
-static void exit_robust_list(struct task *t)
-{
-	struct robust_head h;
-	uint64_t entry, pending;
-	uint32_t tid = (uint32_t)t->pid;
-	int limit = ROBUST_LIST_LIMIT;
-
-	if (!t->robust_list || copy_from_user(&h, t->robust_list, sizeof(h)))
-		return;
-	pending = h.pending & ~1ull;
-	entry = h.next & ~1ull;
-	while (entry != t->robust_list && limit--) {
-		uint64_t next;
-
-		/* the next entry first: once the lock is given up, its memory may change */
-		if (copy_from_user(&next, entry, sizeof(next)))
-			return;
-		if (entry != pending)
-			owner_died(t->vm, entry + (uint64_t)h.futex_offset, tid, false);
-		entry = next & ~1ull;
-	}
-	if (pending)
-		owner_died(t->vm, pending + (uint64_t)h.futex_offset, tid, true);
-}
-
 void futex_exit(struct task *t)
 {
-	exit_robust_list(t);
+	futex_exit_robust_list(t);
 	/* Linux clears and wakes only when the space lives on after this thread (mm_release) */
 	if (t->clear_child_tid && __atomic_load_n(&t->vm->users, __ATOMIC_ACQUIRE) > 1) {
 		uint32_t zero = 0;
