@@ -147,6 +147,8 @@ $(VERSION_OBJS): $(call SETTING,version)
 
 .PHONY: all run test test-build debug clean help deps dtbs bench fuzz image recipe trace FORCE
 .SECONDARY:
+# the insncount QEMU plugin, set before the prerequisite lists that name it (they expand at once)
+INSNCOUNT := $(O)/tools/insncount.so
 test-build: $(HOST_TESTS) $(O)/test/faultline-test.elf $(O)/test/faultline-plain.elf \
 	$(O)/test/faultline-glibc.elf $(O)/test/faultline-selftests.elf \
 	$(O)/test/faultline-plain.bin $(O)/test/faultline-plain.img $(O)/test/faultline-plain.itb \
@@ -327,7 +329,6 @@ $(O)/bench/faultline-bench.elf: $(KERNEL_OBJS) $(call objs,firmware/payload.c) \
 # per hart by the insncount QEMU plugin (tools/insncount/), built with the host's compiler.
 SMPBENCH_TASKS := $(O)/tasks/smpbench/smpbench
 INSNLOOP_TASKS := $(O)/tasks/smpbench/insnloop
-INSNCOUNT := $(O)/tools/insncount.so
 $(INSNCOUNT): tools/insncount/insncount.c $(call SETTING,host)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
