@@ -247,7 +247,9 @@ int main(void)
 			CHECK_EQ(sleep_rel(CLOCK_MONOTONIC, MSEC), 0);
 		took = clock_ns(CLOCK_MONOTONIC) - a;
 		CHECK(took >= 10 * MSEC);
-		CHECK(took < 50 * MSEC);
+		/* sleeps that each waited for a 10 ms tick would take 90 ms or more; a loaded host
+		 * with more harts than cores may stall a wake-up by a few ms */
+		CHECK(took < 80 * MSEC);
 	}
 
 	CASE(absolute_sleeps_wake_when_their_clock_reaches_the_time)
