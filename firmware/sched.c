@@ -13,6 +13,7 @@
 
 #include "firmware/fdtable.h"
 #include "firmware/fpu.h"
+#include "firmware/kstack.h"
 #include "firmware/smp.h"
 #include "firmware/task_priv.h"
 #include "firmware/timer.h"
@@ -130,6 +131,7 @@ static void run(struct hart *h, struct task *t)
 	t->on_hart = h;
 	h->current = t;
 	h->kstack_top = t->kstack_top;
+	kstack_enter(t->slot);
 	task_enter_vm(t->vm);
 	fpu_switch_in(&t->fp);
 	h->work = t->sig_ready;

@@ -180,14 +180,14 @@ void task_release(struct task *t)
 void task_enter_vm(struct vm *vm)
 {
 	struct hart *h = this_hart();
-	bool flush_all;
+	bool flush_all, stale;
 
 	/* the space's ASID on this hart; a new one restarts vm->harts, so this comes first */
 	(void)asid_switch(&asids, vm, h->cpu, &flush_all);
 	/* from now on this hart may cache the space's translations: shootdowns must include it
-	 * (the bit is never cleared while the space keeps its ASID) */
-	if (!(__atomic_load_n(&vm->harts, __ATOMIC_RELAXED) & h->bit))
-		vm_join_hart(vm, h->bit);
+	 * (it stays in vm->harts while the space keeps its ASID); one while it was away asks
+	 * for a flush now */
+	stale = vm_enter_hart(vm, h->bit);
 	h->vm = vm;
 	csr_write(CSR_SATP, (SATP_MODE_SV39 << SATP_MODE_SHIFT) |
 				((unsigned long)vm->asid << SATP_ASID_SHIFT) |
@@ -196,13 +196,21 @@ void task_enter_vm(struct vm *vm)
 	 * spaces now), or there are no ASIDs to tell spaces apart */
 	if (flush_all)
 		arch_flush_all();
+	else if (stale)
+		arch_flush_asid(vm->asid);
 }
 
 void task_leave_vm(void)
 {
-	this_hart()->vm = NULL;
-	asid_leave(&asids, this_hart()->cpu);
+	struct hart *h = this_hart();
+	struct vm *vm = h->vm;
+
+	h->vm = NULL;
+	asid_leave(&asids, h->cpu);
 	csr_write(CSR_SATP, (SATP_MODE_SV39 << SATP_MODE_SHIFT) | (kmem_root() >> PAGE_SHIFT));
+	/* satp no longer holds the space: shootdowns may leave this hart a mark instead */
+	if (vm)
+		vm_leave_hart(vm, h->bit);
 }
 
 /* First run of a task: the scheduler switched here holding the lock. */

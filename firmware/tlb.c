@@ -73,17 +73,18 @@ void arch_flush_all(void)
 	__asm__ volatile("sfence.vma zero, zero" ::: "memory");
 }
 
-unsigned int arch_shootdown(struct vm *vm, vaddr_t start, vaddr_t end)
+unsigned long arch_hart_bit(void)
+{
+	return this_hart()->bit;
+}
+
+unsigned int arch_shootdown(struct vm *vm, unsigned long targets, vaddr_t start, vaddr_t end)
 {
 	struct hart *h = this_hart();
-	unsigned long targets;
 	unsigned long size;
 	unsigned int n;
 
-	/* the PTE stores are ordered before the mask is read: a hart that joins after this
-	 * read walks the new tables */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	targets = __atomic_load_n(&vm->harts, __ATOMIC_RELAXED) & ~h->bit & smp_online();
+	targets &= ~h->bit & smp_online();
 	if (!targets)
 		return 0;
 	size =
@@ -101,18 +102,4 @@ unsigned int arch_shootdown(struct vm *vm, vaddr_t start, vaddr_t end)
 	n = count_harts(targets);
 	h->shootdowns += n;
 	return n;
-}
-
-void tlb_flush_kernel_range(vaddr_t start, vaddr_t end)
-{
-	unsigned long others = smp_online() & ~this_hart()->bit;
-
-	for (vaddr_t va = start; va < end; va += PAGE_SIZE)
-		arch_flush_page(va, 0);
-	if (!others)
-		return;
-	if (by_ipi)
-		tlb_ipi_shootdown(others, 0, start, end - start);
-	else
-		(void)sbi_remote_sfence_vma(smp_hartid_mask(others), 0, start, end - start);
 }

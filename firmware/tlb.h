@@ -1,4 +1,4 @@
-/* Kernel-map flushes for every hart, and how harts ask each other for flushes (the TLB hooks
+/* How shootdowns reach other harts, and how harts ask each other for flushes (the TLB hooks
  * of mm/ are declared in mm/arch.h). */
 #ifndef FAULTLINE_FIRMWARE_TLB_H
 #define FAULTLINE_FIRMWARE_TLB_H
@@ -10,10 +10,6 @@
  * shootdown=rfence, else the default, as far as the SBI @sbi offers each; says which in the
  * boot log. Before the other harts start. */
 void tlb_init(const struct sbi_info *sbi);
-
-/* tlb_flush_kernel_range - every running hart forgets the kernel map's [start, end): after
- * a kernel mapping went or changed, before its frames are reused. */
-void tlb_flush_kernel_range(vaddr_t start, vaddr_t end);
 
 /*
  * tlb_ipi_shootdown - the harts of logical mask @targets (not this one) flush @asid's

@@ -20,10 +20,14 @@ void arch_flush_asid(unsigned int asid);
 void arch_flush_all(void);
 
 /*
- * arch_shootdown - every other hart that may cache translations of @vm (vm->harts) forgets
- * those of [start, end), or all of them and the cached tables when @end is 0, and only then
- * does the call return. Called after the PTEs changed. Returns how many harts were asked.
+ * arch_shootdown - the harts of logical mask @targets (never the caller's) forget @vm's
+ * translations of [start, end), or all of them and the cached tables when @end is 0, and
+ * only then does the call return. Called after the PTEs changed; mm/ chooses the targets
+ * (vm_flush.c). Returns how many harts were asked.
  */
-unsigned int arch_shootdown(struct vm *vm, vaddr_t start, vaddr_t end);
+unsigned int arch_shootdown(struct vm *vm, unsigned long targets, vaddr_t start, vaddr_t end);
+
+/* arch_hart_bit - the calling hart's bit in the masks of harts (1 << its logical number). */
+unsigned long arch_hart_bit(void);
 
 #endif

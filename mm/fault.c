@@ -371,7 +371,7 @@ fault(struct vm *vm, vaddr_t addr, enum fault_access access, enum fault_reason *
 	 * go on reading the old one once this write is visible */
 	if (__builtin_expect(vm_other_harts(vm), 0) && pte_valid(pte) &&
 	    pte_paddr(*ptep) != pte_paddr(pte))
-		(void)arch_shootdown(vm, va, va + PAGE_SIZE);
+		(void)vm_shootdown(vm, va, va + PAGE_SIZE);
 	if (release)
 		pmm_put(release);
 	spin_unlock_irqrestore(&vm->lock, irq);

@@ -232,9 +232,11 @@ void vm_destroy(struct vm *vm)
 	unlink_live(vm);
 	/* the ASID may be handed out again: nothing of this space may stay cached on any hart,
 	 * and no TLB or walk cache may name a frame or table page once it is free, so the
-	 * flushes come first (no hart runs the space: none can cache it again) */
+	 * flushes come first (no hart runs the space: none can cache it again). Every hart that
+	 * may cache it is interrupted, running or not: stale marks would die with the space */
 	arch_flush_asid(vm->asid);
-	(void)arch_shootdown(vm, 0, 0);
+	(void)arch_shootdown(vm, __atomic_load_n(&vm->harts, __ATOMIC_SEQ_CST) & ~arch_hart_bit(), 0,
+			     0);
 	while ((v = vma_first(&vm->vmas)) != NULL) {
 		vm_zap_range(vm, v->start, v->end, NULL);
 		vma_remove(&vm->vmas, v);
@@ -825,7 +827,7 @@ int vm_fork(struct vm *parent, struct vm **out)
 	 * ran on, before a write through an old one could reach a frame the child now shares */
 	arch_flush_asid(parent->asid);
 	if (vm_other_harts(parent))
-		(void)arch_shootdown(parent, 0, 0);
+		(void)vm_shootdown(parent, 0, 0);
 	spin_unlock_irqrestore(&parent->lock, irq);
 	if (rc) {
 		vm_destroy(child);

@@ -92,6 +92,12 @@ struct vm {
 	 * before the hart first runs on it (then fences), and a shootdown reads it after
 	 * changing the PTEs, so no hart that could have seen an old entry is missed */
 	unsigned long harts;
+	/* of those, the harts whose satp holds the space now (vm_enter_hart to vm_leave_hart):
+	 * only they are interrupted by a shootdown. The others are marked @stale instead and
+	 * flush the ASID before they next run on the space, since until then nothing can use
+	 * or refill what they cached of it */
+	unsigned long running;
+	unsigned long stale;
 	struct vma_tree vmas;
 	spinlock_t lock;
 	vaddr_t brk_start; /* heap: [brk_start, brk) */
@@ -130,10 +136,18 @@ paddr_t vm_zero_page(void);
 /* vm_create - an empty address space. Returns 0 and it in @out, or -ENOMEM. */
 int vm_create(struct vm **out) __must_check;
 
-/* vm_join_hart - the hart with logical-number mask @bit is about to run on @vm: it may cache
- * its translations from now on, and shootdowns include it. Takes the lock, so that no
- * operation that found no other hart is under way; a hart calls it only once per space. */
-void vm_join_hart(struct vm *vm, unsigned long bit);
+/*
+ * vm_enter_hart - the hart with logical-number mask @bit is about to switch its satp to @vm:
+ * it may cache the space's translations from now on, and shootdowns include it. The first
+ * time, it joins vm->harts under the lock, so that no operation that found no other hart is
+ * under way. Returns true when the hart must flush the space's ASID once satp holds it,
+ * before it touches the space: a shootdown while it was away left that to it.
+ */
+bool vm_enter_hart(struct vm *vm, unsigned long bit) __must_check;
+
+/* vm_leave_hart - the hart of @bit switched its satp away from @vm: shootdowns from now on
+ * mark it stale rather than interrupt it. */
+void vm_leave_hart(struct vm *vm, unsigned long bit);
 
 /* vm_destroy - unmap everything, drop every frame reference, free every table and @vm, and
  * flush its ASID. The caller has made sure no hart runs on it. */

@@ -2,7 +2,7 @@
  * it, before the frames it unmapped go back to the allocator. While only this hart may cache
  * the space (the one-hart case, and every process that has not run elsewhere) frames go back
  * at once, as before there were harts to wait for: a hart joins a space only under its lock
- * (vm_join_hart), so none can join while an operation holds it. The vm_other_harts() test
+ * (vm_enter_hart), so none can join while an operation holds it. The vm_other_harts() test
  * this rests on holds for a caller running on the space, which every operation here is. */
 #include "mm/arch.h"
 #include "mm/vm_priv.h"
@@ -48,7 +48,7 @@ void vm_flush_finish(struct vm *vm, struct vm_flush *f)
 	if (all)
 		arch_flush_asid(vm->asid);
 	if (f->defer && (all || f->hi > f->lo))
-		(void)(all ? arch_shootdown(vm, 0, 0) : arch_shootdown(vm, f->lo, f->hi));
+		(void)(all ? vm_shootdown(vm, 0, 0) : vm_shootdown(vm, f->lo, f->hi));
 	/* no hart can reach these frames through a cached translation any more */
 	for (unsigned int i = 0; i < f->nput; i++)
 		if (pmm_put_ref(f->put[i]))
@@ -60,10 +60,39 @@ void vm_flush_finish(struct vm *vm, struct vm_flush *f)
 	f->hi = 0;
 }
 
-void vm_join_hart(struct vm *vm, unsigned long bit)
+/*
+ * A hart away from the space (its satp holds another, or the kernel's) can neither use nor
+ * refill what it cached of it, so it need not be interrupted: marking it stale is enough,
+ * and it flushes as it comes back (vm_enter_hart). The two sides pair up as in Dekker's
+ * algorithm: the initiator marks, then reads @running; the hart sets its bit in @running,
+ * then takes its mark. In the single order of these sequentially consistent operations,
+ * either the initiator sees the hart running (and interrupts it) or the hart sees its mark.
+ */
+unsigned int vm_shootdown(struct vm *vm, vaddr_t start, vaddr_t end)
 {
-	unsigned long irq = spin_lock_irqsave(&vm->lock);
+	unsigned long others = __atomic_load_n(&vm->harts, __ATOMIC_SEQ_CST) & ~arch_hart_bit();
+	unsigned long live;
 
-	__atomic_fetch_or(&vm->harts, bit, __ATOMIC_SEQ_CST);
-	spin_unlock_irqrestore(&vm->lock, irq);
+	if (!others)
+		return 0;
+	__atomic_fetch_or(&vm->stale, others, __ATOMIC_SEQ_CST);
+	live = __atomic_load_n(&vm->running, __ATOMIC_SEQ_CST) & others;
+	return live ? arch_shootdown(vm, live, start, end) : 0;
+}
+
+bool vm_enter_hart(struct vm *vm, unsigned long bit)
+{
+	if (!(__atomic_load_n(&vm->harts, __ATOMIC_RELAXED) & bit)) {
+		unsigned long irq = spin_lock_irqsave(&vm->lock);
+
+		__atomic_fetch_or(&vm->harts, bit, __ATOMIC_SEQ_CST);
+		spin_unlock_irqrestore(&vm->lock, irq);
+	}
+	__atomic_fetch_or(&vm->running, bit, __ATOMIC_SEQ_CST);
+	return __atomic_fetch_and(&vm->stale, ~bit, __ATOMIC_SEQ_CST) & bit;
+}
+
+void vm_leave_hart(struct vm *vm, unsigned long bit)
+{
+	__atomic_fetch_and(&vm->running, ~bit, __ATOMIC_SEQ_CST);
 }

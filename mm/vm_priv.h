@@ -63,6 +63,11 @@ void vm_flush_put(struct vm *vm, struct vm_flush *f, paddr_t pa);
  * @f may be used again after. */
 void vm_flush_finish(struct vm *vm, struct vm_flush *f);
 
+/* vm_shootdown - the other harts that may cache @vm forget [start, end) (everything when
+ * @end is 0): those running on it now at once, the rest before they next do. Returns how
+ * many were interrupted. Called after the PTEs changed. */
+unsigned int vm_shootdown(struct vm *vm, vaddr_t start, vaddr_t end);
+
 /* The PTE bits a region's protection gives a private page it owns outright, by PROT_* bits.
  * A and D are preset: cores without hardware A/D updates (Svade) would otherwise fault again.
  * A table, as every fault needs one; it includes the memory type of RAM (vm_set_pte_attrs). */

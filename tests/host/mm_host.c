@@ -42,12 +42,19 @@ void arch_flush_all(void)
 }
 
 /* The software harts that do not run this code: hm_shootdown flushes theirs. */
-unsigned int arch_shootdown(struct vm *vm, vaddr_t start, vaddr_t end)
+unsigned int arch_shootdown(struct vm *vm, unsigned long targets, vaddr_t start, vaddr_t end)
 {
-	unsigned int n = hm_shootdown(vm, start, end);
+	unsigned int n = hm_shootdown(vm, targets, start, end);
 
 	flushes.shootdowns += n;
 	return n;
+}
+
+unsigned long arch_hart_bit(void)
+{
+	const struct hart_model *hm = hm_current();
+
+	return hm ? 1ul << hm->id : 1;
 }
 
 /* One thread drives every software hart here: a lock found taken is only waited for. */

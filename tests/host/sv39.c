@@ -51,14 +51,6 @@ void hm_switch(struct hart_model *hm, paddr_t root, unsigned int asid)
 	hm->asid = asid;
 }
 
-void hm_enter(struct hart_model *hm, struct vm *vm)
-{
-	active = hm;
-	if (!(__atomic_load_n(&vm->harts, __ATOMIC_RELAXED) & (1ul << hm->id)))
-		vm_join_hart(vm, 1ul << hm->id);
-	hm_switch(hm, vm->root, vm->asid);
-}
-
 /* Drops @hm's entries of @asid (any when 0) for the pages [lo, hi), counting those that name
  * a frame already free when @check (a remote hart could have used it until now). */
 static void drop_tlb(struct hart_model *hm, unsigned int asid, vaddr_t lo, vaddr_t hi, bool check)
@@ -84,9 +76,20 @@ void hm_flush_page(vaddr_t va, unsigned int asid)
 	drop_tlb(active, asid, va, va + PAGE_SIZE, false);
 }
 
+/* Whether @hm is away from @vm with a stale mark: it may cache anything of it, as it will not
+ * use it before the flush its next hm_enter does. */
+static bool away_and_stale(const struct hart_model *hm, const struct vm *vm)
+{
+	unsigned long bit = 1ul << hm->id;
+
+	return (__atomic_load_n(&vm->stale, __ATOMIC_SEQ_CST) & bit) &&
+	       !(__atomic_load_n(&vm->running, __ATOMIC_SEQ_CST) & bit);
+}
+
 /* Drops @hm's walk cache entries of @asid (every one when @all), checking each still names a
- * table page: one freed before this flush could have been walked through meanwhile. */
-static void drop_walk_cache(struct hart_model *hm, unsigned int asid, bool all)
+ * table page when @check: one freed before this flush could have been walked through
+ * meanwhile. */
+static void drop_walk_cache(struct hart_model *hm, unsigned int asid, bool all, bool check)
 {
 	for (int l = 0; l < 2; l++)
 		for (int i = 0; i < HM_PWC_SIZE; i++) {
@@ -94,7 +97,7 @@ static void drop_walk_cache(struct hart_model *hm, unsigned int asid, bool all)
 
 			if (!c->valid || !(all || asid == 0 || c->asid == asid))
 				continue;
-			if (pmm_kind(c->table) != FRAME_PAGETABLE)
+			if (check && pmm_kind(c->table) != FRAME_PAGETABLE)
 				hm->freed_before_flush++;
 			c->valid = false;
 		}
@@ -105,7 +108,7 @@ void hm_flush_asid(unsigned int asid)
 	if (!active)
 		return;
 	drop_tlb(active, asid, 0, USER_TOP, false);
-	drop_walk_cache(active, asid, false);
+	drop_walk_cache(active, asid, false, true);
 }
 
 void hm_flush_all(void)
@@ -113,27 +116,52 @@ void hm_flush_all(void)
 	if (!active)
 		return;
 	drop_tlb(active, 0, 0, USER_TOP, false);
-	drop_walk_cache(active, 0, true);
+	drop_walk_cache(active, 0, true, true);
 }
 
-unsigned int hm_shootdown(struct vm *vm, vaddr_t start, vaddr_t end)
+void hm_enter(struct hart_model *hm, struct vm *vm)
 {
-	unsigned long mask = __atomic_load_n(&vm->harts, __ATOMIC_SEQ_CST);
+	bool stale;
+
+	active = hm;
+	if (hm->vm && hm->vm != vm)
+		hm_leave(hm, hm->vm); /* as the firmware's scheduler does between two spaces */
+	hm->vm = vm;
+	stale = vm_enter_hart(vm, 1ul << hm->id);
+	hm_switch(hm, vm->root, vm->asid);
+	if (stale) { /* what it cached while away may name freed frames and tables */
+		drop_tlb(hm, vm->asid, 0, USER_TOP, false);
+		drop_walk_cache(hm, vm->asid, false, false);
+	}
+}
+
+void hm_leave(struct hart_model *hm, struct vm *vm)
+{
+	hm->vm = NULL;
+	vm_leave_hart(vm, 1ul << hm->id);
+}
+
+unsigned int hm_shootdown(struct vm *vm, unsigned long mask, vaddr_t start, vaddr_t end)
+{
 	unsigned int asked = 0;
 
 	for (unsigned int i = 0; i < nharts; i++) {
 		struct hart_model *hm = harts[i];
 
+		bool check;
+
 		if (hm == active || !(mask & (1ul << hm->id)))
 			continue;
 		hm->shootdowns++;
 		asked++;
+		/* a hart marked stale while away could cache freed frames and tables meanwhile */
+		check = !away_and_stale(hm, vm);
 		/* ASID 0 is every space's when there are no ASIDs: then the fence covers all */
 		if (end == 0) {
-			drop_tlb(hm, vm->asid, 0, USER_TOP, true);
-			drop_walk_cache(hm, vm->asid, false);
+			drop_tlb(hm, vm->asid, 0, USER_TOP, check);
+			drop_walk_cache(hm, vm->asid, false, check);
 		} else {
-			drop_tlb(hm, vm->asid, start, end, true);
+			drop_tlb(hm, vm->asid, start, end, check);
 		}
 	}
 	return asked;
@@ -150,8 +178,15 @@ int hm_check_tlbs(struct vm *const *vms, int n, char *why, unsigned long len)
 			paddr_t pa = pte_paddr(e->pte);
 			vaddr_t va = e->vpn << PAGE_SHIFT;
 
+			bool away = false;
+
 			if (!e->valid)
 				continue;
+			for (int k = 0; k < n; k++)
+				if (vms[k]->asid == e->asid && away_and_stale(harts[h], vms[k]))
+					away = true;
+			if (away)
+				continue; /* it flushes before it uses the space again */
 			if (pmm_managed(pa) && pmm_kind(pa) == FRAME_FREE) {
 				snprintf(why, len,
 					 "hart %u caches 0x%lx (asid %u) to free frame 0x%lx", h,

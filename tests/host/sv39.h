@@ -41,6 +41,7 @@ struct hart_model {
 	unsigned int id;	 /* logical number: its bit in vm->harts is 1 << id */
 	paddr_t root;
 	unsigned int asid;
+	struct vm *vm; /* the space it runs (hm_enter to hm_leave), or NULL */
 	struct hm_tlb tlb[HM_TLB_SIZE];
 	/* the walk cache, as real cores have: [0] level-0 tables by 2 MiB, [1] level-1 tables
 	 * by 1 GiB. A fence for one page keeps it (the spec lets it); one for the ASID drops it */
@@ -70,14 +71,20 @@ void hm_init_smp(struct hart_model *harts, unsigned int n, bool svade);
 struct hart_model *hm_current(void);
 void hm_set_current(struct hart_model *hm);
 
-/* hm_enter - @hm becomes current and starts running on @vm: it joins vm->harts (as the
- * firmware's task_enter_vm does, before its first access) and switches satp to it. */
+/* hm_enter - @hm becomes current and starts running on @vm: it joins vm->harts and
+ * vm->running (as the firmware's task_enter_vm does, before its first access), switches satp
+ * to it, and flushes the ASID when a shootdown marked it stale while it was away. It leaves
+ * the space it ran before, if another. */
 void hm_enter(struct hart_model *hm, struct vm *vm);
 
+/* hm_leave - @hm switches its satp away from @vm, as the firmware's task_leave_vm does: no
+ * access of it until the next hm_enter; what its TLB holds stays there. */
+void hm_leave(struct hart_model *hm, struct vm *vm);
+
 /* hm_shootdown - the model of arch_shootdown: every registered hart other than the current
- * one whose bit is in vm->harts drops @vm's ASID's entries of [start, end), or all of them and
- * its walk cache entries when @end is 0. Returns how many harts it flushed. */
-unsigned int hm_shootdown(struct vm *vm, vaddr_t start, vaddr_t end);
+ * one whose bit is in @mask drops @vm's ASID's entries of [start, end), or all of them and its
+ * walk cache entries when @end is 0. Returns how many harts it flushed. */
+unsigned int hm_shootdown(struct vm *vm, unsigned long mask, vaddr_t start, vaddr_t end);
 
 /* hm_check_tlbs - the invariant of shootdowns, for the live spaces @vms: on every hart, each
  * cached entry of one of their ASIDs maps the frame the space's PTE maps now, with no right

@@ -291,12 +291,47 @@ static void four_harts_each_flush_once_and_a_lone_hart_asks_none(void **state)
 	assert_int_equal(vm_munmap(lone, at2, PAGE_SIZE), 0); /* only hart 3 ran it */
 	assert_int_equal(host_flushes()->shootdowns, 0);
 	assert_true(free_frames() > before); /* its frame went back at once */
+	assert_int_equal(rd_on(3, vm, at), 3);	     /* hart 3 is back in the shared space */
 	hm_set_current(&H[1]);
 	assert_int_equal(vm_munmap(vm, at, PAGE_SIZE), 0);
 	assert_int_equal(host_flushes()->shootdowns, NHARTS - 1);
 	for (int h = 0; h < NHARTS; h++)
 		traps_on(h, vm, at, FAULT_READ);
 	finish_smp(both, 2);
+}
+
+/* A hart that switched away from the space is not interrupted: it is marked, and flushes
+ * as it comes back, so neither a right taken away nor an unmapped page serves it then. */
+static void a_hart_away_is_marked_not_interrupted_and_cannot_use_what_went_when_back(void **state)
+{
+	struct vm *vm = new_vm(1);
+	vaddr_t at = map(vm, 2 * PAGE_SIZE, RW, ANON);
+	uint64_t before;
+
+	(void)state;
+	wr_on(0, vm, at, 0x11);
+	wr_on(0, vm, at + PAGE_SIZE, 0x22);
+	for (int h = 1; h <= 2; h++) {
+		assert_int_equal(rd_on(h, vm, at), 0x11); /* each caches both pages */
+		assert_int_equal(rd_on(h, vm, at + PAGE_SIZE), 0x22);
+	}
+	hm_leave(&H[1], vm); /* hart 1 goes idle; hart 2 stays in the space */
+	hm_set_current(&H[0]);
+	host_flushes_reset();
+	assert_int_equal(vm_mprotect(vm, at, PAGE_SIZE, PROT_READ), 0);
+	assert_int_equal(host_flushes()->shootdowns, 1); /* hart 2 only */
+	check(&vm, 1);
+	before = free_frames();
+	hm_set_current(&H[0]);
+	assert_int_equal(vm_munmap(vm, at + PAGE_SIZE, PAGE_SIZE), 0);
+	assert_int_equal(host_flushes()->shootdowns, 2);
+	assert_true(free_frames() > before); /* hart 1 is not waited for */
+	check(&vm, 1);
+	for (int h = 1; h <= 2; h++) {
+		traps_on(h, vm, at, FAULT_WRITE);
+		traps_on(h, vm, at + PAGE_SIZE, FAULT_READ);
+	}
+	finish_smp(&vm, 1);
 }
 
 #define SMP(fn)                                                                                    \
@@ -315,6 +350,7 @@ int main(void)
 		SMP(mremap_move_on_a_makes_b_fault_at_the_old_address),
 		SMP(a_space_destroyed_leaves_nothing_for_the_next_owner_of_its_asid),
 		SMP(four_harts_each_flush_once_and_a_lone_hart_asks_none),
+		SMP(a_hart_away_is_marked_not_interrupted_and_cannot_use_what_went_when_back),
 	};
 
 	return cmocka_run_group_tests_name("smp_mm", tests, NULL, NULL);

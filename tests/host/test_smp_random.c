@@ -99,6 +99,13 @@ static void step_once(unsigned long step)
 	unsigned int r = draw(100), prot = prots[draw(4)];
 	const char *op = "access";
 
+	/* now and then a hart goes idle, its satp away from any space */
+	if (draw(8) == 0) {
+		struct hart_model *idle = &H[draw(NHARTS)];
+
+		if (idle->vm)
+			hm_leave(idle, idle->vm);
+	}
 	/* the operation runs on a random hart that has run the space (or joins it now) */
 	hm_enter(&H[draw(NHARTS)], s->vm);
 	if (r < 30) {
