@@ -74,6 +74,8 @@ void futex_wake_q(struct bucket *b, struct futex_q *q)
 
 	unlink_q(b, q);
 	__atomic_store_n(&q->woken, true, __ATOMIC_RELEASE);
+	if (q->any)
+		__atomic_store_n(q->any, true, __ATOMIC_RELEASE);
 	task_wake(t);
 }
 
@@ -379,9 +381,8 @@ static long futex_wake_op(uintptr_t uaddr, uintptr_t uaddr2, int nr_wake, int nr
 	return woken;
 }
 
-/* Sets up the restart of an interrupted wait without a timeout: made again under
- * SA_RESTART, else -EINTR (signal.c decides), as Linux's -ERESTARTSYS. */
-static long restart(struct trap_frame *tf)
+/* Sets up the restart of an interrupted wait without a timeout (or with an absolute one). */
+long futex_restart(struct trap_frame *tf)
 {
 	struct task *t = task_current();
 
@@ -433,7 +434,7 @@ static long sys_futex(struct trap_frame *tf)
 		 * with a timeout ends with EINTR (Linux restarts it only when no handler runs,
 		 * and signals nobody handles do not wake it here) */
 		if (rc == -EINTR && !utime)
-			return restart(tf);
+			return futex_restart(tf);
 		return rc;
 	case FUTEX_WAKE:
 		val3 = FUTEX_BITSET_MATCH_ANY;

@@ -45,6 +45,7 @@ struct futex_q {
 	bool woken; /* set by the waker, under the bucket's lock, as it takes the waiter off */
 	bool pi;    /* FUTEX_LOCK_PI's: woken as the lock's new owner, by FUTEX_UNLOCK_PI only */
 	bool retry; /* a PI waiter woken to look at the word again (its owner died) */
+	bool *any;  /* futex_waitv's: set too by the wake, which the call sleeps on; or NULL */
 };
 
 struct bucket {
@@ -71,6 +72,12 @@ bool futex_unqueue(struct futex_q *q);
 /* futex_check_key - 0 if @uaddr can be a futex: aligned (-EINVAL), in the user half, and for
  * a shared one readable (-EFAULT). */
 int futex_check_key(uintptr_t uaddr, bool shared);
+
+/* futex_restart - the interrupted call of @tf is made again after a handler with SA_RESTART,
+ * else ends with -EINTR (signal.c decides), as Linux's -ERESTARTSYS. Returns what the call
+ * returns now. */
+struct trap_frame;
+long futex_restart(struct trap_frame *tf);
 
 /* futex_pi.c: FUTEX_LOCK_PI, LOCK_PI2, TRYLOCK_PI (@try) and UNLOCK_PI; and the robust list
  * of an ending thread. */

@@ -1,6 +1,7 @@
 /* futex(2) called raw, as the pthread primitives use it: the word check (EAGAIN), relative and
  * absolute timeouts on both clocks, how many a wake wakes, requeue and its compare, bitsets,
- * signals that cut a wait short, and the errors of bad operations and addresses. */
+ * signals that cut a wait short, and the errors of bad operations and addresses; and
+ * futex_waitv(2), one sleep on several words. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/futex.h>
@@ -126,6 +127,28 @@ static void *change_and_wake_later(void *arg)
 	sleep_ms(100);
 	__atomic_store_n(w, 1, __ATOMIC_SEQ_CST);
 	futex(w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	return NULL;
+}
+
+/* futex_waitv(2): glibc 2.36 has no wrapper; the struct is linux/futex.h's */
+static long waitv(struct futex_waitv *w, unsigned int n, unsigned int flags,
+		  const struct timespec *abs, clockid_t clk)
+{
+	return syscall(SYS_futex_waitv, w, n, flags, abs, clk);
+}
+
+struct waitv_waiter {
+	struct futex_waitv w[3];
+	volatile int started;
+	long rc;
+};
+
+static void *waitv_on_three(void *arg)
+{
+	struct waitv_waiter *v = arg;
+
+	__atomic_store_n(&v->started, 1, __ATOMIC_SEQ_CST);
+	v->rc = waitv(v->w, 3, 0, NULL, 0);
 	return NULL;
 }
 
@@ -399,6 +422,103 @@ int main(void)
 		CHECK_EQ(errno, EFAULT);
 		CHECK_EQ(futex(&word, FUTEX_CMP_REQUEUE_PRIVATE, 1, (void *)1, gone, 0), 0);
 		(void)rel;
+	}
+	CASE(waitv_sleeps_on_several_words_and_returns_the_index_of_the_one_woken)
+	{
+		static uint32_t words[3];
+		struct waitv_waiter v = { 0 };
+		pthread_t th;
+
+		for (int i = 0; i < 3; i++)
+			v.w[i] = (struct futex_waitv){ .val = 0,
+						       .uaddr = (uintptr_t)&words[i],
+						       .flags = FUTEX_32 | FUTEX_PRIVATE_FLAG };
+		pthread_create(&th, NULL, waitv_on_three, &v);
+		while (!__atomic_load_n(&v.started, __ATOMIC_SEQ_CST))
+			sleep_ms(1);
+		sleep_ms(50);
+		CHECK_EQ(futex(&words[0], FUTEX_WAKE, 1, NULL, NULL, 0), 0); /* shared: another key */
+		CHECK_EQ(futex(&words[2], FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0), 1);
+		pthread_join(th, NULL);
+		CHECK_EQ(v.rc, 2);
+		/* all three left their queues: nobody is left to wake */
+		CHECK_EQ(futex(&words[1], FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0), 0);
+	}
+
+	CASE(waitv_is_eagain_when_any_word_differs_and_etimedout_at_its_absolute_deadline)
+	{
+		static uint32_t a, b = 7;
+		struct futex_waitv w[2] = {
+			{ .val = 0, .uaddr = (uintptr_t)&a, .flags = FUTEX_32 | FUTEX_PRIVATE_FLAG },
+			{ .val = 0, .uaddr = (uintptr_t)&b, .flags = FUTEX_32 },
+		};
+		struct timespec t0, t1, dl;
+
+		CHECK_EQ(waitv(w, 2, 0, NULL, 0), -1);
+		CHECK_EQ(errno, EAGAIN);
+		w[1].val = 7;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		dl = in_ms(CLOCK_MONOTONIC, 50);
+		CHECK_EQ(waitv(w, 2, 0, &dl, CLOCK_MONOTONIC), -1);
+		CHECK_EQ(errno, ETIMEDOUT);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		CHECK(elapsed_ms(&t0, &t1) >= 49);
+		dl = in_ms(CLOCK_REALTIME, 30);
+		CHECK_EQ(waitv(w, 2, 0, &dl, CLOCK_REALTIME), -1);
+		CHECK_EQ(errno, ETIMEDOUT);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		CHECK(elapsed_ms(&t1, &t0) >= 29);
+	}
+
+	CASE(waitv_refuses_bad_arguments_with_linux_s_errors)
+	{
+		static uint32_t a[2];
+		struct futex_waitv w[129];
+		struct timespec dl = in_ms(CLOCK_MONOTONIC, 10), bad = { 0, 1000000000 };
+		void *gone =
+		    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		munmap(gone, 4096);
+		for (int i = 0; i < 129; i++)
+			w[i] = (struct futex_waitv){ .val = 1, .uaddr = (uintptr_t)&a[0],
+						     .flags = FUTEX_32 | FUTEX_PRIVATE_FLAG };
+		CHECK_EQ(waitv(w, 1, 1, NULL, 0), -1); /* no call flags yet */
+		CHECK_EQ(errno, EINVAL);
+		CHECK_EQ(waitv(w, 0, 0, NULL, 0), -1);
+		CHECK_EQ(errno, EINVAL);
+		CHECK_EQ(waitv(w, 129, 0, NULL, 0), -1);
+		CHECK_EQ(errno, EINVAL);
+		CHECK_EQ(waitv(NULL, 1, 0, NULL, 0), -1);
+		CHECK_EQ(errno, EINVAL);
+		CHECK_EQ(waitv(w, 1, 0, &dl, CLOCK_BOOTTIME), -1);
+		CHECK_EQ(errno, EINVAL);
+		CHECK_EQ(waitv(w, 1, 0, NULL, CLOCK_BOOTTIME), -1); /* the clock matters with a time */
+		CHECK_EQ(errno, EAGAIN);
+		CHECK_EQ(waitv(w, 1, 0, &bad, CLOCK_MONOTONIC), -1);
+		CHECK_EQ(errno, EINVAL);
+		CHECK_EQ(waitv(w, 1, 0, gone, CLOCK_MONOTONIC), -1);
+		CHECK_EQ(errno, EFAULT);
+		CHECK_EQ(waitv(w, 128, 0, NULL, 0), -1); /* 128 is the most: all checked, one differs */
+		CHECK_EQ(errno, EAGAIN);
+		CHECK_EQ(waitv(gone, 1, 0, NULL, 0), -1);
+		CHECK_EQ(errno, EFAULT);
+		w[1].flags = FUTEX_PRIVATE_FLAG; /* no size */
+		CHECK_EQ(waitv(w, 2, 0, NULL, 0), -1);
+		CHECK_EQ(errno, EINVAL);
+		w[1].flags = FUTEX_32 | 4;
+		CHECK_EQ(waitv(w, 2, 0, NULL, 0), -1);
+		CHECK_EQ(errno, EINVAL);
+		w[1].flags = FUTEX_32;
+		w[1].__reserved = 1;
+		CHECK_EQ(waitv(w, 2, 0, NULL, 0), -1);
+		CHECK_EQ(errno, EINVAL);
+		w[1].__reserved = 0;
+		w[0].uaddr = (uintptr_t)&a[0] + 2; /* misaligned */
+		CHECK_EQ(waitv(w, 2, 0, NULL, 0), -1);
+		CHECK_EQ(errno, EINVAL);
+		w[0].uaddr = (uintptr_t)gone;
+		CHECK_EQ(waitv(w, 2, 0, NULL, 0), -1);
+		CHECK_EQ(errno, EFAULT);
 	}
 	return check_finish();
 }
