@@ -86,8 +86,12 @@ GLIBC_TASKS := $(patsubst tests/glibc/%.c,$(O)/tasks/glibc/%,$(wildcard tests/gl
 # selftests and tools/include are unpacked). The README names the ones out of scope.
 LINUX_SOURCE ?= /usr/src/linux-source-6.1.tar.xz
 SELFTESTS := map_fixed_noreplace virtual_address_range mremap_dontunmap on-fault-limit
+# and its futex selftests (tools/testing/selftests/futex/functional) that need no SysV shm
+FUTEX_SELFTESTS := futex_requeue futex_wait_wouldblock futex_wait_uninitialized_heap \
+	futex_wait_private_mapped_file
 SELFTEST_SRC := $(O)/selftests/src
-SELFTEST_TASKS := $(patsubst %,$(O)/tasks/selftests/%,$(SELFTESTS))
+SELFTEST_TASKS := $(patsubst %,$(O)/tasks/selftests/%,$(SELFTESTS)) \
+	$(patsubst %,$(O)/tasks/selftests/futex/%,$(FUTEX_SELFTESTS))
 # Tasks for a normal image (what `make` builds) under test: what only test images may do.
 PLAIN_TASKS := $(patsubst tests/qemu/plain/%.c,$(O)/tasks/plain/%.elf,$(wildcard tests/qemu/plain/*.c))
 # Tasks built with frame pointers, so that a fault trace has their whole call stacks: the
@@ -255,6 +259,22 @@ $(O)/tasks/selftests/%: $(SELFTEST_SRC)/.unpacked $(call SETTING,glibc)
 	@$(if $(Q),echo "  GLIBC   $@")
 	$(Q)$(GLIBC_CC) -static -O2 -I$(SELFTEST_SRC)/tools/include \
 		$(SELFTEST_SRC)/tools/testing/selftests/vm/$*.c -o $@
+
+$(SELFTEST_SRC)/.unpacked-futex: $(LINUX_SOURCE)
+	@mkdir -p $(SELFTEST_SRC)
+	@$(if $(Q),echo "  UNPACK  Linux's futex selftests from $(notdir $<)")
+	$(Q)tar -xJf $< -C $(SELFTEST_SRC) --strip-components=1 \
+		linux-source-6.1/tools/testing/selftests/futex \
+		linux-source-6.1/tools/testing/selftests/kselftest.h
+	@touch $@
+
+$(O)/tasks/selftests/futex/%: $(SELFTEST_SRC)/.unpacked-futex $(call SETTING,glibc)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GLIBC   $@")
+	$(Q)$(GLIBC_CC) -static -O2 -D_GNU_SOURCE -pthread \
+		-I$(SELFTEST_SRC)/tools/testing/selftests \
+		-I$(SELFTEST_SRC)/tools/testing/selftests/futex/include \
+		$(SELFTEST_SRC)/tools/testing/selftests/futex/functional/$*.c -o $@ -lrt
 
 $(O)/tasks/extra/%.elf: firmware/tasks/extra/%.c $(TASK_RUNTIME) linker/task.ld $(call SETTING,tasks)
 	@mkdir -p $(dir $@)

@@ -41,9 +41,11 @@ GLIBC_MACHINES = [
     ("glibc-virt-asid2-smp4", "virt", "256M",
      ["-smp", "4", "-append", "ktest=tasks asid-bits=2 shootdown=rfence"], "(256 MiB)"),
 ]
-# Linux 6.1's mm selftests, built unmodified: each must exit 0.
+# Linux 6.1's mm and futex selftests, built unmodified: each must exit 0, on one hart and four.
 SELFTEST_MACHINES = [
     ("selftests-virt", "virt", "256M", ["-append", "ktest=tasks ktest=exit0"], "(256 MiB)"),
+    ("selftests-virt-smp4", "virt", "256M", ["-smp", "4", "-append", "ktest=tasks ktest=exit0"],
+     "(256 MiB)"),
 ]
 
 QEMU_TIMEOUT = 240  # seconds; a healthy run takes a few (the glibc images at 4 and 5 harts,
