@@ -51,7 +51,7 @@ void tlb_ipi_shootdown(unsigned long targets, unsigned long asid, vaddr_t start,
 {
 	struct hart *h = this_hart();
 	struct flush_request *r = &h->flush;
-	unsigned long seen = 0;
+	unsigned long seen = 0, others;
 
 	r->asid = asid;
 	r->start = start;
@@ -65,8 +65,12 @@ void tlb_ipi_shootdown(unsigned long targets, unsigned long asid, vaddr_t start,
 	 * wfi wakes on a pending SSIP even with sstatus.SIE clear (sie.SSIE is set on every
 	 * hart). SSIP is cleared before the check, so the last target's IPI, sent after its
 	 * ack, either made the check see the ack or leaves SSIP pending and wfi falls through.
+	 * The timer and external interrupts are left out of sie meanwhile: a tick that came
+	 * due while the targets are slow would stay pending (it is taken only once interrupts
+	 * are on again) and turn every wfi into a no-op, the wait into a spin.
 	 * Not parking here for a stop: this hart may hold locks that the stopper needs.
 	 */
+	others = csr_read_clear(CSR_SIE, SIE_STIE | SIE_SEIE) & (SIE_STIE | SIE_SEIE);
 	for (;;) {
 		seen |= csr_read_clear(CSR_SIP, SIE_SSIE);
 		tlb_serve_requests(); /* a target may be waiting for this hart's flush too */
@@ -74,6 +78,7 @@ void tlb_ipi_shootdown(unsigned long targets, unsigned long asid, vaddr_t start,
 			break;
 		__asm__ volatile("wfi");
 	}
+	csr_set(CSR_SIE, others);
 	/* An SSIP cleared here was the acks' IPI, or another nudge. A nudge's news is kept where
 	 * the way back to U-mode or the scheduler loop looks anyway (signals, runnable tasks);
 	 * only a stop needs this hart's IPI handler, so only then is SSIP raised again: a trap
