@@ -8,10 +8,12 @@
  * Rows (N pages, R repetitions; markers K = 10 * row + 1..4):
  *   x (1x): a COW write fault in a 4-thread process (main on CPU 0) whose other threads, on
  *           CPUs 1-3, have just read every page (so the space and its translations are on
- *           their harts) and are parked in a futex wait; a forked child holds the pages.
+ *           their harts) and spin in user mode meanwhile; a forked child holds the pages.
  *           Minus the same loop over written pages.
  *   y (2x): in that process, mprotect of one page RW->R (a permission removed: shot down),
  *           and back R->RW, the threads having read the page first.
+ *   x-idle (6x), y-idle (7x): the same with the other threads parked in a futex wait, their
+ *           harts idle (run first).
  *   z (3x): 4 processes, one pinned per CPU, write-faulting N untouched pages each at once.
  *   z1 (4x): the same with one process (on CPU 1 when there are several).
  *   t (5x): 4 threads of one process, one per CPU, each write-faulting its own N pages of one
@@ -129,11 +131,13 @@ static void report(const char *row, int who, uint64_t fault, uint64_t base, long
 /* ---- x and y: one process, main on CPU 0, three readers parked on CPUs 1-3 ---- */
 
 static atomic_uint job_gen, job_done;
+static atomic_int spin_readers; /* readers spin between jobs rather than park */
 static volatile char *job_buf;
 static size_t job_pages;
 
 /* A reader: for each new job, read its pages so this hart caches their translations, then
- * park in a futex wait, adding nothing to the measured windows. */
+ * park in a futex wait, adding nothing to the measured windows; or spin, keeping its hart in
+ * the space. */
 static void *reader(void *arg)
 {
 	unsigned seen = 0;
@@ -143,7 +147,8 @@ static void *reader(void *arg)
 		unsigned g;
 
 		while ((g = atomic_load(&job_gen)) == seen)
-			futex_wait(&job_gen, seen);
+			if (!atomic_load(&spin_readers))
+				futex_wait(&job_gen, seen);
 		seen = g;
 		for (size_t i = 0; i < job_pages; i++)
 			(void)job_buf[i * PAGE];
@@ -164,22 +169,12 @@ static void readers_read(volatile char *p, size_t n, unsigned readers)
 	futex_wake(&job_gen);
 	while (atomic_load(&job_done) != readers)
 		;
-	nanosleep(&settle, NULL); /* they are back in their futex waits */
+	nanosleep(&settle, NULL); /* they are back in their futex waits, or spinning */
 }
 
-static void rows_xy(void)
+/* The x loop: COW faults on @buf, which a forked child shares; @spin picks the row. */
+static void x_loop(char *buf, unsigned readers, int spin)
 {
-	unsigned readers = WORKERS - 1;
-	pthread_t th;
-	char *buf = map_pages(N, 0);
-
-	pin(0);
-	for (long c = 1; c <= (long)readers; c++)
-		if (pthread_create(&th, NULL, reader, (void *)c)) {
-			perror("pthread_create");
-			exit(1);
-		}
-	memset(buf, 3, N * PAGE);
 	for (int r = 0; r < REPS; r++) {
 		uint64_t clk, base;
 		long s0, s1;
@@ -196,35 +191,73 @@ static void rows_xy(void)
 		}
 		readers_read(buf, N, readers);
 		s0 = shootdowns();
-		TOUCH_ROW(10, buf, N, clk, base);
+		if (spin)
+			TOUCH_ROW(10, buf, N, clk, base);
+		else
+			TOUCH_ROW(60, buf, N, clk, base);
 		s1 = shootdowns();
-		report("x", r, clk, base, s0 < 0 ? -1 : s1 - s0);
+		report(spin ? "x" : "x-idle", r, clk, base, s0 < 0 ? -1 : s1 - s0);
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);
 	}
+}
+
+#define MPROTECT_PAIR(K, buf, t0, t1, t2)                                                         \
+	do {                                                                                       \
+		t0 = clock100();                                                                   \
+		MARK(K + 1);                                                                       \
+		if (mprotect(buf, PAGE, PROT_READ))                                                \
+			perror("mprotect");                                                        \
+		MARK(K + 2);                                                                       \
+		t1 = clock100();                                                                   \
+		s1 = shootdowns();                                                                 \
+		MARK(K + 3);                                                                       \
+		if (mprotect(buf, PAGE, PROT_READ | PROT_WRITE))                                   \
+			perror("mprotect");                                                        \
+		MARK(K + 4);                                                                       \
+		t2 = clock100();                                                                   \
+	} while (0)
+
+/* The y loop: mprotect of one page away and back; @spin picks the row. */
+static void y_loop(char *buf, unsigned readers, int spin)
+{
 	for (int r = 0; r < Y_REPS; r++) {
 		uint64_t t0, t1, t2;
 		long s0, s1, s2;
 
 		readers_read(buf, 1, readers);
 		s0 = shootdowns();
-		t0 = clock100();
-		MARK(21);
-		if (mprotect(buf, PAGE, PROT_READ))
-			perror("mprotect");
-		MARK(22);
-		t1 = clock100();
-		s1 = shootdowns();
-		MARK(23);
-		if (mprotect(buf, PAGE, PROT_READ | PROT_WRITE))
-			perror("mprotect");
-		MARK(24);
-		t2 = clock100();
+		if (spin)
+			MPROTECT_PAIR(20, buf, t0, t1, t2);
+		else
+			MPROTECT_PAIR(70, buf, t0, t1, t2);
 		s2 = shootdowns();
-		printf("smpbench: y %d clock %lu back %lu shootdowns %ld back %ld\n", r,
-		       (unsigned long)(t1 - t0), (unsigned long)(t2 - t1), s0 < 0 ? -1 : s1 - s0,
-		       s0 < 0 ? -1 : s2 - s1);
+		printf("smpbench: %s %d clock %lu back %lu shootdowns %ld back %ld\n",
+		       spin ? "y" : "y-idle", r, (unsigned long)(t1 - t0), (unsigned long)(t2 - t1),
+		       s0 < 0 ? -1 : s1 - s0, s0 < 0 ? -1 : s2 - s1);
 	}
+}
+
+static void rows_xy(void)
+{
+	unsigned readers = WORKERS - 1;
+	pthread_t th;
+	char *buf = map_pages(N, 0);
+
+	pin(0);
+	for (long c = 1; c <= (long)readers; c++)
+		if (pthread_create(&th, NULL, reader, (void *)c)) {
+			perror("pthread_create");
+			exit(1);
+		}
+	memset(buf, 3, N * PAGE);
+	x_loop(buf, readers, 0);
+	y_loop(buf, readers, 0);
+	/* from here on the readers keep their harts in the space until the program ends */
+	atomic_store(&spin_readers, 1);
+	futex_wake(&job_gen);
+	x_loop(buf, readers, 1);
+	y_loop(buf, readers, 1);
 }
 
 /* ---- z and z1: processes faulting at once ---- */
@@ -323,7 +356,7 @@ int main(void)
 	if (ncpu >= WORKERS) {
 		row_z(WORKERS);
 		row_t();
-		rows_xy(); /* last: its readers stay parked until exit */
+		rows_xy(); /* last: its readers spin until exit */
 	}
 	printf("smpbench: done\n");
 	return 0;
