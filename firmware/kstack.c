@@ -92,7 +92,7 @@ int kstack_alloc(unsigned int slot, uintptr_t *top)
 	/* here at once (this hart fills in the task's first frame); every other hart, old
 	 * translations and cached invalid entries (JH7110) alike, before it runs the task */
 	flush_slot_here(slot);
-	for (unsigned int cpu = 0; cpu < HART_MAX; cpu++)
+	for (unsigned int cpu = 0; cpu < hart_count; cpu++)
 		if (cpu != this_hart()->cpu)
 			__atomic_fetch_or(&stale[cpu][slot / LONG_BITS], 1ul << (slot % LONG_BITS),
 					  __ATOMIC_RELEASE);
