@@ -223,7 +223,7 @@ def print_table(figs, linux):
           "plugin; 'hart' = the faulting hart's own count, S-mode and user (+ M-mode SBI), the "
           "worst hart's best repetition where several fault at once; 'all' = every hart in "
           "the window; sd = shootdowns (remote harts asked to flush) per operation")
-    print(f"{'id':<7}{'operation':<42}{'smp':>4} {'hart':>7} {'+SBI':>9} {'all':>9} "
+    print(f"{'id':<12}{'operation':<42}{'smp':>4} {'hart':>7} {'+SBI':>9} {'all':>9} "
           f"{'sd':>5} {'clock':>7} | {'Linux hart':>10} {'+SBI':>9} {'all':>9} {'clock':>9} | "
           f"{'ratio':>5} {'target':>9}")
     one = figs.get(("z1", 4)) or figs.get(("z1", 1))
@@ -240,14 +240,14 @@ def print_table(figs, linux):
                 ratio = f["self"][0] / lself[0]
             else:
                 ratio = None
-            print(f"{row:<7}{NAMES[row]:<42}{smp:>4} {fmt(f['self'][0]):>7} "
+            print(f"{row:<12}{NAMES[row]:<42}{smp:>4} {fmt(f['self'][0]):>7} "
                   f"{'+' + fmt(f['self'][1]):>9} {fmt(f['all']):>9} {fmt(f['sd']):>5} "
                   f"{fmt(f['clock']):>7} | "
                   f"{fmt(lself[0]):>10} {'+' + fmt(lself[1]):>9} {fmt(lx.get('all')):>9} "
                   f"{fmt(lx.get('clock')):>9} | {'-' if ratio is None else f'{ratio:.2f}':>5} "
                   f"{TARGET.get(row, ''):>9}")
             if f["harts"] and len(f["harts"]) > 1:
-                print(f"{'':<7}{'  per hart, faultline (S+U+SBI)':<42}{'':>4} " +
+                print(f"{'':<12}{'  per hart, faultline (S+U+SBI)':<42}{'':>4} " +
                       " ".join(f"h{v}:{n}" for v, n in f["harts"].items()) +
                       ("   Linux " + " ".join(f"h{v}:{n}" for v, n in lx["harts"].items())
                        if lx.get("harts") else ""))
