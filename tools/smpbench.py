@@ -27,16 +27,16 @@ N = 256  # pages per loop, as in smpbench.c
 # QEMU's round-robin kick lets the targets ack; its non-SBI count, 25-26k for x and 11-12k
 # for y, then carries the timer ticks of the wait). x, y and y-back, whose other threads spin
 # in the space: measured without -icount only (under it Linux had not got through x in 20
-# minutes), so no clock.
+# minutes), so no clock. x and x-idle: each hart's best of 8 repetitions.
 LINUX_SMP = {
-    ("x", 4): {"self": (8485, 729280), "total": 737765, "all": 3334388, "clock": None, "sd": 3,
-               "harts": {0: 737765}},
-    ("y", 4): {"self": (40708, 1231885), "total": 1272593, "all": 2954474, "clock": None,
+    ("x", 4): {"self": (8256, 1177188), "total": 1185443, "all": 3786614, "clock": None, "sd": 3,
+               "harts": {0: 1185443}},
+    ("y", 4): {"self": (24374, 1272216), "total": 1296590, "all": 4566831, "clock": None,
                "sd": 3, "harts": {}},
-    ("y-back", 4): {"self": (15128, 661435), "total": 676563, "all": 3265046, "clock": None,
+    ("y-back", 4): {"self": (14589, 1162360), "total": 1176949, "all": 3431475, "clock": None,
                     "sd": 3, "harts": {}},
-    ("x-idle", 4): {"self": (3757, 20147), "total": 23904, "all": 28127, "clock": 62546589, "sd": 3,
-               "harts": {3: 23904}},
+    ("x-idle", 4): {"self": (3515, 20799), "total": 24313, "all": 27810, "clock": 62546589,
+                    "sd": 3, "harts": {0: 24313}},
     ("y-idle", 4): {"self": (5488, 31210), "total": 36698, "all": 43185, "clock": 15879000, "sd": 3,
                "harts": {}},
     ("y-idle-back", 4): {"self": (5599, 31735), "total": 37334, "all": 40565, "clock": 11932500,

@@ -40,6 +40,9 @@
 #define N		256
 #define REPS		3
 #define Y_REPS		16
+/* x's repetitions: its best one is the figure, and on a host with fewer cores than harts a
+ * repetition's share of the host's scheduling noise varies widely */
+#define X_REPS		8
 #define WORKERS		4
 #define SYS_FL_COUNTERS 0x1000 /* faultline's counters; -ENOSYS on Linux */
 #define FL_SHOOTDOWNS	32     /* index of shootdowns in struct fl_counters, as u64s */
@@ -175,7 +178,7 @@ static void readers_read(volatile char *p, size_t n, unsigned readers)
 /* The x loop: COW faults on @buf, which a forked child shares; @spin picks the row. */
 static void x_loop(char *buf, unsigned readers, int spin)
 {
-	for (int r = 0; r < REPS; r++) {
+	for (int r = 0; r < X_REPS; r++) {
 		uint64_t clk, base;
 		long s0, s1;
 		pid_t child;
