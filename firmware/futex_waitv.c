@@ -71,8 +71,7 @@ static int get_chunks(struct chunk **c, unsigned int n)
 
 /* Reads and checks the user's list into the waiters (keys come later, under the check of
  * each address): -EFAULT, or -EINVAL for an unknown flag, a reserved field or another size. */
-static int parse(struct chunk **c, uintptr_t uwaitv, unsigned int n, uint32_t *vals,
-		 bool *shared)
+static int parse(struct chunk **c, uintptr_t uwaitv, unsigned int n, uint32_t *vals, bool *shared)
 {
 	for (unsigned int i = 0; i < n; i++) {
 		struct futex_waitv w;

@@ -96,8 +96,8 @@ int kstack_alloc(unsigned int slot, uintptr_t *top)
 		if (cpu != this_hart()->cpu)
 			__atomic_fetch_or(&stale[cpu][slot / LONG_BITS], 1ul << (slot % LONG_BITS),
 					  __ATOMIC_RELEASE);
-	__atomic_fetch_and(&stale[this_hart()->cpu][slot / LONG_BITS],
-			   ~(1ul << (slot % LONG_BITS)), __ATOMIC_RELAXED);
+	__atomic_fetch_and(&stale[this_hart()->cpu][slot / LONG_BITS], ~(1ul << (slot % LONG_BITS)),
+			   __ATOMIC_RELAXED);
 	*top = base + KSTACK_PAGES * PAGE_SIZE;
 	return 0;
 }

@@ -235,8 +235,8 @@ void vm_destroy(struct vm *vm)
 	 * flushes come first (no hart runs the space: none can cache it again). Every hart that
 	 * may cache it is interrupted, running or not: stale marks would die with the space */
 	arch_flush_asid(vm->asid);
-	(void)arch_shootdown(vm, __atomic_load_n(&vm->harts, __ATOMIC_SEQ_CST) & ~arch_hart_bit(), 0,
-			     0);
+	(void)arch_shootdown(vm, __atomic_load_n(&vm->harts, __ATOMIC_SEQ_CST) & ~arch_hart_bit(),
+			     0, 0);
 	while ((v = vma_first(&vm->vmas)) != NULL) {
 		vm_zap_range(vm, v->start, v->end, NULL);
 		vma_remove(&vm->vmas, v);

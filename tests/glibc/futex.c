@@ -437,7 +437,8 @@ int main(void)
 		while (!__atomic_load_n(&v.started, __ATOMIC_SEQ_CST))
 			sleep_ms(1);
 		sleep_ms(50);
-		CHECK_EQ(futex(&words[0], FUTEX_WAKE, 1, NULL, NULL, 0), 0); /* shared: another key */
+		CHECK_EQ(futex(&words[0], FUTEX_WAKE, 1, NULL, NULL, 0),
+			 0); /* shared: another key */
 		CHECK_EQ(futex(&words[2], FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0), 1);
 		pthread_join(th, NULL);
 		CHECK_EQ(v.rc, 2);
@@ -449,7 +450,9 @@ int main(void)
 	{
 		static uint32_t a, b = 7;
 		struct futex_waitv w[2] = {
-			{ .val = 0, .uaddr = (uintptr_t)&a, .flags = FUTEX_32 | FUTEX_PRIVATE_FLAG },
+			{ .val = 0,
+			  .uaddr = (uintptr_t)&a,
+			  .flags = FUTEX_32 | FUTEX_PRIVATE_FLAG },
 			{ .val = 0, .uaddr = (uintptr_t)&b, .flags = FUTEX_32 },
 		};
 		struct timespec t0, t1, dl;
@@ -480,7 +483,8 @@ int main(void)
 
 		munmap(gone, 4096);
 		for (int i = 0; i < 129; i++)
-			w[i] = (struct futex_waitv){ .val = 1, .uaddr = (uintptr_t)&a[0],
+			w[i] = (struct futex_waitv){ .val = 1,
+						     .uaddr = (uintptr_t)&a[0],
 						     .flags = FUTEX_32 | FUTEX_PRIVATE_FLAG };
 		CHECK_EQ(waitv(w, 1, 1, NULL, 0), -1); /* no call flags yet */
 		CHECK_EQ(errno, EINVAL);
@@ -492,13 +496,15 @@ int main(void)
 		CHECK_EQ(errno, EINVAL);
 		CHECK_EQ(waitv(w, 1, 0, &dl, CLOCK_BOOTTIME), -1);
 		CHECK_EQ(errno, EINVAL);
-		CHECK_EQ(waitv(w, 1, 0, NULL, CLOCK_BOOTTIME), -1); /* the clock matters with a time */
+		CHECK_EQ(waitv(w, 1, 0, NULL, CLOCK_BOOTTIME),
+			 -1); /* the clock matters with a time */
 		CHECK_EQ(errno, EAGAIN);
 		CHECK_EQ(waitv(w, 1, 0, &bad, CLOCK_MONOTONIC), -1);
 		CHECK_EQ(errno, EINVAL);
 		CHECK_EQ(waitv(w, 1, 0, gone, CLOCK_MONOTONIC), -1);
 		CHECK_EQ(errno, EFAULT);
-		CHECK_EQ(waitv(w, 128, 0, NULL, 0), -1); /* 128 is the most: all checked, one differs */
+		CHECK_EQ(waitv(w, 128, 0, NULL, 0),
+			 -1); /* 128 is the most: all checked, one differs */
 		CHECK_EQ(errno, EAGAIN);
 		CHECK_EQ(waitv(gone, 1, 0, NULL, 0), -1);
 		CHECK_EQ(errno, EFAULT);

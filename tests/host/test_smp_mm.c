@@ -290,8 +290,8 @@ static void four_harts_each_flush_once_and_a_lone_hart_asks_none(void **state)
 	before = free_frames();
 	assert_int_equal(vm_munmap(lone, at2, PAGE_SIZE), 0); /* only hart 3 ran it */
 	assert_int_equal(host_flushes()->shootdowns, 0);
-	assert_true(free_frames() > before); /* its frame went back at once */
-	assert_int_equal(rd_on(3, vm, at), 3);	     /* hart 3 is back in the shared space */
+	assert_true(free_frames() > before);   /* its frame went back at once */
+	assert_int_equal(rd_on(3, vm, at), 3); /* hart 3 is back in the shared space */
 	hm_set_current(&H[1]);
 	assert_int_equal(vm_munmap(vm, at, PAGE_SIZE), 0);
 	assert_int_equal(host_flushes()->shootdowns, NHARTS - 1);

@@ -36,13 +36,13 @@
 #include <time.h>
 #include <unistd.h>
 
+/* x takes the best of more repetitions than the other rows: on a host with fewer cores than
+ * harts, a repetition's share of the host's scheduling noise varies widely */
 #define PAGE		4096ul
 #define N		256
 #define REPS		3
-#define Y_REPS		16
-/* x's repetitions: its best one is the figure, and on a host with fewer cores than harts a
- * repetition's share of the host's scheduling noise varies widely */
 #define X_REPS		8
+#define Y_REPS		16
 #define WORKERS		4
 #define SYS_FL_COUNTERS 0x1000 /* faultline's counters; -ENOSYS on Linux */
 #define FL_SHOOTDOWNS	32     /* index of shootdowns in struct fl_counters, as u64s */
@@ -205,7 +205,7 @@ static void x_loop(char *buf, unsigned readers, int spin)
 	}
 }
 
-#define MPROTECT_PAIR(K, buf, t0, t1, t2)                                                         \
+#define MPROTECT_PAIR(K, buf, t0, t1, t2)                                                          \
 	do {                                                                                       \
 		t0 = clock100();                                                                   \
 		MARK(K + 1);                                                                       \
