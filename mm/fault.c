@@ -113,20 +113,27 @@ static __attribute__((noinline)) void fill_frame(paddr_t dst, paddr_t src, uint6
 		d[i] = s[i];
 }
 
-/* Puts a new private frame holding @bytes of @src (zeros after) at @ptep. */
-static inline __attribute__((always_inline)) int
-install_private(struct vm *vm, struct vma *v, pte_t *ptep, paddr_t src, uint64_t bytes)
+/* Puts a new private frame holding @bytes of @src (zeros after) at @ptep. A zero fill takes
+ * *@spare when there is one, a frame already zeroed before the lock was taken. */
+static inline __attribute__((always_inline)) int install_private(struct vm *vm, struct vma *v,
+								 pte_t *ptep, paddr_t src,
+								 uint64_t bytes, paddr_t *spare)
 {
 	paddr_t pa;
 
-	if (pmm_alloc(FRAME_ANON, &pa))
-		return -ENOMEM;
-	if (bytes == PAGE_SIZE)
-		copy_frame(pa, src);
-	else if (bytes)
-		fill_frame(pa, src, bytes);
-	else
-		pmm_zero(pa);
+	if (!bytes && __builtin_expect(*spare != 0, 0)) {
+		pa = *spare; /* zeroed already */
+		*spare = 0;
+	} else {
+		if (pmm_alloc(FRAME_ANON, &pa))
+			return -ENOMEM;
+		if (bytes == PAGE_SIZE)
+			copy_frame(pa, src);
+		else if (bytes)
+			fill_frame(pa, src, bytes);
+		else
+			pmm_zero(pa);
+	}
 	*ptep = pte_make(pa, vm_prot_bits(v->prot));
 	if (++vm->rss > vm->max_rss)
 		vm->max_rss = vm->rss;
@@ -147,7 +154,7 @@ static uint64_t image_bytes_at(const struct vma *v, vaddr_t va)
 
 /* First touch of a page: decide what it maps, by region kind and access. */
 static int fault_missing(struct vm *vm, struct vma *v, vaddr_t va, pte_t *ptep,
-			 enum fault_access access)
+			 enum fault_access access, paddr_t *spare)
 {
 	uint64_t bytes = image_bytes_at(v, va);
 	uint64_t ro = vm_prot_bits(v->prot) & ~(PTE_W | PTE_D);
@@ -161,7 +168,7 @@ static int fault_missing(struct vm *vm, struct vma *v, vaddr_t va, pte_t *ptep,
 	}
 	if (bytes) {
 		/* written, or a partial last page whose tail must read as zeros: a copy */
-		rc = install_private(vm, v, ptep, v->image_pa + (va - v->start), bytes);
+		rc = install_private(vm, v, ptep, v->image_pa + (va - v->start), bytes, spare);
 		if (rc == 0)
 			VM_COUNT(vm, image_copy);
 		return rc;
@@ -171,7 +178,7 @@ static int fault_missing(struct vm *vm, struct vma *v, vaddr_t va, pte_t *ptep,
 		VM_COUNT(vm, zero_map);
 		return 0;
 	}
-	rc = install_private(vm, v, ptep, 0, 0);
+	rc = install_private(vm, v, ptep, 0, 0, spare);
 	if (rc == 0)
 		VM_COUNT(vm, anon_alloc);
 	return rc;
@@ -185,7 +192,7 @@ static int fault_missing(struct vm *vm, struct vma *v, vaddr_t va, pte_t *ptep,
  */
 static __attribute__((noinline)) int fault_object(struct vm *vm, struct vma *v, vaddr_t va,
 						  pte_t *ptep, enum fault_access access,
-						  enum fault_reason *reason)
+						  enum fault_reason *reason, paddr_t *spare)
 {
 	uint64_t index = v->obj_pgoff + (va - v->start) / PAGE_SIZE;
 	bool copy = v->kind == VMA_OBJ_PRIVATE && access == FAULT_WRITE;
@@ -198,7 +205,7 @@ static __attribute__((noinline)) int fault_object(struct vm *vm, struct vma *v, 
 	if (rc)
 		return rc;
 	if (copy) {
-		rc = install_private(vm, v, ptep, pa, pa ? PAGE_SIZE : 0);
+		rc = install_private(vm, v, ptep, pa, pa ? PAGE_SIZE : 0, spare);
 		if (pa)
 			pmm_put(pa);
 		if (rc == 0)
@@ -217,14 +224,15 @@ static __attribute__((noinline)) int fault_object(struct vm *vm, struct vma *v, 
 /* A write to a present page the region allows writing: zero page, image page or COW. A
  * shared frame replaced by a copy is left in *@release: its reference drops only once no
  * other hart can still read it through an old translation. */
-static int fault_write_protected(struct vm *vm, struct vma *v, pte_t *ptep, paddr_t *release)
+static int fault_write_protected(struct vm *vm, struct vma *v, pte_t *ptep, paddr_t *release,
+				 paddr_t *spare)
 {
 	paddr_t old = pte_paddr(*ptep);
 	uint32_t ref;
 	int rc;
 
 	if (old == vm_zero_pa) {
-		rc = install_private(vm, v, ptep, 0, 0);
+		rc = install_private(vm, v, ptep, 0, 0, spare);
 		if (rc == 0)
 			VM_COUNT(vm, zero_to_private);
 		return rc;
@@ -232,7 +240,7 @@ static int fault_write_protected(struct vm *vm, struct vma *v, pte_t *ptep, padd
 	/* one lookup answers both: 0 references means a frame the allocator never handed out */
 	ref = pmm_refcount(old);
 	if (ref == 0) { /* the image's frame: never ours to write */
-		rc = install_private(vm, v, ptep, old, PAGE_SIZE);
+		rc = install_private(vm, v, ptep, old, PAGE_SIZE, spare);
 		if (rc == 0)
 			VM_COUNT(vm, image_copy);
 		return rc;
@@ -243,7 +251,7 @@ static int fault_write_protected(struct vm *vm, struct vma *v, pte_t *ptep, padd
 		VM_COUNT(vm, cow_reuse);
 		return 0;
 	}
-	rc = install_private(vm, v, ptep, old, PAGE_SIZE);
+	rc = install_private(vm, v, ptep, old, PAGE_SIZE, spare);
 	if (rc)
 		return rc;
 	vm->rss--; /* install_private counted the copy; the shared frame is no longer ours */
@@ -303,7 +311,7 @@ static inline __attribute__((always_inline)) int
 fault(struct vm *vm, vaddr_t addr, enum fault_access access, enum fault_reason *reason)
 {
 	vaddr_t va = align_down(addr, PAGE_SIZE);
-	paddr_t release = 0;
+	paddr_t release = 0, spare = 0;
 	unsigned long irq;
 	struct vma *v;
 	pte_t *ptep;
@@ -315,7 +323,14 @@ fault(struct vm *vm, vaddr_t addr, enum fault_access access, enum fault_reason *
 		*reason = FAULT_NO_MAPPING;
 		goto fail;
 	}
-	irq = spin_lock_irqsave(&vm->lock);
+	irq = irq_save();
+	if (__builtin_expect(!spin_trylock(&vm->lock), 0)) {
+		/* another hart is in the space: a write that may need a zeroed frame zeroes one
+		 * while it waits, rather than under the lock (one not used goes back at the end) */
+		if (access == FAULT_WRITE && pmm_alloc(FRAME_ANON, &spare) == 0)
+			pmm_zero(spare);
+		spin_lock(&vm->lock);
+	}
 	v = find_or_grow(vm, addr, reason);
 	if (!v)
 		goto unlock_fail;
@@ -336,9 +351,9 @@ fault(struct vm *vm, vaddr_t addr, enum fault_access access, enum fault_reason *
 	}
 	if (!pte_valid(pte)) {
 		if (!v->obj)
-			rc = fault_missing(vm, v, va, ptep, access);
+			rc = fault_missing(vm, v, va, ptep, access, &spare);
 		else
-			rc = fault_object(vm, v, va, ptep, access, reason);
+			rc = fault_object(vm, v, va, ptep, access, reason, &spare);
 	} else if (pte_allows(pte, access)) {
 		/* the PTE already allows it: a core that traps on clear A/D, or a stale TLB */
 		uint64_t need = PTE_A | (access == FAULT_WRITE ? PTE_D : 0);
@@ -354,7 +369,7 @@ fault(struct vm *vm, vaddr_t addr, enum fault_access access, enum fault_reason *
 		*ptep = pte | vm_prot_bits(v->prot);
 		VM_COUNT(vm, ad_fixup);
 	} else if (access == FAULT_WRITE) {
-		rc = fault_write_protected(vm, v, ptep, &release);
+		rc = fault_write_protected(vm, v, ptep, &release, &spare);
 	} else {
 		/* region allows it, PTE does not (exec after mprotect): widen from the region */
 		*ptep = pte | (vm_prot_bits(v->prot) & (PTE_R | PTE_X));
@@ -375,10 +390,14 @@ fault(struct vm *vm, vaddr_t addr, enum fault_access access, enum fault_reason *
 	if (release)
 		pmm_put(release);
 	spin_unlock_irqrestore(&vm->lock, irq);
+	if (__builtin_expect(spare != 0, 0))
+		pmm_put(spare);
 	return 0;
 
 unlock_fail:
 	spin_unlock_irqrestore(&vm->lock, irq);
+	if (spare)
+		pmm_put(spare);
 fail:
 	VM_COUNT(vm, killed);
 	return *reason == FAULT_OUT_OF_MEMORY ? -ENOMEM : -EFAULT;
