@@ -7,6 +7,7 @@
 #include "firmware/printf.h"
 #include "firmware/task.h"
 #include "firmware/timer.h"
+#include "firmware/uaccess.h"
 #include "firmware/vdso.h"
 #include "platform/errno.h"
 
@@ -225,6 +226,18 @@ uint64_t clock_deadline(int clk, bool abstime, const struct vdso_timespec *ts)
 	if (abstime)
 		return time_csr_at(clk, ts);
 	return add_sat(timer_now(), ticks_ceil((uint64_t)ts->tv_sec, (uint64_t)ts->tv_nsec));
+}
+
+int clock_deadline_from_user(int clk, bool abstime, uintptr_t uts, uint64_t *deadline)
+{
+	struct vdso_timespec ts;
+
+	if (copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || (uint64_t)ts.tv_nsec >= NSEC_PER_SEC)
+		return -EINVAL;
+	*deadline = clock_deadline(clk, abstime, &ts);
+	return 0;
 }
 
 /*

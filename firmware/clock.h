@@ -39,6 +39,11 @@ int clock_nanosleep(int clk, bool abstime, const struct vdso_timespec *ts,
  * waits with a timeout (futex). @ts is a valid timespec. */
 uint64_t clock_deadline(int clk, bool abstime, const struct vdso_timespec *ts);
 
+/* clock_deadline_from_user - the deadline of the timespec at user address @uts on @clk, as
+ * clock_deadline(). Returns 0 and it in @deadline, -EFAULT, or -EINVAL (a negative time or
+ * nanoseconds past a second), the checks every call with a timeout makes. */
+int clock_deadline_from_user(int clk, bool abstime, uintptr_t uts, uint64_t *deadline) __must_check;
+
 /* clock_nanosleep_checks - the errors clock_nanosleep() gives before it reads the request, in
  * Linux's order: -EINVAL (no such clock), -EOPNOTSUPP (cannot sleep on it), or 0. */
 int clock_nanosleep_checks(int clk) __must_check;

@@ -409,17 +409,13 @@ static long sys_futex(struct trap_frame *tf)
 	long rc;
 
 	if (utime && has_timeout(cmd)) {
-		struct vdso_timespec ts;
-
-		if (copy_from_user(&ts, utime, sizeof(ts)))
-			return -EFAULT;
-		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (int64_t)NSEC_PER_SEC)
-			return -EINVAL;
 		/* FUTEX_WAIT's is relative; the others' absolute, on MONOTONIC unless the flag */
-		deadline = clock_deadline((op & FUTEX_CLOCK_REALTIME) || cmd == FUTEX_LOCK_PI
-					      ? CLOCK_REALTIME
-					      : CLOCK_MONOTONIC,
-					  cmd != FUTEX_WAIT, &ts);
+		rc = clock_deadline_from_user((op & FUTEX_CLOCK_REALTIME) || cmd == FUTEX_LOCK_PI
+						  ? CLOCK_REALTIME
+						  : CLOCK_MONOTONIC,
+					      cmd != FUTEX_WAIT, utime, &deadline);
+		if (rc)
+			return rc;
 	}
 	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET &&
 	    cmd != FUTEX_WAIT_REQUEUE_PI && cmd != FUTEX_LOCK_PI2)

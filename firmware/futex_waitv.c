@@ -161,15 +161,12 @@ static long sys_futex_waitv(struct trap_frame *tf)
 	if (!n || n > FUTEX_WAITV_MAX || !uwaitv)
 		return -EINVAL;
 	if (utime) {
-		struct vdso_timespec ts;
-
 		if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC)
 			return -EINVAL;
-		if (copy_from_user(&ts, utime, sizeof(ts)))
-			return -EFAULT;
-		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (int64_t)NSEC_PER_SEC)
-			return -EINVAL;
-		deadline = clock_deadline(clk, true, &ts); /* absolute, as FUTEX_WAIT_BITSET's */
+		/* absolute, as FUTEX_WAIT_BITSET's */
+		rc = clock_deadline_from_user(clk, true, utime, &deadline);
+		if (rc)
+			return rc;
 	}
 	rc = get_chunks(c, n);
 	if (rc)
@@ -180,13 +177,12 @@ static long sys_futex_waitv(struct trap_frame *tf)
 	if (rc == 0) {
 		int woken;
 
+		/* 0 only once a waker has set the flag, which it does as it takes a waiter */
 		rc = task_block(&any, deadline);
 		woken = unqueue_all(c, n);
 		/* a wake that came with the signal or the timeout wins, as Linux's */
 		if (woken >= 0)
 			rc = woken;
-		else if (rc == 0)
-			rc = -EAGAIN; /* not reached: the flag is set only with a waiter taken */
 	}
 	put_chunks(c);
 	/* the timeout is absolute: the call can be made again as it was */

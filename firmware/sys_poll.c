@@ -19,7 +19,6 @@
 
 #define SIGSET_SIZE 8
 #define UNBLOCKABLE (sig_bit(SIGKILL) | sig_bit(SIGSTOP))
-#define NSEC_PER_S  1000000000ll
 
 struct k_pollfd {
 	int32_t fd;
@@ -60,18 +59,10 @@ static long poll_once(uint64_t ufds, uint64_t nfds)
 /* The deadline of a relative @utime (0: none), or -EFAULT / -EINVAL. */
 static int read_timeout(uint64_t utime, uint64_t *deadline)
 {
-	struct k_timespec ts;
-
 	*deadline = UINT64_MAX;
 	if (!utime)
 		return 0;
-	if (copy_from_user(&ts, utime, sizeof(ts)))
-		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_S)
-		return -EINVAL;
-	*deadline = clock_deadline(CLOCK_MONOTONIC, false,
-				   &(struct vdso_timespec){ ts.tv_sec, ts.tv_nsec });
-	return 0;
+	return clock_deadline_from_user(CLOCK_MONOTONIC, false, utime, deadline);
 }
 
 /* Sleeps until @deadline or a signal, with @umask (when not 0) as the mask meanwhile: after
